@@ -1,0 +1,65 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { ForwardContext, LayerInfo } from '../plugin';
+import type { PluginHost } from '../plugin-host';
+import type { VariableRegistry } from './registry';
+
+export interface NormParams {
+  gamma: tf.Variable;
+  beta: tf.Variable;
+  movingMean: tf.Variable;
+  movingVariance: tf.Variable;
+}
+
+/** PyTorch's defaults, which the reference code relies on (tfjs-layers uses 0.99 / 1e-3). */
+export const BN_MOMENTUM = 0.1;
+export const BN_EPSILON = 1e-5;
+
+/**
+ * Batch norm with one independent parameter set (γ, β, running mean/var) per key that the
+ * normalization hooks declare, e.g. `clean` and `adv` for dual BN.
+ * Running statistics change only in a training forward, never while an attack runs.
+ */
+export class BatchNorm {
+  readonly info: LayerInfo;
+  readonly sets = new Map<string, NormParams>();
+
+  constructor(name: string, channels: number, host: PluginHost, registry: VariableRegistry) {
+    for (const key of host.normKeys()) {
+      const p = key ? `${name}.${key}` : name;
+      this.sets.set(key, {
+        gamma: registry.add(`${p}.gamma`, tf.ones([channels]), true),
+        beta: registry.add(`${p}.beta`, tf.zeros([channels]), true),
+        movingMean: registry.add(`${p}.movingMean`, tf.zeros([channels]), false),
+        movingVariance: registry.add(`${p}.movingVariance`, tf.ones([channels]), false),
+      });
+    }
+    const base = { name, kind: 'norm' as const, role: 'body' as const, shape: [channels] };
+    this.info = { ...base, extras: registry.addPluginVariables(host, base) };
+  }
+
+  apply(x: tf.Tensor4D, host: PluginHost, ctx: ForwardContext): tf.Tensor4D {
+    const key = host.normKey(this.info, ctx.cond);
+    const p = this.sets.get(key);
+    if (!p) throw new Error(`norm layer ${this.info.name} has no parameter set "${key}"`);
+    let y: tf.Tensor4D;
+    if (ctx.cond.training) {
+      const { mean, variance } = tf.moments(x, [0, 1, 2]);
+      y = tf.batchNorm(x, mean, variance, p.beta, p.gamma, BN_EPSILON);
+      updateRunningStats(p, mean, variance, x.size / x.shape[3]);
+    } else {
+      y = tf.batchNorm(x, p.movingMean, p.movingVariance, p.beta, p.gamma, BN_EPSILON);
+    }
+    return host.wrapNorm(y, this.info, ctx);
+  }
+}
+
+function updateRunningStats(p: NormParams, mean: tf.Tensor, variance: tf.Tensor, n: number): void {
+  // PyTorch keeps the unbiased variance in the running estimate.
+  const unbias = n > 1 ? n / (n - 1) : 1;
+  const newMean = tf.tidy(() => tf.add(tf.mul(p.movingMean, 1 - BN_MOMENTUM), tf.mul(mean, BN_MOMENTUM)));
+  const newVar = tf.tidy(() => tf.add(tf.mul(p.movingVariance, 1 - BN_MOMENTUM), tf.mul(variance, BN_MOMENTUM * unbias)));
+  p.movingMean.assign(newMean);
+  p.movingVariance.assign(newVar);
+  newMean.dispose();
+  newVar.dispose();
+}

@@ -1,0 +1,26 @@
+import type { PluginOption } from '../plugin';
+import { PluginHost } from '../plugin-host';
+import { Model, type ArchitectureDef, type InputSpec } from '../model';
+import { cnnS } from './cnn-s';
+import { resnet20 } from './resnet20';
+
+/** Architectures by name (the tfjs kernel-registry shape: plain config objects, registered by name). */
+const architectures = new Map<string, ArchitectureDef>([
+  [cnnS.name, cnnS],
+  [resnet20.name, resnet20],
+]);
+
+export function registerArchitecture(def: ArchitectureDef): void {
+  if (architectures.has(def.name)) throw new Error(`architecture "${def.name}" is already registered`);
+  architectures.set(def.name, def);
+}
+
+export function architectureNames(): string[] {
+  return [...architectures.keys()];
+}
+
+export function createModel(name: string, input: InputSpec, recipe: PluginOption = [], seed = 1): Model {
+  const arch = architectures.get(name);
+  if (!arch) throw new Error(`unknown model "${name}"; expected one of: ${architectureNames().join(', ')}`);
+  return new Model(name, input, new PluginHost(recipe), arch, seed);
+}

@@ -1,0 +1,49 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+export interface SgdOptions {
+  momentum: number;
+  weightDecay: number;
+}
+
+/**
+ * SGD with momentum and coupled weight decay, exactly as torch.optim.SGD (dampening 0, no Nesterov):
+ * g ← g + wd·w;  v ← μ·v + g;  w ← w − lr·v.
+ * Momentum buffers are public by name because sparse momentum regrows weights from them.
+ */
+export class Sgd {
+  readonly momentum = new Map<string, tf.Variable>();
+  private readonly byTfName = new Map<string, string>();
+
+  constructor(private readonly params: ReadonlyMap<string, tf.Variable>, readonly options: SgdOptions) {
+    for (const [name, v] of params) {
+      if (!v.trainable) continue;
+      this.byTfName.set(v.name, name);
+      this.momentum.set(name, tf.variable(tf.zerosLike(v), false));
+    }
+  }
+
+  /** Applies gradients keyed by tfjs variable name (as `tf.variableGrads` returns them), then frees them. */
+  step(grads: tf.NamedTensorMap, lr: number): void {
+    const { momentum: mu, weightDecay: wd } = this.options;
+    for (const [tfName, g] of Object.entries(grads)) {
+      const name = this.byTfName.get(tfName);
+      if (!name) continue;
+      const w = this.params.get(name)!;
+      const buf = this.momentum.get(name)!;
+      const [newBuf, newW] = tf.tidy(() => {
+        const gd = wd ? tf.add(g, tf.mul(w, wd)) : g;
+        const b = tf.add(tf.mul(buf, mu), gd);
+        return [b, tf.sub(w, tf.mul(b, lr))];
+      });
+      buf.assign(newBuf);
+      w.assign(newW);
+      newBuf.dispose();
+      newW.dispose();
+    }
+    for (const g of Object.values(grads)) g.dispose();
+  }
+
+  dispose(): void {
+    for (const v of this.momentum.values()) v.dispose();
+  }
+}

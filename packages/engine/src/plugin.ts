@@ -1,0 +1,108 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type { Condition } from './condition';
+import type { Rng } from './rng';
+import type { Model } from './model';
+import type { Sgd } from './optim/sgd';
+
+/** What a hook knows about the layer asking it. */
+export interface LayerInfo {
+  name: string;
+  kind: 'conv2d' | 'dense' | 'norm';
+  /** `classifier` marks the final linear layer (FLOAT leaves it noise-free). */
+  role: 'stem' | 'body' | 'shortcut' | 'classifier';
+  /** Kernel shape: conv [kh, kw, in, out] (tfjs layout), dense [in, out], norm [channels]. */
+  shape: number[];
+  /** Variables plugins attached to this layer (see `Plugin.layerVariables`), by short name. */
+  extras: Record<string, tf.Variable>;
+}
+
+export interface ForwardContext {
+  cond: Condition;
+  /** Source of every random draw made inside a forward (e.g. FLOAT's η), so runs are seeded. */
+  rng: Rng;
+}
+
+export interface LayerVariableSpec {
+  /** Short name; stored as `<layer>.<name>` in checkpoints. */
+  name: string;
+  shape: number[];
+  init: number;
+  trainable: boolean;
+}
+
+/** Hook 1: rewrite a kernel before a conv/dense uses it. Lower `order` runs first. */
+export interface WeightTransformHook {
+  order?: number;
+  apply(weight: tf.Tensor, layer: LayerInfo, ctx: ForwardContext): tf.Tensor;
+}
+
+/**
+ * Hook 2: choose the normalization parameter set, and optionally wrap the normalized features.
+ * Each plugin contributes one key segment; a norm layer holds one parameter set per combination
+ * of all plugins' segments (e.g. clean/adv × width), each with its own running statistics.
+ */
+export interface NormalizationHook {
+  segments?: readonly string[];
+  select?(layer: LayerInfo, cond: Condition): string;
+  wrap?(features: tf.Tensor4D, layer: LayerInfo, ctx: ForwardContext): tf.Tensor4D;
+}
+
+/** Crafts adversarial inputs against a logits function (bound to one condition, inference mode). */
+export type Adversary = (logitsFn: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, seed: number) => tf.Tensor4D;
+export type LogitsFn = (x: tf.Tensor4D) => tf.Tensor2D;
+
+export interface LossMixContext {
+  model: Model;
+  x: tf.Tensor4D;
+  y: tf.Tensor1D;
+  adversary: Adversary | null;
+  rng: Rng;
+  step: number;
+  epoch: number;
+}
+
+export interface PreparedLoss {
+  /** Differentiated by the trainer; called exactly once per step, inside the gradient tape. */
+  loss(): tf.Scalar;
+  /** Frees what `prepare` made (adversarial inputs, splits). */
+  dispose(): void;
+}
+
+/**
+ * Hook 3: how a training batch is split across conditions and how the losses combine.
+ * `prepare` runs outside the gradient tape, so attacks never leave a gradient path.
+ */
+export interface LossMixHook {
+  prepare(ctx: LossMixContext): PreparedLoss;
+}
+
+export interface MaskUpdateContext {
+  model: Model;
+  optimizer: Sgd;
+  step: number;
+  epoch: number;
+}
+
+/** Hook 4: after each optimizer step (apply masks) and at epoch ends (prune/regrow). */
+export interface MaskUpdateHook {
+  afterStep?(ctx: MaskUpdateContext): void;
+  epochEnd?(ctx: MaskUpdateContext): void;
+}
+
+/** A plugin is a plain object made by a factory: `{ name, options, ...hooks }` (the Rollup/Vite shape). */
+export interface Plugin {
+  name: string;
+  /** The factory's options, recorded in the recipe so a checkpoint can rebuild the plugin. */
+  options?: Record<string, unknown>;
+  layerVariables?(layer: Omit<LayerInfo, 'extras'>): LayerVariableSpec[];
+  weightTransform?: WeightTransformHook;
+  normalization?: NormalizationHook;
+  lossMix?: LossMixHook;
+  maskUpdate?: MaskUpdateHook;
+  /** JSON-serialisable plugin state saved with checkpoints. */
+  getState?(): unknown;
+  setState?(state: unknown): void;
+}
+
+/** Recipes allow falsy entries and nesting, so ablations can write `cfg.noise && floatNoise()`. */
+export type PluginOption = Plugin | false | null | undefined | PluginOption[];

@@ -1,0 +1,116 @@
+/**
+ * A small seeded generator (xoshiro128**, seeded through splitmix32) whose whole state is four
+ * uint32 words, so a checkpoint can store it and a resumed run continues the same stream.
+ * tfjs' own seeded ops treat seed 0 as "unseeded", so `nextSeed()` never returns 0.
+ */
+export interface RngState {
+  s: [number, number, number, number];
+  spare: number | null;
+}
+
+function splitmix32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x9e3779b9) >>> 0;
+    let z = a;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+    return (z ^ (z >>> 16)) >>> 0;
+  };
+}
+
+export class Rng {
+  private s = new Uint32Array(4);
+  private spare: number | null = null;
+
+  constructor(seed: number | string = 1) {
+    const init = splitmix32(typeof seed === 'number' ? seed : hashString(seed));
+    for (let i = 0; i < 4; i++) this.s[i] = init();
+    if ((this.s[0] | this.s[1] | this.s[2] | this.s[3]) === 0) this.s[0] = 1;
+  }
+
+  /** A generator derived from this one's seed and a label, independent of how much this one has been used. */
+  static derive(seed: number, label: string): Rng {
+    return new Rng((Math.imul(seed >>> 0, 0x9e3779b1) ^ hashString(label)) >>> 0);
+  }
+
+  nextU32(): number {
+    const s = this.s;
+    const result = Math.imul(rotl(Math.imul(s[1], 5) >>> 0, 7), 9) >>> 0;
+    const t = (s[1] << 9) >>> 0;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 11);
+    return result;
+  }
+
+  /** Uniform in [0, 1) with 32 bits of resolution. */
+  next(): number {
+    return this.nextU32() / 4294967296;
+  }
+
+  /** A non-zero 31-bit seed for tfjs' seeded random ops. */
+  nextSeed(): number {
+    return (this.nextU32() >>> 1) | 1;
+  }
+
+  /** Standard normal (Box-Muller, caching the second value). */
+  normal(): number {
+    if (this.spare !== null) {
+      const v = this.spare;
+      this.spare = null;
+      return v;
+    }
+    let u = 0;
+    while (u === 0) u = this.next();
+    const v = this.next();
+    const r = Math.sqrt(-2 * Math.log(u));
+    this.spare = r * Math.sin(2 * Math.PI * v);
+    return r * Math.cos(2 * Math.PI * v);
+  }
+
+  /** Fills `out` with N(0, std²) draws; the hot path of FLOAT's per-forward noise. */
+  fillNormal(out: Float32Array, std: number): Float32Array {
+    let i = 0;
+    if (this.spare !== null && out.length > 0) {
+      out[i++] = this.spare * std;
+      this.spare = null;
+    }
+    const twoPi = 2 * Math.PI;
+    for (; i + 1 < out.length; i += 2) {
+      let u = this.next();
+      while (u === 0) u = this.next();
+      const r = Math.sqrt(-2 * Math.log(u)) * std;
+      const a = twoPi * this.next();
+      out[i] = r * Math.cos(a);
+      out[i + 1] = r * Math.sin(a);
+    }
+    if (i < out.length) out[i] = this.normal() * std;
+    return out;
+  }
+
+  getState(): RngState {
+    return { s: [this.s[0], this.s[1], this.s[2], this.s[3]], spare: this.spare };
+  }
+
+  setState(state: RngState): void {
+    this.s.set(state.s);
+    this.spare = state.spare;
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return ((x << k) | (x >>> (32 - k))) >>> 0;
+}
+
+export function hashString(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}

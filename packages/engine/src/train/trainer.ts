@@ -1,0 +1,114 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Model } from '../model';
+import type { Adversary, LossMixHook } from '../plugin';
+import { Sgd } from '../optim/sgd';
+import { learningRate, type ScheduleName } from '../optim/schedule';
+import { Rng } from '../rng';
+import { standardLossMix } from '../loss-mixes/standard';
+
+export interface Batch {
+  x: Float32Array;
+  y: Int32Array;
+  size: number;
+}
+
+/** Anything that yields the batches of one epoch in a seeded order. */
+export interface BatchSource {
+  batchesPerEpoch: number;
+  batches(epoch: number): Iterable<Batch>;
+}
+
+export interface TrainerOptions {
+  epochs: number;
+  lr: number;
+  momentum: number;
+  weightDecay: number;
+  schedule: ScheduleName;
+  seed: number;
+  adversary: Adversary | null;
+}
+
+export interface StepEvent {
+  epoch: number;
+  step: number;
+  batchInEpoch: number;
+  batchesPerEpoch: number;
+  loss: number;
+  lr: number;
+}
+
+export interface EpochEvent {
+  epoch: number;
+  seconds: number;
+  meanLoss: number;
+  steps: number;
+}
+
+export interface TrainerHooks {
+  onStep?(e: StepEvent): void;
+  onEpoch?(e: EpochEvent): void | Promise<void>;
+}
+
+export class DivergenceError extends Error {}
+
+/**
+ * The training loop: for each batch, the recipe's loss mix prepares the loss (crafting adversarial
+ * inputs outside the tape), the loss is differentiated w.r.t. every trainable variable, SGD steps,
+ * then mask hooks run. Each epoch is timed on its own.
+ */
+export class Trainer {
+  readonly optimizer: Sgd;
+  readonly rng: Rng;
+  readonly lossMix: LossMixHook;
+  step = 0;
+
+  constructor(readonly model: Model, readonly options: TrainerOptions) {
+    this.optimizer = new Sgd(model.variables, { momentum: options.momentum, weightDecay: options.weightDecay });
+    this.rng = Rng.derive(options.seed, 'trainer');
+    this.lossMix = model.host.lossMix ?? standardLossMix().lossMix!;
+  }
+
+  async fit(data: BatchSource, hooks: TrainerHooks = {}, startEpoch = 0): Promise<EpochEvent[]> {
+    const { model, options } = this;
+    const totalSteps = options.epochs * data.batchesPerEpoch;
+    const trainable = model.trainableVariables();
+    const { height, width, channels } = model.input;
+    const epochs: EpochEvent[] = [];
+    for (let epoch = startEpoch; epoch < options.epochs; epoch++) {
+      const t0 = performance.now();
+      let lossSum = 0;
+      let n = 0;
+      for (const batch of data.batches(epoch)) {
+        const lr = learningRate(options.schedule, options.lr, this.step, totalSteps);
+        const x = tf.tensor4d(batch.x, [batch.size, height, width, channels]);
+        const y = tf.tensor1d(batch.y, 'int32');
+        const prepared = this.lossMix.prepare({ model, x, y, adversary: options.adversary, rng: this.rng, step: this.step, epoch });
+        const { value, grads } = tf.variableGrads(() => prepared.loss(), trainable);
+        const loss = value.dataSync()[0];
+        value.dispose();
+        prepared.dispose();
+        x.dispose();
+        y.dispose();
+        if (!Number.isFinite(loss)) {
+          for (const g of Object.values(grads)) g.dispose();
+          throw new DivergenceError(`training diverged: loss is ${loss} at epoch ${epoch + 1}, step ${this.step}`);
+        }
+        this.optimizer.step(grads, lr);
+        model.host.afterStep({ model, optimizer: this.optimizer, step: this.step, epoch });
+        lossSum += loss;
+        n++;
+        hooks.onStep?.({ epoch, step: this.step, batchInEpoch: n, batchesPerEpoch: data.batchesPerEpoch, loss, lr });
+        this.step++;
+      }
+      model.host.epochEnd({ model, optimizer: this.optimizer, step: this.step, epoch });
+      const event = { epoch, seconds: (performance.now() - t0) / 1000, meanLoss: lossSum / Math.max(n, 1), steps: n };
+      epochs.push(event);
+      await hooks.onEpoch?.(event);
+    }
+    return epochs;
+  }
+
+  dispose(): void {
+    this.optimizer.dispose();
+  }
+}

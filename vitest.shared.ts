@@ -1,0 +1,24 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Shared vitest settings: resolve workspace siblings from source (the `@floatjs/source` export
+ * condition), run files one at a time (2 cores; tfjs tests are CPU-bound), and write a JSON report
+ * that `.ci/run` sums into one `N passed, N failed` line.
+ */
+export function packageTestConfig(name: string, extra: { testTimeout?: number } = {}) {
+  return defineConfig({
+    resolve: { conditions: ['@floatjs/source', 'import', 'module', 'node', 'default'] },
+    ssr: { resolve: { conditions: ['@floatjs/source', 'import', 'node', 'default'] } },
+    test: {
+      name,
+      dir: './src',
+      include: ['**/*.test.ts'],
+      testTimeout: extra.testTimeout ?? 120_000,
+      hookTimeout: 120_000,
+      fileParallelism: false,
+      pool: 'forks',
+      reporters: ['default', 'json'],
+      outputFile: { json: './test-results/vitest.json' },
+    },
+  });
+}
