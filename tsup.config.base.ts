@@ -11,4 +11,6 @@ export const baseConfig: Options = {
   platform: 'node',
   splitting: false,
   treeshake: true,
+  // import.meta.url in the CommonJS build (createRequire, file paths).
+  shims: true,
 };

@@ -2,6 +2,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ForwardContext, LayerInfo } from '../plugin';
 import type { PluginHost } from '../plugin-host';
 import type { VariableRegistry } from './registry';
+import { batchNormTrain } from '../kernels/batch-norm-train';
+import { batchNormInfer } from '../kernels/batch-norm-infer';
+
+/** Backends whose tensors live in JS-readable memory, where the fused JS batch norm is fastest. */
+function hostMemoryBackend(): boolean {
+  const name = tf.getBackend();
+  return name === 'wasm' || name === 'cpu';
+}
 
 export interface NormParams {
   gamma: tf.Variable;
@@ -42,12 +50,18 @@ export class BatchNorm {
     const p = this.sets.get(key);
     if (!p) throw new Error(`norm layer ${this.info.name} has no parameter set "${key}"`);
     let y: tf.Tensor4D;
-    if (ctx.cond.training) {
+    if (ctx.cond.training && hostMemoryBackend()) {
+      const r = batchNormTrain(x, p.gamma as tf.Tensor1D, p.beta as tf.Tensor1D, BN_EPSILON);
+      y = r.y;
+      tf.tidy(() => updateRunningStats(p, tf.tensor1d(r.mean), tf.tensor1d(r.variance), x.size / x.shape[3]));
+    } else if (ctx.cond.training) {
       const { mean, variance } = tf.moments(x, [0, 1, 2]);
-      y = tf.batchNorm(x, mean, variance, p.beta, p.gamma, BN_EPSILON);
+      y = tf.batchNorm(x, mean, variance, p.beta, p.gamma, BN_EPSILON) as tf.Tensor4D;
       updateRunningStats(p, mean, variance, x.size / x.shape[3]);
+    } else if (hostMemoryBackend()) {
+      y = batchNormInfer(x, p.movingMean, p.movingVariance, p.gamma, p.beta, BN_EPSILON);
     } else {
-      y = tf.batchNorm(x, p.movingMean, p.movingVariance, p.beta, p.gamma, BN_EPSILON);
+      y = tf.batchNorm(x, p.movingMean, p.movingVariance, p.beta, p.gamma, BN_EPSILON) as tf.Tensor4D;
     }
     return host.wrapNorm(y, this.info, ctx);
   }

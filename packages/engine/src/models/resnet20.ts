@@ -16,7 +16,7 @@ function basicBlock(b: ModelBuilder, name: string, inCh: number, outCh: number, 
     const h = tf.relu(bn1(conv1(x, ctx), ctx));
     const main = bn2(conv2(h, ctx), ctx);
     const short = scConv && scBn ? scBn(scConv(x, ctx), ctx) : x;
-    return tf.relu(tf.add(main, short));
+    return tf.relu(tf.add(main, short)) as tf.Tensor4D;
   };
 }
 

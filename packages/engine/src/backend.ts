@@ -1,0 +1,71 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { createRequire } from 'node:module';
+import { registerTrainingKernels } from './kernels/register-training-kernels';
+
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+export const BACKEND_NAMES: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
+
+export interface BackendChoice {
+  /** The tfjs backend in use. */
+  name: BackendName;
+  /** Where it came from, e.g. `@tensorflow/tfjs-node-gpu`. */
+  package: string;
+  /** Why it was chosen (`--backend`, `FLOAT_BACKEND`, or `auto`). */
+  reason: 'flag' | 'env' | 'auto';
+  /** Backends tried before it, with the reason each was skipped. */
+  skipped: Array<{ name: string; error: string }>;
+}
+
+const require = createRequire(import.meta.url);
+
+/**
+ * Chooses and initialises the tfjs backend: `tensorflow` (the optional tfjs-node-gpu, then tfjs-node),
+ * then `wasm` (with the training kernels it lacks), then `cpu`. An explicit request (flag, then the
+ * FLOAT_BACKEND variable) is honoured or fails with the reason, never silently replaced.
+ */
+export async function selectBackend(requested?: string, env: NodeJS.ProcessEnv = process.env): Promise<BackendChoice> {
+  const reason: BackendChoice['reason'] = requested ? 'flag' : env.FLOAT_BACKEND ? 'env' : 'auto';
+  const wanted = requested ?? env.FLOAT_BACKEND ?? 'auto';
+  if (wanted !== 'auto' && !(BACKEND_NAMES as readonly string[]).includes(wanted)) {
+    const source = reason === 'flag' ? '--backend' : 'FLOAT_BACKEND';
+    throw new Error(`${source}: unknown backend "${wanted}"; expected one of auto, ${BACKEND_NAMES.join(', ')}`);
+  }
+  const order = wanted === 'auto' ? BACKEND_NAMES : [wanted as BackendName];
+  const skipped: BackendChoice['skipped'] = [];
+  for (const name of order) {
+    try {
+      const pkg = await initBackend(name);
+      return { name, package: pkg, reason, skipped };
+    } catch (err) {
+      skipped.push({ name, error: err instanceof Error ? err.message.split('\n')[0] : String(err) });
+    }
+  }
+  const detail = skipped.map((s) => `${s.name}: ${s.error}`).join('; ');
+  throw new Error(`no usable tfjs backend (${detail})`);
+}
+
+async function initBackend(name: BackendName): Promise<string> {
+  if (name === 'tensorflow') {
+    for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+      try {
+        require(pkg);
+      } catch {
+        continue;
+      }
+      if (await tf.setBackend('tensorflow')) return pkg;
+    }
+    throw new Error('neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node is installed (they are optional dependencies)');
+  }
+  if (name === 'wasm') {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    // Threads need a cross-origin-isolated worker setup that Node's wasm backend build does not use.
+    wasm.setThreadsCount?.(1);
+    if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
+    registerTrainingKernels('wasm');
+    return '@tensorflow/tfjs-backend-wasm';
+  }
+  await import('@tensorflow/tfjs-backend-cpu');
+  if (!(await tf.setBackend('cpu'))) throw new Error('the cpu backend failed to initialise');
+  registerTrainingKernels('cpu');
+  return '@tensorflow/tfjs-backend-cpu';
+}

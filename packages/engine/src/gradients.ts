@@ -1,0 +1,5 @@
+// tfjs-core registers no gradient functions by itself, and the file that does is ESM-only, which Node
+// cannot load from tfjs-core's CommonJS package. The build bundles it (tsup `noExternal`), exactly as
+// the @tensorflow/tfjs union package does; tfjs keeps its registries and engine on globalThis, so the
+// bundled copy registers into the same registry the installed tfjs-core reads.
+import '@tensorflow/tfjs-core/dist/register_all_gradients';

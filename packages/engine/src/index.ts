@@ -1,0 +1,37 @@
+import './gradients';
+
+export { selectBackend, BACKEND_NAMES, type BackendChoice, type BackendName } from './backend';
+export { registerTrainingKernels } from './kernels/register-training-kernels';
+export { condition, conditionKey, type Condition } from './condition';
+export type {
+  Adversary,
+  ForwardContext,
+  LayerInfo,
+  LayerVariableSpec,
+  LogitsFn,
+  LossMixContext,
+  LossMixHook,
+  MaskUpdateContext,
+  MaskUpdateHook,
+  NormalizationHook,
+  Plugin,
+  PluginOption,
+  PreparedLoss,
+  WeightTransformHook,
+} from './plugin';
+export { PluginHost, flattenPlugins } from './plugin-host';
+export { Model, ModelBuilder, type ArchitectureDef, type Forward, type InputSpec } from './model';
+export { createModel, registerArchitecture, architectureNames } from './models/zoo';
+export { cnnS } from './models/cnn-s';
+export { resnet20 } from './models/resnet20';
+export { BatchNorm, BN_EPSILON, BN_MOMENTUM } from './layers/batch-norm';
+export { Rng, type RngState } from './rng';
+export { Sgd, type SgdOptions } from './optim/sgd';
+export { learningRate, type ScheduleName } from './optim/schedule';
+export { crossEntropy, meanCrossEntropy } from './losses';
+export { standardLossMix } from './loss-mixes/standard';
+export { pgdAtLossMix, type PgdAtOptions } from './loss-mixes/pgd-at';
+export { Trainer, DivergenceError, type Batch, type BatchSource, type TrainerOptions, type StepEvent, type EpochEvent, type TrainerHooks } from './train/trainer';
+export { encodeSafetensors, decodeSafetensors, type StoredTensor, type DecodedSafetensors } from './checkpoint/safetensors';
+export { writeFileAtomic } from './checkpoint/atomic-write';
+export { saveCheckpoint, loadWeights, readRecipe, readVariables, assignVariables, WEIGHTS_FILE, RECIPE_FILE } from './checkpoint/checkpoint';

@@ -1,0 +1,53 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+interface WasmLike {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(t: tf.TensorInfo): tf.TypedArray;
+}
+interface CpuLike {
+  data: { get(dataId: tf.DataId): { values: tf.TypedArray } };
+  makeTensorInfo(shape: number[], dtype: tf.DataType, values: tf.TypedArray): tf.TensorInfo;
+}
+
+/**
+ * Float32 storage of the wasm and cpu backends, without copies. Kernels written in JS read inputs and
+ * write outputs in place. On wasm, any allocation may grow (and detach) the heap, so views are only
+ * valid inside the callback of `withOutput` and must not be kept.
+ */
+export function floatView(backend: tf.KernelBackend, t: tf.TensorInfo): Float32Array {
+  if (t.dtype !== 'float32') throw new Error(`expected a float32 tensor, got ${t.dtype}`);
+  if (isWasm(backend)) return backend.typedArrayFromHeap(t) as Float32Array;
+  if (isCpu(backend)) return backend.data.get(t.dataId).values as Float32Array;
+  return backend.readSync(t.dataId) as Float32Array;
+}
+
+/** Allocates a float32 output, lets `fill` write it (zero-initialised), and returns it. */
+export function withOutput(backend: tf.KernelBackend, shape: number[], fill: (out: Float32Array) => void): tf.TensorInfo {
+  if (isWasm(backend)) {
+    const info = backend.makeOutput(shape, 'float32');
+    const out = backend.typedArrayFromHeap(info) as Float32Array;
+    out.fill(0);
+    fill(out);
+    return info;
+  }
+  const out = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  fill(out);
+  if (isCpu(backend)) return backend.makeTensorInfo(shape, 'float32', out);
+  return tf.tensor(out, shape);
+}
+
+/** As `withOutput`, but as a tfjs Tensor that the caller owns (for use with ops). */
+export function outputTensor(shape: number[], fill: (out: Float32Array) => void): tf.Tensor {
+  const backend = tf.backend();
+  const info = withOutput(backend, shape, fill);
+  if (info instanceof tf.Tensor) return info;
+  return tf.engine().makeTensorFromTensorInfo(info);
+}
+
+function isWasm(b: unknown): b is WasmLike {
+  return typeof (b as WasmLike).typedArrayFromHeap === 'function' && typeof (b as WasmLike).makeOutput === 'function';
+}
+
+function isCpu(b: unknown): b is CpuLike {
+  return typeof (b as CpuLike).makeTensorInfo === 'function' && typeof (b as CpuLike).data?.get === 'function' && !isWasm(b);
+}
