@@ -35,32 +35,42 @@ type Candidate = { x: tf.Tensor4D; loss: tf.Tensor1D };
  */
 export function pgd(logitsFn: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, options: PgdOptions): tf.Tensor4D {
   const { eps, steps, stepSize, randomStart = true, eot = 1, seed, keep = 'last' } = options;
-  checkOptions({ eps, steps, stepSize, eot });
+  checkOptions({ eps, steps, stepSize, eot, keep });
 
   let xAdv = randomStart ? randomStartPoint(x, eps, seed) : tf.clone(x);
-  // x itself lies in the ball, so it is the first candidate: a 'best' result never has lower loss than x.
-  let best: Candidate | undefined =
-    keep === 'best' ? { x: tf.clone(x), loss: expectedLoss(logitsFn, x, y, eot) } : undefined;
+  let best: Candidate | undefined;
+  try {
+    // x itself lies in the ball, so it is the first candidate: a 'best' result never has lower loss than x.
+    if (keep === 'best') best = tf.tidy(() => ({ x: tf.clone(x), loss: expectedLoss(logitsFn, x, y, eot) }));
 
-  for (let t = 0; t < steps; t++) {
-    const current = xAdv;
-    const step = tf.tidy(() => {
-      const { loss, grad } = lossAndInputGradient(logitsFn, current, y, eot);
-      const next = projectLinf(tf.add(current, tf.mul(tf.sign(grad), stepSize)), x, eps);
-      return { next, best: best && higherLoss(best, { x: current, loss }) };
-    });
-    current.dispose();
-    if (best) disposeCandidate(best);
-    xAdv = step.next;
-    best = step.best;
+    for (let t = 0; t < steps; t++) {
+      const current = xAdv;
+      const previousBest = best;
+      const step = tf.tidy(() => {
+        const { loss, grad } = lossAndInputGradient(logitsFn, current, y, eot);
+        const next = projectLinf(tf.add(current, tf.mul(tf.sign(grad), stepSize)), x, eps);
+        return { next, best: previousBest && higherLoss(previousBest, { x: current, loss }) };
+      });
+      current.dispose();
+      if (previousBest) disposeCandidate(previousBest);
+      xAdv = step.next;
+      best = step.best;
+    }
+
+    if (!best) return xAdv;
+    const finalBest = best;
+    const lastLoss = expectedLoss(logitsFn, xAdv, y, eot);
+    const result = tf.tidy(() => higherLoss(finalBest, { x: xAdv, loss: lastLoss }).x);
+    lastLoss.dispose();
+    disposeCandidate(finalBest);
+    xAdv.dispose();
+    return result;
+  } catch (error) {
+    // A throwing logitsFn must not leak the iterate: tidy already freed everything inside the failed step.
+    if (!xAdv.isDisposed) xAdv.dispose();
+    if (best && !best.x.isDisposed) disposeCandidate(best);
+    throw error;
   }
-
-  if (!best) return xAdv;
-  const last = { x: xAdv, loss: expectedLoss(logitsFn, xAdv, y, eot) };
-  const result = tf.tidy(() => higherLoss(best!, last).x);
-  disposeCandidate(best);
-  disposeCandidate(last);
-  return result;
 }
 
 function randomStartPoint(x: tf.Tensor4D, eps: number, seed: number | undefined): tf.Tensor4D {
@@ -85,11 +95,13 @@ function disposeCandidate(candidate: Candidate): void {
   candidate.loss.dispose();
 }
 
-function checkOptions({ eps, steps, stepSize, eot }: { eps: number; steps: number; stepSize: number; eot: number }) {
+function checkOptions({ eps, steps, stepSize, eot, keep }: Required<Pick<PgdOptions, 'eps' | 'steps' | 'stepSize' | 'eot' | 'keep'>>) {
   if (!(eps >= 0 && Number.isFinite(eps))) throw new RangeError(`eps must be a finite number ≥ 0, got ${eps}`);
   if (!(Number.isInteger(steps) && steps >= 0)) throw new RangeError(`steps must be an integer ≥ 0, got ${steps}`);
   if (!(stepSize >= 0 && Number.isFinite(stepSize))) {
     throw new RangeError(`stepSize must be a finite number ≥ 0, got ${stepSize}`);
   }
   if (!(Number.isInteger(eot) && eot >= 1)) throw new RangeError(`eot must be an integer ≥ 1, got ${eot}`);
+  // Untyped callers: a typo such as 'Best' must not silently fall back to 'last'.
+  if (keep !== 'last' && keep !== 'best') throw new RangeError(`keep must be 'last' or 'best', got ${String(keep)}`);
 }

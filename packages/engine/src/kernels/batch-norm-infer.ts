@@ -17,7 +17,7 @@ export function batchNormInfer(
 ): tf.Tensor4D {
   const c = x.shape[3];
   const backend = tf.backend();
-  const op = tf.customGrad((xt: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+  const fn = (xt: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
     const mu = Float32Array.from(floatView(backend, mean));
     const rstd = Float32Array.from(floatView(backend, variance), (v) => 1 / Math.sqrt(v + epsilon));
     const gs = Float32Array.from(floatView(backend, g));
@@ -53,6 +53,8 @@ export function batchNormInfer(
         return [dx, tf.tensor1d(Float32Array.from(sumDyXh)), tf.tensor1d(Float32Array.from(sumDy))];
       },
     };
-  });
+  };
+  // customGrad's typing wants variadic inputs; the arity here is fixed (x, γ, β, save).
+  const op = tf.customGrad(fn as unknown as Parameters<typeof tf.customGrad>[0]);
   return op(x, gamma, beta) as tf.Tensor4D;
 }

@@ -22,7 +22,7 @@ export function batchNormTrain(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tens
   const variance = new Float32Array(c);
   const rstd = new Float32Array(c);
   const backend = tf.backend();
-  const op = tf.customGrad((xt: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+  const fn = (xt: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
     const y = outputTensor(xt.shape, (out) => {
       const xs = floatView(backend, xt);
       channelMoments(xs, c, mean, variance);
@@ -74,7 +74,9 @@ export function batchNormTrain(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tens
         return [dx, tf.tensor1d(dGamma), tf.tensor1d(dBeta)];
       },
     };
-  });
+  };
+  // customGrad's typing wants variadic inputs; the arity here is fixed (x, γ, β, save).
+  const op = tf.customGrad(fn as unknown as Parameters<typeof tf.customGrad>[0]);
   const y = op(x, gamma, beta) as tf.Tensor4D;
   return { y, mean, variance };
 }

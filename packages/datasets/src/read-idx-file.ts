@@ -1,0 +1,21 @@
+import { readFile } from 'node:fs/promises';
+import { verifyRaw, type VerifyOptions } from './checksums';
+import { maybeGunzip } from './gzip';
+import { parseIdx, type IdxArray } from './idx';
+import type { IdxFileName, MnistLikeName } from './mnist-like-files';
+
+/**
+ * Reads, gunzips (if gzipped), parses and verifies one IDX file. Parsing comes first so a truncated
+ * or foreign file gets a structural error rather than only "wrong size".
+ */
+export async function readIdxFile(
+  path: string,
+  name: MnistLikeName,
+  file: IdxFileName,
+  opts: Omit<VerifyOptions, 'source'> = {},
+): Promise<IdxArray> {
+  const raw = maybeGunzip(await readFile(path), path);
+  const idx = parseIdx(raw, path);
+  verifyRaw(name, file, raw, { ...opts, source: path });
+  return idx;
+}

@@ -1,0 +1,62 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from './cli';
+
+async function run(...args: string[]): Promise<{ code: number; stderr: string }> {
+  let stderr = '';
+  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  });
+  process.exitCode = 0;
+  try {
+    await main(['node', 'float', ...args]);
+  } finally {
+    spy.mockRestore();
+  }
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = 0;
+  return { code, stderr };
+}
+
+describe('float CLI bad input: one line naming what was wrong, non-zero exit', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('unknown preset', async () => {
+    const r = await run('train', '--preset', 'cifar-huge', '--method', 'float');
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/--preset: unknown preset "cifar-huge"; expected one of: fmnist-quick/);
+  });
+
+  it('unknown method', async () => {
+    const r = await run('train', '--preset', 'fmnist-quick', '--method', 'magic');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--method: unknown method "magic"; expected one of: standard, pgd-at, float/);
+  });
+
+  it('missing dataset directory', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'floatjs-empty-'));
+    const r = await run('train', '--preset', 'fmnist-quick', '--data-dir', empty, '--backend', 'cpu', '--quiet', '--out', join(empty, 'out'));
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(empty);
+    expect(r.stderr).toMatch(/train-images-idx3-ubyte/);
+  });
+
+  it('not a checkpoint directory', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'floatjs-empty-'));
+    const r = await run('eval', empty);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/recipe\.json: not found; expected a checkpoint directory/);
+  });
+
+  it('bad numbers and unknown backends', async () => {
+    expect((await run('train', '--preset', 'fmnist-quick', '--epochs', 'many')).stderr).toMatch(/--epochs expects a number, got "many"/);
+    const r = await run('train', '--preset', 'fmnist-quick', '--backend', 'tpu', '--quiet');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--backend: unknown backend "tpu"; expected one of auto, tensorflow, wasm, cpu/);
+  });
+});

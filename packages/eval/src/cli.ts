@@ -1,0 +1,85 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { runEval } from './evaluate';
+import { methodNames } from './methods';
+import { presetNames } from './presets';
+import { evalTable } from './table';
+import { runTrain } from './train';
+
+const number = (flag: string) => (v: string) => {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`${flag} expects a number, got "${v}"`);
+  return n;
+};
+const integer = (flag: string) => (v: string) => {
+  const n = number(flag)(v);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError(`${flag} expects an integer, got "${v}"`);
+  return n;
+};
+const numberList = (flag: string) => (v: string) => v.split(',').map((s) => number(flag)(s));
+
+export function buildProgram(): Command {
+  const program = new Command('float')
+    .description('Once-for-all adversarial training (FLOAT) on TensorFlow.js')
+    .showHelpAfterError('(run with --help for usage)');
+
+  program
+    .command('train')
+    .description('train a model with one method on one preset and write a checkpoint directory')
+    .requiredOption('--preset <name>', `preset (${presetNames().join(', ')})`)
+    .option('--method <name>', `method (${methodNames().join(', ')})`, 'float')
+    .option('--out <dir>', 'checkpoint directory (default runs/<preset>-<method>)')
+    .option('--seed <n>', 'seed of initialisation, shuffling, attacks and noise', integer('--seed'), 1)
+    .option('--epochs <n>', 'override the preset epochs', integer('--epochs'))
+    .option('--lambda <x>', 'pgd-at: weight λ of the adversarial loss', number('--lambda'))
+    .option('--backend <name>', 'tensorflow | wasm | cpu (default: FLOAT_BACKEND, else best available)')
+    .option('--data-dir <dir>', 'directory holding the dataset files')
+    .option('--download', 'download missing datasets into the cache')
+    .option('--no-verify', 'skip the dataset checksum check (custom files)')
+    .option('--quiet', 'no progress output')
+    .action(async (o) => {
+      const out = o.out ?? `runs/${o.preset}-${o.method}`;
+      const s = await runTrain({ ...o, out });
+      process.stdout.write(`${JSON.stringify({ event: 'trained', out, ...s })}\n`);
+    });
+
+  program
+    .command('eval')
+    .description('evaluate a checkpoint: clean and robust accuracy at every requested λ')
+    .argument('<dir>', 'checkpoint directory written by `float train`')
+    .option('--attack <name>', 'pgd | fgsm', 'pgd')
+    .option('--steps <n>', 'PGD steps (step size 2.5ε/steps)', integer('--steps'))
+    .option('--lambdas <list>', 'comma-separated λ values', numberList('--lambdas'))
+    .option('--lambda-th <list>', 'comma-separated λ_th values (Eq. 6)', numberList('--lambda-th'))
+    .option('--eot <n>', 'gradient draws per attack step on randomized conditions', integer('--eot'))
+    .option('--limit <n>', 'evaluate the first n test images', integer('--limit'))
+    .option('--json <file>', 'where to write the JSON report (default <dir>/eval.json)')
+    .option('--backend <name>', 'tensorflow | wasm | cpu')
+    .option('--data-dir <dir>', 'directory holding the dataset files')
+    .option('--download', 'download missing datasets into the cache')
+    .option('--no-verify', 'skip the dataset checksum check (custom files)')
+    .option('--quiet', 'no progress output')
+    .action(async (dir, o) => {
+      if (o.attack !== 'pgd' && o.attack !== 'fgsm') throw new Error(`--attack: unknown attack "${o.attack}"; expected pgd or fgsm`);
+      const report = await runEval(dir, { ...o, lambdaThs: o.lambdaTh });
+      process.stdout.write(`${evalTable(report)}\n`);
+    });
+  return program;
+}
+
+export async function main(argv: string[] = process.argv): Promise<void> {
+  try {
+    await buildProgram().exitOverride((err) => {
+      throw err;
+    }).parseAsync(argv);
+  } catch (err) {
+    const e = err as { code?: string; exitCode?: number; message?: string };
+    if (e.code?.startsWith('commander.')) {
+      // commander has already printed its one-line message (or the help text).
+      process.exitCode = e.exitCode ?? 1;
+      return;
+    }
+    process.stderr.write(`float: error: ${String(e.message ?? err).split('\n')[0]}\n`);
+    if (process.env.FLOAT_DEBUG) console.error(err);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,51 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runEval } from './evaluate';
+import { runTrain } from './train';
+import { writeTinyDataset } from './test-utils/tiny-dataset';
+import { tinyPreset } from './test-utils/tiny-preset';
+
+const dataDir = writeTinyDataset();
+const out = join(dataDir, 'run-float');
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe('float train + float eval on a tiny dataset', () => {
+  it('trains, checkpoints, and evaluates every condition, attacking duplicates once', async () => {
+    const preset = tinyPreset();
+    const summary = await runTrain({ preset: preset.name, method: 'float', out, dataDir, verify: false, quiet: true, seed: 3 });
+    expect(summary.epochs).toBe(1);
+    expect(summary.trainImages).toBe(64);
+    expect(Number.isFinite(summary.finalLoss)).toBe(true);
+    for (const f of ['model.safetensors', 'recipe.json', 'summary.json', 'train-log.jsonl']) expect(existsSync(join(out, f))).toBe(true);
+    const recipe = JSON.parse(readFileSync(join(out, 'recipe.json'), 'utf8'));
+    expect(recipe.plugins.map((p: { name: string }) => p.name)).toEqual(['float-noise', 'dual-norm', 'float-loss']);
+
+    const before = tf.memory().numTensors;
+    const report = await runEval(out, { dataDir, verify: false, quiet: true });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(report.rows).toHaveLength(8);
+    expect(report.rows.filter((r) => r.sameAs)).toHaveLength(2);
+    for (const r of report.rows) {
+      expect(r.ra).toBeLessThanOrEqual(r.ca);
+      expect(r.attack).toBe('pgd-3');
+      expect(r.eot).toBe(r.randomized ? 2 : 1);
+    }
+    const json = JSON.parse(readFileSync(join(out, 'eval.json'), 'utf8'));
+    expect(json.rows).toHaveLength(8);
+  }, 120_000);
+
+  it('gives the same evaluation twice (seeded attacks and noise)', async () => {
+    const a = await runEval(out, { dataDir, verify: false, quiet: true, lambdas: [0.7], lambdaThs: [0], json: join(out, 'a.json') });
+    const b = await runEval(out, { dataDir, verify: false, quiet: true, lambdas: [0.7], lambdaThs: [0], json: join(out, 'b.json') });
+    expect(a.rows.map((r) => [r.ca, r.ra])).toEqual(b.rows.map((r) => [r.ca, r.ra]));
+  }, 60_000);
+
+  it('rejects a corrupt checkpoint with an error naming the file', async () => {
+    const weights = join(out, 'model.safetensors');
+    const bytes = readFileSync(weights);
+    writeFileSync(weights, bytes.subarray(0, bytes.length - 100));
+    await expect(runEval(out, { dataDir, verify: false, quiet: true })).rejects.toThrow(/model\.safetensors: corrupt safetensors file/);
+  }, 30_000);
+});

@@ -1,0 +1,7 @@
+export { runTrain, type TrainOptions, type TrainSummary } from './train';
+export { runEval, type EvalOptions, type EvalReport, type EvalRow } from './evaluate';
+export { evalTable } from './table';
+export { getPreset, presetNames, registerPreset, type Preset, type PgdSpec } from './presets';
+export { getMethod, methodNames, registerMethod, type MethodDef, type EvalSetting } from './methods';
+export { buildModel, loadRecipe, type Recipe } from './recipe';
+export { buildProgram, main } from './cli';

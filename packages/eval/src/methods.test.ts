@@ -1,0 +1,36 @@
+import { conditionKey } from '@floatjs/engine';
+import { describe, expect, it } from 'vitest';
+import { getMethod, methodNames } from './methods';
+
+describe('methods', () => {
+  it('lists the issue-2 methods', () => {
+    expect(methodNames()).toEqual(expect.arrayContaining(['standard', 'pgd-at', 'float']));
+  });
+
+  it('float evaluates 8 (λ, λ_th) pairs of which 6 configure the model differently', () => {
+    const settings = getMethod('float').settings([0, 0.2, 0.7, 1], [0, 0.5]);
+    expect(settings).toHaveLength(8);
+    expect(new Set(settings.map((s) => conditionKey(s.cond))).size).toBe(6);
+    const at = (l: number, th: number) => settings.find((s) => s.lambda === l && s.lambdaTh === th)!;
+    expect(at(0, 0).cond).toMatchObject({ norm: 'clean', lambdaN: 0 });
+    expect(at(0, 0).randomized).toBe(false);
+    expect(at(0.2, 0).cond).toMatchObject({ norm: 'adv', lambdaN: 0.2 });
+    expect(at(0.2, 0.5).cond).toMatchObject({ norm: 'clean', lambdaN: 0.4 });
+    expect(at(0.7, 0.5).cond.norm).toBe('adv');
+    expect(at(0.7, 0.5).cond.lambdaN).toBeCloseTo(0.4, 12);
+    expect(at(1, 0.5).cond).toMatchObject({ norm: 'adv', lambdaN: 1 });
+    expect(at(1, 0.5).randomized).toBe(true);
+  });
+
+  it('fixed models have one deterministic setting', () => {
+    for (const m of ['standard', 'pgd-at']) {
+      const s = getMethod(m).settings([0, 1], [0]);
+      expect(s).toHaveLength(1);
+      expect(s[0]).toMatchObject({ lambda: null, randomized: false });
+    }
+  });
+
+  it('an unknown method names the flag and the choices', () => {
+    expect(() => getMethod('oatt')).toThrow(/--method: unknown method "oatt"; expected one of: standard, pgd-at, float/);
+  });
+});

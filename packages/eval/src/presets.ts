@@ -1,0 +1,74 @@
+/** A PGD attack as presets and recipes describe it (ℓ∞, inputs in [0, 1]). */
+export interface PgdSpec {
+  eps: number;
+  steps: number;
+  stepSize: number;
+  randomStart: boolean;
+}
+
+export interface Preset {
+  name: string;
+  description: string;
+  dataset: 'fashion-mnist' | 'mnist';
+  trainLimit?: number;
+  testLimit?: number;
+  model: string;
+  batchSize: number;
+  epochs: number;
+  lr: number;
+  momentum: number;
+  weightDecay: number;
+  schedule: 'cosine' | 'constant';
+  trainAttack: PgdSpec;
+  eval: {
+    attack: PgdSpec;
+    lambdas: number[];
+    lambdaThs: number[];
+    /** Gradient draws per attack step on randomized conditions (EOT). */
+    eot: number;
+    batchSize: number;
+  };
+}
+
+const EPS = 0.1;
+
+/** Presets by name, each a plain config object (registered by name, like tfjs kernels). */
+const presets = new Map<string, Preset>();
+
+export function registerPreset(p: Preset): void {
+  if (presets.has(p.name)) throw new Error(`preset "${p.name}" is already registered`);
+  presets.set(p.name, p);
+}
+
+export function presetNames(): string[] {
+  return [...presets.keys()];
+}
+
+export function getPreset(name: string): Preset {
+  const p = presets.get(name);
+  if (!p) throw new Error(`--preset: unknown preset "${name}"; expected one of: ${presetNames().join(', ')}`);
+  return p;
+}
+
+registerPreset({
+  name: 'fmnist-quick',
+  description: 'Fashion-MNIST, first 10k train / 1k test images, cnn-s, ε = 0.1, PGD-7 training, 6 epochs',
+  dataset: 'fashion-mnist',
+  trainLimit: 10_000,
+  testLimit: 1_000,
+  model: 'cnn-s',
+  batchSize: 128,
+  epochs: 6,
+  lr: 0.1,
+  momentum: 0.9,
+  weightDecay: 5e-4,
+  schedule: 'cosine',
+  trainAttack: { eps: EPS, steps: 7, stepSize: (1.25 * EPS) / 7, randomStart: true },
+  eval: {
+    attack: { eps: EPS, steps: 20, stepSize: (2.5 * EPS) / 20, randomStart: true },
+    lambdas: [0, 0.2, 0.7, 1],
+    lambdaThs: [0, 0.5],
+    eot: 2,
+    batchSize: 200,
+  },
+});
