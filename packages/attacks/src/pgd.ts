@@ -16,7 +16,7 @@ export type PgdOptions = {
   randomStart?: boolean;
   /** Gradients averaged per step, each from its own `logitsFn` call (EOT for randomized models). Default 1. */
   eot?: number;
-  /** Seeds the random start; omitted means unseeded. */
+  /** Seeds the random start (a safe integer; the same seed gives the same start); omitted means unseeded. */
   seed?: number;
   /** 'last' iterate (reference code) or, per sample, the highest-loss point seen, x itself included. Default 'last'. */
   keep?: 'last' | 'best';
@@ -32,10 +32,11 @@ type Candidate = { x: tf.Tensor4D; loss: tf.Tensor1D };
  *
  * `logitsFn` is called steps·eot times with keep 'last', and (steps + 2)·eot times with keep 'best'
  * (the clean point and the final iterate need their own loss). Returns a new tensor the caller owns.
+ * Invalid options throw a RangeError before `logitsFn` is called.
  */
 export function pgd(logitsFn: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, options: PgdOptions): tf.Tensor4D {
   const { eps, steps, stepSize, randomStart = true, eot = 1, seed, keep = 'last' } = options;
-  checkOptions({ eps, steps, stepSize, eot, keep });
+  checkOptions({ eps, steps, stepSize, eot, keep, seed });
 
   let xAdv = randomStart ? randomStartPoint(x, eps, seed) : tf.clone(x);
   let best: Candidate | undefined;
@@ -95,7 +96,9 @@ function disposeCandidate(candidate: Candidate): void {
   candidate.loss.dispose();
 }
 
-function checkOptions({ eps, steps, stepSize, eot, keep }: Required<Pick<PgdOptions, 'eps' | 'steps' | 'stepSize' | 'eot' | 'keep'>>) {
+type CheckedOptions = Required<Pick<PgdOptions, 'eps' | 'steps' | 'stepSize' | 'eot' | 'keep'>> & Pick<PgdOptions, 'seed'>;
+
+function checkOptions({ eps, steps, stepSize, eot, keep, seed }: CheckedOptions): void {
   if (!(eps >= 0 && Number.isFinite(eps))) throw new RangeError(`eps must be a finite number ≥ 0, got ${eps}`);
   if (!(Number.isInteger(steps) && steps >= 0)) throw new RangeError(`steps must be an integer ≥ 0, got ${steps}`);
   if (!(stepSize >= 0 && Number.isFinite(stepSize))) {
@@ -104,4 +107,5 @@ function checkOptions({ eps, steps, stepSize, eot, keep }: Required<Pick<PgdOpti
   if (!(Number.isInteger(eot) && eot >= 1)) throw new RangeError(`eot must be an integer ≥ 1, got ${eot}`);
   // Untyped callers: a typo such as 'Best' must not silently fall back to 'last'.
   if (keep !== 'last' && keep !== 'best') throw new RangeError(`keep must be 'last' or 'best', got ${String(keep)}`);
+  if (seed !== undefined && !Number.isSafeInteger(seed)) throw new RangeError(`seed must be a safe integer, got ${seed}`);
 }

@@ -56,9 +56,9 @@ describe('batches', () => {
   it('gives the augment hook a reproducible rng per batch', () => {
     const seen: number[] = [];
     const opts: BatchOptions = { batchSize: 50, seed: 9, epoch: 1, augment: (_x, _s, _h, _w, _c, rng) => seen.push(rng.nextUint32()) };
-    [...batches(ds, opts)];
+    Array.from(batches(ds, opts));
     const first = seen.splice(0);
-    [...batches(ds, { ...opts, startBatch: 1 })];
+    Array.from(batches(ds, { ...opts, startBatch: 1 }));
     expect(seen).toEqual(first.slice(1));
   });
 

@@ -16,6 +16,6 @@ export function maybeGunzip(bytes: Uint8Array, source: string): Uint8Array {
     return asPlainBytes(gunzipSync(bytes));
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    throw new Error(`${source}: corrupt gzip data (${reason}); delete the file and fetch it again`);
+    throw new Error(`${source}: corrupt gzip data (${reason}); delete the file and fetch it again`, { cause: err });
   }
 }

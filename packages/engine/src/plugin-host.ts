@@ -12,8 +12,12 @@ import type {
 
 export function flattenPlugins(option: PluginOption): Plugin[] {
   if (!option) return [];
-  if (Array.isArray(option)) return option.flatMap(flattenPlugins);
+  if (isList(option)) return option.flatMap(flattenPlugins);
   return [option];
+}
+
+function isList(option: PluginOption): option is readonly PluginOption[] {
+  return Array.isArray(option);
 }
 
 /** The composed view of a recipe that layers and the trainer ask; layers never see plugins directly. */

@@ -105,4 +105,4 @@ export interface Plugin {
 }
 
 /** Recipes allow falsy entries and nesting, so ablations can write `cfg.noise && floatNoise()`. */
-export type PluginOption = Plugin | false | null | undefined | PluginOption[];
+export type PluginOption = Plugin | false | null | undefined | readonly PluginOption[];

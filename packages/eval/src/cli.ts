@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { runBench } from './bench';
 import { runEval } from './evaluate';
 import { methodNames } from './methods';
 import { presetNames } from './presets';
@@ -62,6 +63,20 @@ export function buildProgram(): Command {
       if (o.attack !== 'pgd' && o.attack !== 'fgsm') throw new Error(`--attack: unknown attack "${o.attack}"; expected pgd or fgsm`);
       const report = await runEval(dir, { ...o, lambdaThs: o.lambdaTh });
       process.stdout.write(`${evalTable(report)}\n`);
+    });
+  program
+    .command('bench')
+    .description('time PGD-7 adversarial-training steps (the workloads of the PyTorch reference)')
+    .requiredOption('--workload <name>', 'resnet20-pgd7 | cnn-s-pgd7')
+    .option('--batch <n>', 'batch size', integer('--batch'), 64)
+    .option('--method <name>', 'pgd-at | float', 'pgd-at')
+    .option('--steps <n>', 'timed steps (median reported)', integer('--steps'), 5)
+    .option('--warmup <n>', 'untimed steps first', integer('--warmup'), 2)
+    .option('--backend <name>', 'tensorflow | wasm | cpu')
+    .option('--json', 'print only the JSON line (the default output is JSON too)')
+    .action(async (o) => {
+      const r = await runBench(o);
+      process.stdout.write(`${JSON.stringify(r)}\n`);
     });
   return program;
 }

@@ -5,3 +5,4 @@ export { getPreset, presetNames, registerPreset, type Preset, type PgdSpec } fro
 export { getMethod, methodNames, registerMethod, type MethodDef, type EvalSetting } from './methods';
 export { buildModel, loadRecipe, type Recipe } from './recipe';
 export { buildProgram, main } from './cli';
+export { runBench, type BenchOptions, type BenchResult } from './bench';

@@ -52,6 +52,31 @@ function convForward(x: tf.Tensor4D, kernel: tf.Tensor4D, bias: tf.Tensor1D, den
  * Images in [0, 1] with about a quarter of the pixels exactly 0 and a quarter exactly 1, so that
  * clipping at both ends of the image range is exercised.
  */
+/**
+ * A randomized linear model: every call draws fresh weight noise, W + σ·N(0, 1), from a seeded stream
+ * (call k uses seed + k), and counts its calls. Stands in for a model with noise injection.
+ */
+export function noisyLinearModel(
+  seed: number,
+  [h, w, c]: ImageShape,
+  classes: number,
+  sigma: number,
+): TestModel & { calls: () => number } {
+  const rng = new Rng(seed);
+  const inputs = h * w * c;
+  const weights = tensorFrom(rng, [inputs, classes], 1 / Math.sqrt(inputs)) as tf.Tensor2D;
+  let calls = 0;
+  return {
+    logitsFn: (x) =>
+      tf.tidy(() => {
+        const noise = tf.randomNormal([inputs, classes], 0, sigma, 'float32', seed * 7919 + calls++);
+        return tf.matMul(tf.reshape<tf.Rank.R2>(x, [x.shape[0], inputs]), tf.add(weights, noise));
+      }),
+    dispose: () => weights.dispose(),
+    calls: () => calls,
+  };
+}
+
 export function randomImages(seed: number, [n, h, w, c]: [number, ...ImageShape]): tf.Tensor4D {
   const rng = new Rng(seed);
   const values = new Float32Array(n * h * w * c);
@@ -72,8 +97,8 @@ export const PATTERN_SIZE = 8;
 
 /**
  * A learnable synthetic task on 8×8×1 images: 0 horizontal stripes, 1 vertical stripes, 2 checkerboard,
- * 3 double-width horizontal stripes; each with a random phase and contrast plus Gaussian pixel noise,
- * clipped to [0, 1].
+ * 3 double-width horizontal stripes; each with a random phase, an amplitude in [0.1, 0.25] around 0.5
+ * and Gaussian pixel noise (σ = 0.1), clipped to [0, 1]. Labels cycle 0..3, so classes are balanced.
  */
 export function patternDataset(seed: number, n: number): { x: tf.Tensor4D; y: tf.Tensor1D } {
   const rng = new Rng(seed);
@@ -109,38 +134,13 @@ function patternBit(label: number, i: number, j: number, phase: number): boolean
   }
 }
 
-export type TrainOptions = { seed: number; epochs: number; batchSize: number; learningRate: number; filters: number };
+export type TrainOptions = { seed: number; epochs: number; batchSize: number; learningRate: number; hidden: number };
 
 /**
- * Trains conv3x3(filters) → relu → dense on (x, y) with plain minibatch SGD on the mean cross-entropy.
- * The returned `logitsFn` is deterministic (no dropout, no normalization).
+ * Trains flatten → dense(hidden) → relu → dense(classes) on (x, y) with plain minibatch SGD on the mean
+ * cross-entropy (seeded init and shuffling). The returned `logitsFn` is deterministic.
  */
-export function trainConvNet(x: tf.Tensor4D, y: tf.Tensor1D, options: TrainOptions): TestModel {
-  const { seed, epochs, batchSize, learningRate, filters } = options;
-  const rng = new Rng(seed);
-  const [n, h, w, c] = x.shape;
-  const kernel = tf.variable(tensorFrom(rng, [3, 3, c, filters], Math.sqrt(2 / (9 * c)))) as tf.Variable<tf.Rank.R4>;
-  const bias = tf.variable(tf.zeros([filters])) as tf.Variable<tf.Rank.R1>;
-  const dense = tf.variable(tensorFrom(rng, [h * w * filters, PATTERN_CLASSES], Math.sqrt(1 / (h * w * filters)))) as tf.Variable<tf.Rank.R2>;
-  const variables = [kernel, bias, dense];
-  const logitsFn: LogitsFn = (input) => convForward(input, kernel, bias, dense);
-
-  for (let epoch = 0; epoch < epochs; epoch++) {
-    const order = rng.permutation(n);
-    for (let start = 0; start < n; start += batchSize) {
-      tf.tidy(() => {
-        const idx = tf.tensor1d(order.slice(start, start + batchSize), 'int32');
-        const xb = tf.gather(x, idx);
-        const yb = tf.gather(y, idx);
-        const { grads } = tf.variableGrads(() => tf.mean(crossEntropyPerSample(logitsFn(xb), yb)) as tf.Scalar, variables);
-        for (const v of variables) v.assign(tf.sub(v, tf.mul(grads[v.name], learningRate)));
-      });
-    }
-  }
-  return { logitsFn, dispose: () => tf.dispose(variables) };
-}
-
-export function trainMlp(x: tf.Tensor4D, y: tf.Tensor1D, options: { seed: number; epochs: number; batchSize: number; learningRate: number; hidden: number }): TestModel {
+export function trainMlp(x: tf.Tensor4D, y: tf.Tensor1D, options: TrainOptions): TestModel {
   const { seed, epochs, batchSize, learningRate, hidden } = options;
   const rng = new Rng(seed);
   const [n, h, w, c] = x.shape;

@@ -71,8 +71,6 @@ export class Trainer {
   async fit(data: BatchSource, hooks: TrainerHooks = {}, startEpoch = 0): Promise<EpochEvent[]> {
     const { model, options } = this;
     const totalSteps = options.epochs * data.batchesPerEpoch;
-    const trainable = model.trainableVariables();
-    const { height, width, channels } = model.input;
     const epochs: EpochEvent[] = [];
     for (let epoch = startEpoch; epoch < options.epochs; epoch++) {
       const t0 = performance.now();
@@ -80,25 +78,10 @@ export class Trainer {
       let n = 0;
       for (const batch of data.batches(epoch)) {
         const lr = learningRate(options.schedule, options.lr, this.step, totalSteps);
-        const x = tf.tensor4d(batch.x, [batch.size, height, width, channels]);
-        const y = tf.tensor1d(batch.y, 'int32');
-        const prepared = this.lossMix.prepare({ model, x, y, adversary: options.adversary, rng: this.rng, step: this.step, epoch });
-        const { value, grads } = tf.variableGrads(() => prepared.loss(), trainable);
-        const loss = value.dataSync()[0];
-        value.dispose();
-        prepared.dispose();
-        x.dispose();
-        y.dispose();
-        if (!Number.isFinite(loss)) {
-          for (const g of Object.values(grads)) g.dispose();
-          throw new DivergenceError(`training diverged: loss is ${loss} at epoch ${epoch + 1}, step ${this.step}`);
-        }
-        this.optimizer.step(grads, lr);
-        model.host.afterStep({ model, optimizer: this.optimizer, step: this.step, epoch });
+        const loss = this.trainStep(batch, lr, epoch);
         lossSum += loss;
         n++;
-        hooks.onStep?.({ epoch, step: this.step, batchInEpoch: n, batchesPerEpoch: data.batchesPerEpoch, loss, lr });
-        this.step++;
+        hooks.onStep?.({ epoch, step: this.step - 1, batchInEpoch: n, batchesPerEpoch: data.batchesPerEpoch, loss, lr });
       }
       model.host.epochEnd({ model, optimizer: this.optimizer, step: this.step, epoch });
       const event = { epoch, seconds: (performance.now() - t0) / 1000, meanLoss: lossSum / Math.max(n, 1), steps: n };
@@ -106,6 +89,32 @@ export class Trainer {
       await hooks.onEpoch?.(event);
     }
     return epochs;
+  }
+
+  /**
+   * One optimizer step on one batch: the loss mix prepares the loss (attacks run outside the tape), the
+   * loss is differentiated w.r.t. every trainable variable, SGD steps, mask hooks run. Returns the loss.
+   */
+  trainStep(batch: Batch, lr: number, epoch = 0): number {
+    const { model, options } = this;
+    const { height, width, channels } = model.input;
+    const x = tf.tensor4d(batch.x, [batch.size, height, width, channels]);
+    const y = tf.tensor1d(batch.y, 'int32');
+    const prepared = this.lossMix.prepare({ model, x, y, adversary: options.adversary, rng: this.rng, step: this.step, epoch });
+    const { value, grads } = tf.variableGrads(() => prepared.loss(), model.trainableVariables());
+    const loss = value.dataSync()[0];
+    value.dispose();
+    prepared.dispose();
+    x.dispose();
+    y.dispose();
+    if (!Number.isFinite(loss)) {
+      for (const g of Object.values(grads)) g.dispose();
+      throw new DivergenceError(`training diverged: loss is ${loss} at epoch ${epoch + 1}, step ${this.step}`);
+    }
+    this.optimizer.step(grads, lr);
+    model.host.afterStep({ model, optimizer: this.optimizer, step: this.step, epoch });
+    this.step++;
+    return loss;
   }
 
   dispose(): void {

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { runBench } from './bench';
+
+describe('float bench', () => {
+  it('times PGD-7 steps and reports images/s with a flat tensor count', async () => {
+    const r = await runBench({ workload: 'cnn-s-pgd7', batch: 8, steps: 3, warmup: 1 });
+    expect(r).toMatchObject({ impl: 'floatjs', workload: 'cnn-s-pgd7', method: 'pgd-at', batch: 8, steps: 3, num_tensors_flat: true });
+    expect(r.images_per_s).toBeGreaterThan(0);
+    expect(r.images_per_s).toBeCloseTo(8 / (r.step_ms_median / 1000), 0);
+  }, 60_000);
+
+  it('times the FLOAT step too', async () => {
+    const r = await runBench({ workload: 'resnet20-pgd7', batch: 4, steps: 1, warmup: 1, method: 'float' });
+    expect(r.method).toBe('float');
+    expect(r.num_tensors_flat).toBe(true);
+  }, 60_000);
+
+  it('rejects an unknown workload by name', async () => {
+    await expect(runBench({ workload: 'vgg-pgd7' })).rejects.toThrow(/--workload: unknown workload "vgg-pgd7"; expected one of: resnet20-pgd7, cnn-s-pgd7/);
+  });
+});

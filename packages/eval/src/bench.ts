@@ -1,0 +1,83 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { createModel, Rng, selectBackend, Trainer } from '@floatjs/engine';
+import { pgdAdversary } from './adversary';
+import { getMethod } from './methods';
+
+/** The workloads of ../shared/bench/pytorch_reference.py, with the same shapes and attack. */
+const WORKLOADS = {
+  'resnet20-pgd7': { model: 'resnet20', input: { height: 32, width: 32, channels: 3, numClasses: 10 }, eps: 8 / 255 },
+  'cnn-s-pgd7': { model: 'cnn-s', input: { height: 28, width: 28, channels: 1, numClasses: 10 }, eps: 0.1 },
+} as const;
+export type WorkloadName = keyof typeof WORKLOADS;
+
+export interface BenchOptions {
+  workload: string;
+  batch?: number;
+  method?: 'pgd-at' | 'float';
+  steps?: number;
+  warmup?: number;
+  backend?: string;
+}
+
+export interface BenchResult {
+  impl: 'floatjs';
+  workload: string;
+  method: string;
+  backend: string;
+  batch: number;
+  steps: number;
+  step_ms_median: number;
+  images_per_s: number;
+  num_tensors_flat: boolean;
+}
+
+/**
+ * Times one PGD-7 adversarial-training step exactly as the PyTorch reference does: warm-up steps, then the
+ * median of timed steps; images_per_s = batch / median. `pgd-at` is the reference's step (7 attack
+ * iterations in inference mode, then a training step on the adversarial batch); `float` times FLOAT's step.
+ */
+export async function runBench(opts: BenchOptions): Promise<BenchResult> {
+  const w = WORKLOADS[opts.workload as WorkloadName];
+  if (!w) throw new Error(`--workload: unknown workload "${opts.workload}"; expected one of: ${Object.keys(WORKLOADS).join(', ')}`);
+  const batch = opts.batch ?? 64;
+  if (!(Number.isInteger(batch) && batch >= 2)) throw new Error(`--batch: expected an integer ≥ 2, got ${opts.batch}`);
+  const methodName = opts.method ?? 'pgd-at';
+  if (methodName !== 'pgd-at' && methodName !== 'float') throw new Error(`--method: expected pgd-at or float, got "${methodName}"`);
+  const steps = opts.steps ?? 5;
+  const warmup = opts.warmup ?? 2;
+  const backend = await selectBackend(opts.backend);
+  const model = createModel(w.model, w.input, getMethod(methodName).plugins({ lambda: 1 }), 0);
+  const trainer = new Trainer(model, {
+    epochs: 1, lr: 0.01, momentum: 0.9, weightDecay: 5e-4, schedule: 'constant', seed: 0,
+    adversary: pgdAdversary({ eps: w.eps, steps: 7, stepSize: (1.25 * w.eps) / 7, randomStart: true }),
+  });
+  const rng = new Rng(0);
+  const { height, width, channels } = w.input;
+  const x = Float32Array.from({ length: batch * height * width * channels }, () => rng.next());
+  const y = Int32Array.from({ length: batch }, () => rng.nextU32() % 10);
+  const times: number[] = [];
+  let tensorsAfterWarmup = -1;
+  for (let i = 0; i < warmup + steps; i++) {
+    const t0 = performance.now();
+    trainer.trainStep({ x, y, size: batch }, 0.01);
+    if (i >= warmup) times.push(performance.now() - t0);
+    if (i === Math.max(warmup - 1, 0)) tensorsAfterWarmup = tf.memory().numTensors;
+  }
+  const flat = tf.memory().numTensors === tensorsAfterWarmup;
+  trainer.dispose();
+  model.dispose();
+  times.sort((a, b) => a - b);
+  const mid = times.length >> 1;
+  const median = times.length % 2 ? times[mid] : (times[mid - 1] + times[mid]) / 2;
+  return {
+    impl: 'floatjs',
+    workload: opts.workload,
+    method: methodName,
+    backend: backend.name,
+    batch,
+    steps,
+    step_ms_median: Math.round(median * 10) / 10,
+    images_per_s: Math.round((batch / (median / 1000)) * 100) / 100,
+    num_tensors_flat: flat,
+  };
+}
