@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { condition, meanCrossEntropy, type Plugin } from '@floatjs/engine';
+import { condition, meanCrossEntropy, type Model, type Plugin, type PreparedLoss, type Rng } from '@floatjs/engine';
 
 export interface FloatLossOptions {
   /** Share of each batch trained clean (λ = 0, BN_C); the rest is attacked (λ = 1, BN_A). Default 0.5. */
@@ -22,6 +22,7 @@ export function floatLossMix(options: FloatLossOptions = {}): Plugin {
       prepare({ model, x, y, adversary, rng }) {
         if (!adversary) throw new Error('float training needs an adversary (the training attack); none was configured');
         const n = x.shape[0];
+        if (n < 2) return cleanOnly(model, x, y, rng);
         const h = Math.max(1, Math.min(n - 1, Math.floor(n * cleanFraction)));
         const [xc, xa] = tf.split(x, [h, n - h]) as [tf.Tensor4D, tf.Tensor4D];
         const [yc, ya] = tf.split(y, [h, n - h]) as [tf.Tensor1D, tf.Tensor1D];
@@ -41,4 +42,13 @@ export function floatLossMix(options: FloatLossOptions = {}): Plugin {
       },
     },
   };
+}
+
+/**
+ * A one-sample batch (the tail of an epoch) cannot be split; an empty adversarial half would put NaN into
+ * BN_A's running statistics. It is trained clean, as the first half would have been.
+ */
+function cleanOnly(model: Model, x: tf.Tensor4D, y: tf.Tensor1D, rng: Rng): PreparedLoss {
+  const clean = condition({ lambda: 0, lambdaN: 0, norm: 'clean', training: true });
+  return { loss: () => meanCrossEntropy(model.forward(x, clean, rng), y), dispose() {} };
 }

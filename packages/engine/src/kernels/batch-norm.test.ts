@@ -74,7 +74,7 @@ function vjp(shape: Shape, inp: Inputs, f: (x: tf.Tensor4D, g: tf.Tensor1D, b: t
 function referenceTrain(shape: Shape, inp: Inputs): Result {
   const r = vjp(shape, inp, (x, g, b) => {
     const { mean, variance } = tf.moments(x, [0, 1, 2]);
-    return tf.batchNorm(x, mean, variance, b, g, EPS);
+    return tf.batchNorm(x, mean, variance, b, g, EPS) as tf.Tensor4D;
   });
   const m = tf.tidy(() => {
     const { mean, variance } = tf.moments(tf.tensor4d(inp.x, shape), [0, 1, 2]);
@@ -94,7 +94,7 @@ function fusedTrain(shape: Shape, inp: Inputs): Result {
 }
 
 function referenceInfer(shape: Shape, inp: Inputs): Result {
-  return vjp(shape, inp, (x, g, b) => tf.batchNorm(x, tf.tensor1d(inp.mean), tf.tensor1d(inp.variance), b, g, EPS));
+  return vjp(shape, inp, (x, g, b) => tf.batchNorm(x, tf.tensor1d(inp.mean), tf.tensor1d(inp.variance), b, g, EPS) as tf.Tensor4D);
 }
 
 function fusedInfer(shape: Shape, inp: Inputs): Result {

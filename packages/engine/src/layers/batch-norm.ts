@@ -49,6 +49,9 @@ export class BatchNorm {
     const key = host.normKey(this.info, ctx.cond);
     const p = this.sets.get(key);
     if (!p) throw new Error(`norm layer ${this.info.name} has no parameter set "${key}"`);
+    if (ctx.cond.training && x.shape[0] === 0) {
+      throw new Error(`norm layer ${this.info.name}: training forward on an empty batch would put NaN into the running statistics`);
+    }
     let y: tf.Tensor4D;
     if (ctx.cond.training && hostMemoryBackend()) {
       const r = batchNormTrain(x, p.gamma as tf.Tensor1D, p.beta as tf.Tensor1D, BN_EPSILON);

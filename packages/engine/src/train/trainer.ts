@@ -72,6 +72,8 @@ export class Trainer {
     const { model, options } = this;
     const totalSteps = options.epochs * data.batchesPerEpoch;
     const epochs: EpochEvent[] = [];
+    // Resuming at a later epoch continues the per-batch schedule where it stopped.
+    if (startEpoch > 0 && this.step === 0) this.step = startEpoch * data.batchesPerEpoch;
     for (let epoch = startEpoch; epoch < options.epochs; epoch++) {
       const t0 = performance.now();
       let lossSum = 0;
