@@ -24,6 +24,7 @@ function rawFile(header: unknown, data: Uint8Array, headerLenOverride?: bigint):
   return out;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON of arbitrary shape
 function headerOf(bytes: Uint8Array): { len: number; json: Record<string, any> } {
   const len = Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
   return { len, json: JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + len))) };
