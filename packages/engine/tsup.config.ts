@@ -4,6 +4,7 @@ import { baseConfig } from '../../tsup.config.base';
 export default defineConfig({
   ...baseConfig,
   // See src/gradients.ts for why this one tfjs-core module is bundled.
+  entry: ['src/index.ts', 'src/testing.ts'],
   noExternal: [/register_all_gradients/],
   treeshake: false,
 });

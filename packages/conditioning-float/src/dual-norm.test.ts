@@ -4,7 +4,7 @@ import { condition, createModel, Rng, selectBackend, type Model } from '@floatjs
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dualNorm } from './dual-norm';
 import { floatNoise } from './noisy-weight';
-import { changedNames, snapshot } from './test-utils/numeric';
+import { changedNames, snapshot } from '@floatjs/engine/testing';
 
 const SPEC = { height: 12, width: 12, channels: 1, numClasses: 4 };
 const NORMS = ['bn1', 'bn2', 'bn3'];

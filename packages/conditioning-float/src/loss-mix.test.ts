@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { floatLossMix } from './loss-mix';
 import { ALPHA } from './noisy-weight';
 import { float } from './recipe';
-import { changedNames, snapshot } from './test-utils/numeric';
+import { changedNames, snapshot } from '@floatjs/engine/testing';
 
 const SPEC = { height: 12, width: 12, channels: 1, numClasses: 4 };
 const BATCH = 8;

@@ -3,7 +3,7 @@ import { condition, createModel, ModelBuilder, PluginHost, Rng, selectBackend, t
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ALPHA, floatNoise, weightStd } from './noisy-weight';
 import { dualNorm } from './dual-norm';
-import { bitEqual, maxRelErr, mean, std } from './test-utils/numeric';
+import { bitEqual, maxRelErr, mean, std } from '@floatjs/engine/testing';
 
 beforeAll(async () => {
   await selectBackend('cpu');

@@ -8,7 +8,7 @@ import { condition } from '../condition';
 import { createModel } from '../models/zoo';
 import type { InputSpec } from '../model';
 import { Rng } from '../rng';
-import { bitEqual } from '../test-utils/numeric';
+import { bitEqual } from '../testing';
 import { writeFileAtomic } from './atomic-write';
 import { loadWeights, readRecipe, RECIPE_FILE, saveCheckpoint, WEIGHTS_FILE } from './checkpoint';
 import { decodeSafetensors, encodeSafetensors } from './safetensors';

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../backend';
 import { Rng } from '../rng';
-import { maxRelErr } from '../test-utils/numeric';
+import { maxRelErr } from '../testing';
 import { batchNormInfer } from './batch-norm-infer';
 import { batchNormTrain } from './batch-norm-train';
 import '../gradients';

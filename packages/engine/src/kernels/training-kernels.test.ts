@@ -5,6 +5,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerTrainingKernels } from './register-training-kernels';
 import { Rng } from '../rng';
+import { maxRelErr } from '../testing';
 
 type Case = { n: number; h: number; w: number; ci: number; co: number; k: number; s: number; pad: 'same' | 'valid' | number };
 
@@ -39,15 +40,6 @@ function gradsOn(backend: string, c: Case, xData: Float32Array, wData: Float32Ar
   });
 }
 
-function maxRelErr(a: Float32Array | Uint8Array | Int32Array, b: Float32Array | Uint8Array | Int32Array): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs(a[i] - b[i]));
-    den = Math.max(den, Math.abs(b[i]));
-  }
-  return num / Math.max(den, 1e-12);
-}
 
 describe('wasm training kernels against the cpu backend', () => {
   beforeAll(async () => {

@@ -7,7 +7,7 @@ import { ModelBuilder, type InputSpec } from '../model';
 import { createModel } from '../models/zoo';
 import { PluginHost } from '../plugin-host';
 import { Rng } from '../rng';
-import { changedNames, maxRelErr, snapshot } from '../test-utils/numeric';
+import { changedNames, maxRelErr, snapshot } from '../testing';
 import { BN_EPSILON, BN_MOMENTUM } from './batch-norm';
 
 const C = 5;

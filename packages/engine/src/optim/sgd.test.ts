@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../backend';
-import { maxRelErr } from '../test-utils/numeric';
+import { maxRelErr } from '../testing';
 import { learningRate } from './schedule';
 import { Sgd } from './sgd';
 

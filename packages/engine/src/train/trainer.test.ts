@@ -8,7 +8,7 @@ import type { InputSpec } from '../model';
 import { createModel } from '../models/zoo';
 import type { Adversary, PluginOption } from '../plugin';
 import { Rng } from '../rng';
-import { bitEqual, changedNames, snapshot } from '../test-utils/numeric';
+import { bitEqual, changedNames, snapshot } from '../testing';
 import { DivergenceError, Trainer, type Batch, type BatchSource, type TrainerOptions } from './trainer';
 
 const SPEC: InputSpec = { height: 12, width: 12, channels: 1, numClasses: 4 };

@@ -1,3 +1,4 @@
+/** Numeric helpers for testing models and plugins: whole-tensor errors, bit equality, variable snapshots. */
 import type * as tf from '@tensorflow/tfjs-core';
 
 type Numeric = ArrayLike<number>;
@@ -14,7 +15,7 @@ export function maxRelErr(a: Numeric, b: Numeric): number {
   return num / Math.max(den, 1e-12);
 }
 
-/** Whether two float arrays hold the same bit patterns. */
+/** Whether two float arrays hold the same bit patterns (NaN == NaN, +0 != −0). */
 export function bitEqual(a: Float32Array, b: Float32Array): boolean {
   if (a.length !== b.length) return false;
   const ua = new Uint32Array(a.buffer, a.byteOffset, a.length);
