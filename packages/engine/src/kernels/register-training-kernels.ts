@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ConvAttrs } from './conv-info';
 import { conv2dBackpropFilterViaMatMul } from './conv2d-backprop-filter';
 import { conv2dBackpropInputViaMatMul } from './conv2d-backprop-input';
+import { conv2dBackpropInputStride1 } from './conv2d-backprop-input-stride1';
+import { convInfoOf } from './conv-info';
 
 const registered = new Set<string>();
 
@@ -30,7 +32,12 @@ export function registerTrainingKernels(backendName: string, options: { replaceI
       kernelFunc: ({ inputs, attrs }) => {
         const { dy, filter } = inputs as unknown as { dy: tf.Tensor4D; filter: tf.Tensor4D };
         const a = attrs as unknown as ConvAttrs & { inputShape: [number, number, number, number] };
-        return conv2dBackpropInputViaMatMul(dy, filter, a, a.inputShape);
+        const info = convInfoOf(a.inputShape, filter.shape, a);
+        const unitStride = info.strideHeight === 1 && info.strideWidth === 1 && info.dilationHeight === 1 && info.dilationWidth === 1;
+        const fitsPad = info.padInfo.top < info.filterHeight && info.padInfo.left < info.filterWidth && info.padInfo.bottom < info.filterHeight && info.padInfo.right < info.filterWidth;
+        return unitStride && fitsPad
+          ? conv2dBackpropInputStride1(dy, filter, a, a.inputShape)
+          : conv2dBackpropInputViaMatMul(dy, filter, a, a.inputShape);
       },
     });
   }
