@@ -15,6 +15,12 @@ describe('float bench', () => {
     expect(r.num_tensors_flat).toBe(true);
   }, 60_000);
 
+  it('memory is bounded: tensor count and wasm heap flat over 50 steps after warm-up', async () => {
+    const r = await runBench({ workload: 'cnn-s-pgd7', batch: 4, steps: 50, warmup: 3, backend: 'wasm' });
+    expect(r.num_tensors_flat).toBe(true);
+    expect(r.heap_bytes_end).toBe(r.heap_bytes_after_warmup);
+  }, 120_000);
+
   it('rejects an unknown workload by name', async () => {
     await expect(runBench({ workload: 'vgg-pgd7' })).rejects.toThrow(/--workload: unknown workload "vgg-pgd7"; expected one of: resnet20-pgd7, cnn-s-pgd7/);
   });

@@ -29,6 +29,15 @@ export interface BenchResult {
   step_ms_median: number;
   images_per_s: number;
   num_tensors_flat: boolean;
+  /** wasm only: heap size after warm-up and at the end; equal when memory is bounded. */
+  heap_bytes_after_warmup?: number;
+  heap_bytes_end?: number;
+}
+
+/** The wasm backend's heap size (it only grows), or undefined on other backends. */
+function wasmHeapBytes(): number | undefined {
+  const b = tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } };
+  return b.wasm?.HEAPU8?.buffer.byteLength;
 }
 
 /**
@@ -57,11 +66,15 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   const y = Int32Array.from({ length: batch }, () => rng.nextU32() % 10);
   const times: number[] = [];
   let tensorsAfterWarmup = -1;
+  let heapAfterWarmup: number | undefined;
   for (let i = 0; i < warmup + steps; i++) {
     const t0 = performance.now();
     trainer.trainStep({ x, y, size: batch }, 0.01);
     if (i >= warmup) times.push(performance.now() - t0);
-    if (i === Math.max(warmup - 1, 0)) tensorsAfterWarmup = tf.memory().numTensors;
+    if (i === Math.max(warmup - 1, 0)) {
+      tensorsAfterWarmup = tf.memory().numTensors;
+      heapAfterWarmup = wasmHeapBytes();
+    }
   }
   const flat = tf.memory().numTensors === tensorsAfterWarmup;
   trainer.dispose();
@@ -79,5 +92,6 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     step_ms_median: Math.round(median * 10) / 10,
     images_per_s: Math.round((batch / (median / 1000)) * 100) / 100,
     num_tensors_flat: flat,
+    ...(heapAfterWarmup === undefined ? {} : { heap_bytes_after_warmup: heapAfterWarmup, heap_bytes_end: wasmHeapBytes() }),
   };
 }
