@@ -74,3 +74,23 @@ describe('wasm training kernels against the cpu backend', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+// Runs after the wasm suite: registering on cpu replaces the stock kernels used as the reference above.
+describe('cpu training kernels against the stock cpu kernels', () => {
+  it('agree on every case', async () => {
+    await tf.setBackend('cpu');
+    const refs = CASES.map((c) => {
+      const rng = new Rng(c.h * 100 + c.w + c.k);
+      const xData = randomArray(c.n * c.h * c.w * c.ci, rng);
+      const wData = randomArray(c.k * c.k * c.ci * c.co, rng);
+      return { c, xData, wData, ref: gradsOn('cpu', c, xData, wData, null) };
+    });
+    registerTrainingKernels('cpu');
+    for (const { c, xData, wData, ref } of refs) {
+      const got = gradsOn('cpu', c, xData, wData, null);
+      expect(maxRelErr(got.gw, ref.gw), JSON.stringify(c)).toBeLessThan(1e-4);
+      expect(maxRelErr(got.gx, ref.gx), JSON.stringify(c)).toBeLessThan(1e-4);
+      expect(maxRelErr(got.dx, ref.dx), JSON.stringify(c)).toBeLessThan(1e-4);
+    }
+  }, 60_000);
+});
