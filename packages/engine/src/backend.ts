@@ -67,5 +67,7 @@ async function initBackend(name: BackendName): Promise<string> {
   await import('@tensorflow/tfjs-backend-cpu');
   if (!(await tf.setBackend('cpu'))) throw new Error('the cpu backend failed to initialise');
   registerTrainingKernels('cpu');
+  // The cpu backend prints a banner advising tfjs-node on first use; the choice is already reported.
+  (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
   return '@tensorflow/tfjs-backend-cpu';
 }
