@@ -35,3 +35,4 @@ export { Trainer, DivergenceError, type Batch, type BatchSource, type TrainerOpt
 export { encodeSafetensors, decodeSafetensors, type StoredTensor, type DecodedSafetensors } from './checkpoint/safetensors';
 export { writeFileAtomic } from './checkpoint/atomic-write';
 export { saveCheckpoint, loadWeights, readRecipe, readVariables, assignVariables, WEIGHTS_FILE, RECIPE_FILE } from './checkpoint/checkpoint';
+export { saveTrainingCheckpoint, loadTrainingCheckpoint, OPTIMIZER_FILE, STATE_FILE, type TrainerState } from './checkpoint/training-state';

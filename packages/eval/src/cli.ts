@@ -26,8 +26,9 @@ export function buildProgram(): Command {
   program
     .command('train')
     .description('train a model with one method on one preset and write a checkpoint directory')
-    .requiredOption('--preset <name>', `preset (${presetNames().join(', ')})`)
-    .option('--method <name>', `method (${methodNames().join(', ')})`, 'float')
+    .option('--preset <name>', `preset (${presetNames().join(', ')})`)
+    .option('--method <name>', `method (${methodNames().join(', ')}; default float)`)
+    .option('--resume <dir>', 'continue an interrupted run from its last complete checkpoint')
     .option('--out <dir>', 'checkpoint directory (default runs/<preset>-<method>)')
     .option('--seed <n>', 'seed of initialisation, shuffling, attacks and noise', integer('--seed'), 1)
     .option('--epochs <n>', 'override the preset epochs', integer('--epochs'))
@@ -38,8 +39,9 @@ export function buildProgram(): Command {
     .option('--no-verify', 'skip the dataset checksum check (custom files)')
     .option('--quiet', 'no progress output')
     .action(async (o) => {
-      const out = o.out ?? `runs/${o.preset}-${o.method}`;
-      const s = await runTrain({ ...o, out });
+      if (!o.resume && !o.preset) throw new Error('--preset: required (or --resume DIR to continue a run)');
+      const out = o.resume ?? o.out ?? `runs/${o.preset}-${o.method ?? 'float'}`;
+      const s = await runTrain({ ...o, out, resume: Boolean(o.resume) });
       process.stdout.write(`${JSON.stringify({ event: 'trained', out, ...s })}\n`);
     });
 

@@ -1,17 +1,19 @@
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { saveCheckpoint, selectBackend, Trainer, writeFileAtomic, type BackendChoice } from '@floatjs/engine';
+import { loadTrainingCheckpoint, saveTrainingCheckpoint, selectBackend, Trainer, writeFileAtomic, type BackendChoice } from '@floatjs/engine';
 import { pgdAdversary } from './adversary';
 import { loadSplit, trainBatches, type DataOptions } from './data';
 import { getMethod } from './methods';
 import { getPreset } from './presets';
 import { Progress } from './progress';
-import { buildModel, type Recipe } from './recipe';
+import { buildModel, loadRecipe, type Recipe } from './recipe';
 
 export interface TrainOptions extends DataOptions {
-  preset: string;
-  method: string;
+  preset?: string;
+  method?: string;
   out: string;
+  /** Continue the run in `out` from its last complete checkpoint; preset, method, seed and epochs come from its recipe. */
+  resume?: boolean;
   seed?: number;
   epochs?: number;
   backend?: string;
@@ -35,18 +37,19 @@ export interface TrainSummary {
 
 /** `float train`: trains one method on one preset and writes the checkpoint, a log and a summary. */
 export async function runTrain(opts: TrainOptions): Promise<TrainSummary> {
-  const preset = getPreset(opts.preset);
-  const method = getMethod(opts.method);
-  const seed = opts.seed ?? 1;
+  const prior = opts.resume ? loadRecipe(opts.out) : undefined;
+  const preset = getPreset(prior?.preset ?? opts.preset ?? 'fmnist-quick');
+  const method = getMethod(prior?.method ?? opts.method ?? 'float');
+  const seed = prior?.seed ?? opts.seed ?? 1;
   if (!Number.isInteger(seed)) throw new Error(`--seed: expected an integer, got ${opts.seed}`);
-  const epochs = opts.epochs ?? preset.epochs;
+  const epochs = opts.epochs ?? prior?.training.epochs ?? preset.epochs;
   if (!(Number.isInteger(epochs) && epochs >= 1)) throw new Error(`--epochs: expected a positive integer, got ${opts.epochs}`);
   const progress = new Progress(process.stderr, opts.quiet);
   const backend = await selectBackend(opts.backend);
   progress.log('backend', { backend: backend.name, package: backend.package, reason: backend.reason }, `backend: ${backend.name} (${backend.package}, ${backend.reason})`);
 
   const train = await loadSplit(preset, 'train', opts);
-  const methodOptions: Record<string, unknown> = opts.lambda === undefined ? {} : { lambda: opts.lambda };
+  const methodOptions: Record<string, unknown> = prior?.methodOptions ?? (opts.lambda === undefined ? {} : { lambda: opts.lambda });
   const input = { height: train.height, width: train.width, channels: train.channels, numClasses: train.numClasses };
   const model = buildModel({ method: method.name, methodOptions, architecture: preset.model, input, seed });
   const recipe: Recipe = {
@@ -74,7 +77,6 @@ export async function runTrain(opts: TrainOptions): Promise<TrainSummary> {
 
   mkdirSync(opts.out, { recursive: true });
   const logPath = join(opts.out, 'train-log.jsonl');
-  writeFileSync(logPath, '');
   const trainer = new Trainer(model, {
     epochs,
     lr: preset.lr,
@@ -84,9 +86,15 @@ export async function runTrain(opts: TrainOptions): Promise<TrainSummary> {
     seed,
     adversary: method.adversarial ? pgdAdversary(preset.trainAttack) : null,
   });
-  const t0 = performance.now();
+  let startEpoch = 0;
+  if (opts.resume) {
+    startEpoch = loadTrainingCheckpoint(opts.out, trainer).epochsDone;
+    progress.log('resume', { epoch: startEpoch + 1, step: trainer.step }, `resuming ${opts.out} at epoch ${startEpoch + 1} (step ${trainer.step})`);
+  } else {
+    writeFileSync(logPath, '');
+  }
   const data = trainBatches(train, preset.batchSize, seed);
-  const result = await trainer.fit(data, {
+  await trainer.fit(data, {
     onStep: (e) => {
       appendFileSync(logPath, `${JSON.stringify({ event: 'step', ...e })}\n`);
       const text = `epoch ${e.epoch + 1}/${epochs}  batch ${e.batchInEpoch}/${e.batchesPerEpoch}  loss ${e.loss.toFixed(4)}  lr ${e.lr.toFixed(4)}`;
@@ -94,10 +102,11 @@ export async function runTrain(opts: TrainOptions): Promise<TrainSummary> {
     },
     onEpoch: async (e) => {
       appendFileSync(logPath, `${JSON.stringify({ event: 'epoch', ...e })}\n`);
-      await saveCheckpoint(opts.out, model, recipe);
+      await saveTrainingCheckpoint(opts.out, trainer, recipe, e.epoch + 1);
       progress.log('epoch', { epoch: e.epoch + 1, seconds: e.seconds, meanLoss: e.meanLoss }, `epoch ${e.epoch + 1}/${epochs}  mean loss ${e.meanLoss.toFixed(4)}  ${e.seconds.toFixed(1)} s`);
     },
-  });
+  }, startEpoch);
+  const epochLog = epochEvents(logPath);
   const summary: TrainSummary = {
     method: method.name,
     preset: preset.name,
@@ -106,12 +115,24 @@ export async function runTrain(opts: TrainOptions): Promise<TrainSummary> {
     params: model.paramCount(),
     epochs,
     trainImages: train.n,
-    trainSeconds: (performance.now() - t0) / 1000,
-    secondsPerEpoch: result.map((r) => r.seconds),
-    finalLoss: result.at(-1)?.meanLoss ?? Number.NaN,
+    trainSeconds: epochLog.reduce((a, e) => a + e.seconds, 0),
+    secondsPerEpoch: epochLog.map((e) => e.seconds),
+    finalLoss: epochLog.at(-1)?.meanLoss ?? Number.NaN,
   };
   writeFileAtomic(join(opts.out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   trainer.dispose();
   model.dispose();
   return summary;
+}
+
+/** The epoch records of a run's log, the last one per epoch (a resumed run repeats the interrupted epoch). */
+function epochEvents(logPath: string): Array<{ epoch: number; seconds: number; meanLoss: number }> {
+  if (!existsSync(logPath)) return [];
+  const byEpoch = new Map<number, { epoch: number; seconds: number; meanLoss: number }>();
+  for (const line of readFileSync(logPath, 'utf8').split('\n')) {
+    if (!line.startsWith('{"event":"epoch"')) continue;
+    const e = JSON.parse(line);
+    byEpoch.set(e.epoch, e);
+  }
+  return [...byEpoch.values()].sort((a, b) => a.epoch - b.epoch);
 }
