@@ -2,4 +2,7 @@
 // cannot load from tfjs-core's CommonJS package. The build bundles it (tsup `noExternal`), exactly as
 // the @tensorflow/tfjs union package does; tfjs keeps its registries and engine on globalThis, so the
 // bundled copy registers into the same registry the installed tfjs-core reads.
+// tfjs-core itself must load first: whichever copy loads first creates the shared engine, and only the
+// package entry point installs the op handler that tensor methods (e.g. `cast`) need.
+import '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';

@@ -36,3 +36,4 @@ export { encodeSafetensors, decodeSafetensors, type StoredTensor, type DecodedSa
 export { writeFileAtomic } from './checkpoint/atomic-write';
 export { saveCheckpoint, loadWeights, readRecipe, readVariables, assignVariables, WEIGHTS_FILE, RECIPE_FILE } from './checkpoint/checkpoint';
 export { saveTrainingCheckpoint, loadTrainingCheckpoint, OPTIMIZER_FILE, STATE_FILE, type TrainerState } from './checkpoint/training-state';
+export { firstNonFinite } from './train/finite-check';

@@ -1,6 +1,6 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadTrainingCheckpoint, saveTrainingCheckpoint, selectBackend, Trainer, writeFileAtomic, type BackendChoice } from '@floatjs/engine';
+import { DivergenceError, firstNonFinite, loadTrainingCheckpoint, saveTrainingCheckpoint, selectBackend, Trainer, writeFileAtomic, type BackendChoice } from '@floatjs/engine';
 import { pgdAdversary } from './adversary';
 import { loadSplit, trainBatches, type DataOptions } from './data';
 import { getMethod } from './methods';
@@ -94,7 +94,9 @@ export async function runTrain(opts: TrainOptions): Promise<TrainSummary> {
     writeFileSync(logPath, '');
   }
   const data = trainBatches(train, preset.batchSize, seed);
-  await trainer.fit(data, {
+  let lastGood = startEpoch;
+  try {
+    await trainer.fit(data, {
     onStep: (e) => {
       appendFileSync(logPath, `${JSON.stringify({ event: 'step', ...e })}\n`);
       const text = `epoch ${e.epoch + 1}/${epochs}  batch ${e.batchInEpoch}/${e.batchesPerEpoch}  loss ${e.loss.toFixed(4)}  lr ${e.lr.toFixed(4)}`;
@@ -102,10 +104,19 @@ export async function runTrain(opts: TrainOptions): Promise<TrainSummary> {
     },
     onEpoch: async (e) => {
       appendFileSync(logPath, `${JSON.stringify({ event: 'epoch', ...e })}\n`);
+      // Never overwrite the last good checkpoint with broken weights.
+      const bad = firstNonFinite(model.variables);
+      if (bad) throw new DivergenceError(`training diverged: variable ${bad} holds NaN or Inf after epoch ${e.epoch + 1}`);
       await saveTrainingCheckpoint(opts.out, trainer, recipe, e.epoch + 1);
+      lastGood = e.epoch + 1;
       progress.log('epoch', { epoch: e.epoch + 1, seconds: e.seconds, meanLoss: e.meanLoss }, `epoch ${e.epoch + 1}/${epochs}  mean loss ${e.meanLoss.toFixed(4)}  ${e.seconds.toFixed(1)} s`);
     },
   }, startEpoch);
+  } catch (err) {
+    if (!(err instanceof DivergenceError)) throw err;
+    const where = lastGood > 0 ? `the last good checkpoint is ${opts.out} (epoch ${lastGood}); resume with --resume ${opts.out} and a lower learning rate` : 'no checkpoint was written';
+    throw new DivergenceError(`${err.message}; ${where}`, { cause: err });
+  }
   const epochLog = epochEvents(logPath);
   const summary: TrainSummary = {
     method: method.name,
