@@ -1,6 +1,8 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { runBench } from './bench';
 import { runEval } from './evaluate';
+import { exportSafetensors, importSafetensors } from './export';
+import { selectBackend } from '@floatjs/engine';
 import { methodNames } from './methods';
 import { presetNames } from './presets';
 import { evalTable } from './table';
@@ -66,6 +68,30 @@ export function buildProgram(): Command {
       const report = await runEval(dir, { ...o, lambdaThs: o.lambdaTh });
       process.stdout.write(`${evalTable(report)}\n`);
     });
+  program
+    .command('export')
+    .description('write a checkpoint as one .safetensors file with the recipe in its metadata')
+    .argument('<dir>', 'checkpoint directory')
+    .requiredOption('--out <file>', 'the .safetensors file to write')
+    .option('--format <name>', 'safetensors (the only format)', 'safetensors')
+    .option('--layout <name>', 'tfjs ([kh,kw,in,out] kernels) or pytorch ([out,in,kh,kw])', 'tfjs')
+    .action((dir, o) => {
+      if (o.format !== 'safetensors') throw new Error(`--format: expected safetensors, got "${o.format}"`);
+      const r = exportSafetensors(dir, o.out, o.layout);
+      process.stdout.write(`${JSON.stringify({ event: 'exported', file: o.out, layout: o.layout, ...r })}\n`);
+    });
+
+  program
+    .command('import')
+    .description('turn a .safetensors file written as `float export` documents into a checkpoint directory')
+    .argument('<file>', '.safetensors file with the recipe in its metadata')
+    .requiredOption('--out <dir>', 'checkpoint directory to write')
+    .action(async (file, o) => {
+      await selectBackend(o.backend);
+      const r = importSafetensors(file, o.out);
+      process.stdout.write(`${JSON.stringify({ event: 'imported', dir: o.out, ...r })}\n`);
+    });
+
   program
     .command('bench')
     .description('time PGD-7 adversarial-training steps (the workloads of the PyTorch reference)')

@@ -6,3 +6,4 @@ export { getMethod, methodNames, registerMethod, type MethodDef, type EvalSettin
 export { buildModel, loadRecipe, type Recipe } from './recipe';
 export { buildProgram, main } from './cli';
 export { runBench, type BenchOptions, type BenchResult } from './bench';
+export { exportSafetensors, importSafetensors, type WeightLayout } from './export';

@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decodeSafetensors, encodeSafetensors, RECIPE_FILE, WEIGHTS_FILE, writeFileAtomic, type StoredTensor } from '@floatjs/engine';
+import { loadRecipe, buildModel } from './recipe';
+
+export type WeightLayout = 'tfjs' | 'pytorch';
+
+/**
+ * tfjs stores conv kernels as [kh, kw, in, out] and dense kernels as [in, out]; PyTorch as
+ * [out, in, kh, kw] and [out, in]. Only rank-4 and rank-2 `.kernel` tensors change.
+ */
+function toLayout(name: string, t: StoredTensor, from: WeightLayout, to: WeightLayout): StoredTensor {
+  if (from === to || !name.endsWith('.kernel')) return t;
+  if (t.shape.length === 2) {
+    const [r, c] = t.shape;
+    const out = new Float32Array(t.data.length);
+    for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = t.data[i * c + j];
+    return { shape: [c, r], data: out };
+  }
+  if (t.shape.length !== 4) return t;
+  const out = new Float32Array(t.data.length);
+  if (to === 'pytorch') {
+    const [kh, kw, ci, co] = t.shape;
+    for (let a = 0; a < kh; a++) for (let b = 0; b < kw; b++) for (let c = 0; c < ci; c++) for (let o = 0; o < co; o++) {
+      out[((o * ci + c) * kh + a) * kw + b] = t.data[((a * kw + b) * ci + c) * co + o];
+    }
+    return { shape: [co, ci, kh, kw], data: out };
+  }
+  const [co, ci, kh, kw] = t.shape;
+  for (let o = 0; o < co; o++) for (let c = 0; c < ci; c++) for (let a = 0; a < kh; a++) for (let b = 0; b < kw; b++) {
+    out[((a * kw + b) * ci + c) * co + o] = t.data[((o * ci + c) * kh + a) * kw + b];
+  }
+  return { shape: [kh, kw, ci, co], data: out };
+}
+
+/** `float export`: one .safetensors file with the recipe and the layout in its metadata. */
+export function exportSafetensors(dir: string, file: string, layout: WeightLayout = 'tfjs'): { tensors: number; bytes: number } {
+  if (layout !== 'tfjs' && layout !== 'pytorch') throw new Error(`--layout: expected tfjs or pytorch, got "${layout}"`);
+  const recipe = loadRecipe(dir);
+  const path = join(dir, WEIGHTS_FILE);
+  const { tensors } = decodeSafetensors(readFileSync(path), path);
+  const converted = new Map([...tensors].map(([n, t]) => [n, toLayout(n, t, 'tfjs', layout)]));
+  const bytes = encodeSafetensors(converted, { format: 'floatjs', layout, recipe: JSON.stringify(recipe) });
+  writeFileAtomic(file, bytes);
+  return { tensors: converted.size, bytes: bytes.length };
+}
+
+/**
+ * `float import`: a .safetensors file laid out as `float export` documents (recipe in the metadata,
+ * `layout` tfjs or pytorch) becomes a checkpoint directory that `float eval` reads. Names and shapes are
+ * checked against the model the recipe builds.
+ */
+export function importSafetensors(file: string, dir: string): { tensors: number } {
+  const { tensors, metadata } = decodeSafetensors(readFileSync(file), file);
+  if (typeof metadata.recipe !== 'string') throw new Error(`${file}: __metadata__.recipe is missing; expected the recipe JSON written by \`float export\``);
+  const layout = (metadata.layout ?? 'tfjs') as WeightLayout;
+  if (layout !== 'tfjs' && layout !== 'pytorch') throw new Error(`${file}: __metadata__.layout must be tfjs or pytorch, found "${layout}"`);
+  writeFileAtomic(join(dir, RECIPE_FILE), `${JSON.stringify(JSON.parse(metadata.recipe), null, 2)}\n`);
+  const recipe = loadRecipe(dir);
+  const converted = new Map([...tensors].map(([n, t]) => [n, toLayout(n, t, layout, 'tfjs')]));
+  const model = buildModel(recipe);
+  try {
+    for (const [name, v] of model.variables) {
+      const t = converted.get(name);
+      if (!t) throw new Error(`${file}: tensor "${name}" is missing`);
+      if (t.shape.join(',') !== v.shape.join(',')) throw new Error(`${file}: tensor "${name}" has shape [${t.shape}], expected [${v.shape}] (${layout} layout)`);
+    }
+  } finally {
+    model.dispose();
+  }
+  writeFileAtomic(join(dir, WEIGHTS_FILE), encodeSafetensors(converted, { format: 'floatjs', architecture: recipe.architecture }));
+  return { tensors: converted.size };
+}
