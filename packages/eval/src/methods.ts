@@ -1,5 +1,6 @@
 import { condition, pgdAtLossMix, standardLossMix, type Condition, type PluginOption } from '@floatjs/engine';
 import { float, mapLambda } from '@floatjs/conditioning-float';
+import { channelPrune, sparseMomentum } from '@floatjs/pruning';
 
 /** One evaluated configuration of a trained model. */
 export interface EvalSetting {
@@ -39,6 +40,16 @@ export function getMethod(name: string): MethodDef {
   return m;
 }
 
+/** FLOAT's evaluated settings: every (λ, λ_th) pair mapped by Eq. 6 (shared by the FLOATS variants). */
+function floatSettings(lambdas: number[], lambdaThs: number[]): EvalSetting[] {
+  return lambdaThs.flatMap((th) =>
+    lambdas.map((l) => {
+      const s = mapLambda(l, th);
+      return { lambda: l, lambdaTh: th, cond: condition({ lambda: l, lambdaN: s.lambdaN, norm: s.norm }), randomized: s.lambdaN > 0 };
+    }),
+  );
+}
+
 registerMethod({
   name: 'standard',
   description: 'clean training (no attack), one BN',
@@ -60,12 +71,28 @@ registerMethod({
   description: 'FLOAT: noisy weights W + λn·α·η, dual BN, binary-λ training; λ tunable at inference (Eq. 6)',
   adversarial: true,
   plugins: (o) => float({ alphaInit: o.alphaInit as number | undefined }),
-  settings(lambdas, lambdaThs) {
-    return lambdaThs.flatMap((th) =>
-      lambdas.map((l) => {
-        const s = mapLambda(l, th);
-        return { lambda: l, lambdaTh: th, cond: condition({ lambda: l, lambdaN: s.lambdaN, norm: s.norm }), randomized: s.lambdaN > 0 };
-      }),
-    );
-  },
+  settings: floatSettings,
+});
+
+registerMethod({
+  name: 'floats-i',
+  description: 'FLOATS-i: FLOAT + sparse-momentum prune/regrow of conv weights at density d (default 0.3), noise masked',
+  adversarial: true,
+  plugins: (o) => [
+    ...float({ alphaInit: o.alphaInit as number | undefined }),
+    sparseMomentum({
+      density: (o.density as number | undefined) ?? 0.3,
+      epochs: o.epochs as number | undefined,
+      totalSteps: o.totalSteps as number | undefined,
+    }),
+  ],
+  settings: floatSettings,
+});
+
+registerMethod({
+  name: 'floats-c',
+  description: 'FLOATS-c: FLOAT + global input-channel pruning of convs at density d (default 0.3), noise masked',
+  adversarial: true,
+  plugins: (o) => [...float({ alphaInit: o.alphaInit as number | undefined }), channelPrune({ density: (o.density as number | undefined) ?? 0.3 })],
+  settings: floatSettings,
 });

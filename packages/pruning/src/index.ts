@@ -1,0 +1,14 @@
+export {
+  sparseMomentum,
+  pruneRegrow,
+  pruneRateAt,
+  randomMask,
+  MASK_ORDER_AFTER_NOISE,
+  MASK_ORDER_BEFORE_NOISE,
+  type SparseMomentumOptions,
+  type LayerSignals,
+  type PruneRegrowResult,
+} from './sparse-momentum';
+export { channelPrune, channelScores, channelsPresent, channelMask, selectChannels, normalisedScores, type ChannelPruneOptions } from './channel-prune';
+export { maskStats, sparseStorageBytes, type MaskStats, type LayerMaskStats } from './stats';
+export { allocate, defaultInclude, encodeBits, decodeBits, type LayerMask, type MaskState, type PruningPlugin } from './masks';
