@@ -1,6 +1,8 @@
 import { conditionKey } from '@floatjs/engine';
 import { describe, expect, it } from 'vitest';
 import { getMethod, methodNames } from './methods';
+import { buildModel } from './recipe';
+import { selectBackend } from '@floatjs/engine';
 
 describe('methods', () => {
   it('lists the issue-2 methods', () => {
@@ -32,5 +34,16 @@ describe('methods', () => {
 
   it('an unknown method names the flag and the choices', () => {
     expect(() => getMethod('oatt')).toThrow(/--method: unknown method "oatt"; expected one of: standard, pgd-at, float/);
+  });
+
+  it('floats-i and floats-c are FLOAT plus a pruning plugin, evaluated like FLOAT', async () => {
+    await selectBackend('cpu');
+    const input = { height: 28, width: 28, channels: 1, numClasses: 10 };
+    for (const [name, plugin] of [['floats-i', 'sparse-momentum'], ['floats-c', 'channel-prune']]) {
+      const model = buildModel({ method: name, methodOptions: {}, architecture: 'cnn-s', input, seed: 1, training: { epochs: 2 } });
+      expect(model.host.describe().map((p) => p.name)).toEqual(['float-noise', 'dual-norm', 'float-loss', plugin]);
+      model.dispose();
+      expect(getMethod(name).settings([0, 1], [0, 0.5])).toEqual(getMethod('float').settings([0, 1], [0, 0.5]));
+    }
   });
 });

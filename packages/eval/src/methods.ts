@@ -17,7 +17,8 @@ export interface MethodDef {
   description: string;
   /** Whether training crafts adversarial examples. */
   adversarial: boolean;
-  plugins(options: Record<string, unknown>): PluginOption;
+  /** `run` carries facts of the training run that plugins may schedule by (e.g. sparse momentum's decay). */
+  plugins(options: Record<string, unknown>, run?: { epochs?: number }): PluginOption;
   settings(lambdas: number[], lambdaThs: number[]): EvalSetting[];
 }
 
@@ -78,11 +79,11 @@ registerMethod({
   name: 'floats-i',
   description: 'FLOATS-i: FLOAT + sparse-momentum prune/regrow of conv weights at density d (default 0.3), noise masked',
   adversarial: true,
-  plugins: (o) => [
+  plugins: (o, run) => [
     ...float({ alphaInit: o.alphaInit as number | undefined }),
     sparseMomentum({
       density: (o.density as number | undefined) ?? 0.3,
-      epochs: o.epochs as number | undefined,
+      epochs: (o.epochs as number | undefined) ?? run?.epochs,
       totalSteps: o.totalSteps as number | undefined,
     }),
   ],

@@ -27,9 +27,9 @@ export interface Recipe {
   };
 }
 
-export function buildModel(recipe: Pick<Recipe, 'method' | 'methodOptions' | 'architecture' | 'input' | 'seed'>): Model {
+export function buildModel(recipe: Pick<Recipe, 'method' | 'methodOptions' | 'architecture' | 'input' | 'seed'> & { training?: { epochs: number } }): Model {
   const method = getMethod(recipe.method);
-  return createModel(recipe.architecture, recipe.input, method.plugins(recipe.methodOptions), recipe.seed);
+  return createModel(recipe.architecture, recipe.input, method.plugins(recipe.methodOptions, { epochs: recipe.training?.epochs }), recipe.seed);
 }
 
 /** Reads and checks recipe.json, naming the file and the field on any problem. */

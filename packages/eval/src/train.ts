@@ -51,7 +51,7 @@ export async function runTrain(opts: TrainOptions): Promise<TrainSummary> {
   const train = await loadSplit(preset, 'train', opts);
   const methodOptions: Record<string, unknown> = prior?.methodOptions ?? (opts.lambda === undefined ? {} : { lambda: opts.lambda });
   const input = { height: train.height, width: train.width, channels: train.channels, numClasses: train.numClasses };
-  const model = buildModel({ method: method.name, methodOptions, architecture: preset.model, input, seed });
+  const model = buildModel({ method: method.name, methodOptions, architecture: preset.model, input, seed, training: { epochs } });
   const recipe: Recipe = {
     format: 'floatjs-recipe',
     version: 1,
