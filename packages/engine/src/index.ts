@@ -8,6 +8,7 @@ export type {
   ForwardContext,
   LayerInfo,
   LayerVariableSpec,
+  ModelVariableSpec,
   LogitsFn,
   LossMixContext,
   LossMixHook,

@@ -67,6 +67,7 @@ export class Model {
     seed: number,
   ) {
     const b = new ModelBuilder(host, Rng.derive(seed, 'init'));
+    b.registry.addModelVariables(host);
     this.fwd = arch.build(b, input);
     this.variables = b.registry.vars;
     this.layers = b.layers;

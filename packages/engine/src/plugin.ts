@@ -30,6 +30,14 @@ export interface LayerVariableSpec {
   trainable: boolean;
 }
 
+export interface ModelVariableSpec {
+  name: string;
+  shape: number[];
+  /** A constant fill, or the exact initial values (row-major). */
+  init: number | Float32Array;
+  trainable: boolean;
+}
+
 /** Hook 1: rewrite a kernel before a conv/dense uses it. Lower `order` runs first. */
 export interface WeightTransformHook {
   order?: number;
@@ -95,6 +103,13 @@ export interface Plugin {
   /** The factory's options, recorded in the recipe so a checkpoint can rebuild the plugin. */
   options?: Record<string, unknown>;
   layerVariables?(layer: Omit<LayerInfo, 'extras'>): LayerVariableSpec[];
+  /**
+   * Variables that belong to the whole model rather than a layer (e.g. OAT's λ encoding matrix), stored as
+   * `<plugin name>.<name>` in checkpoints so they are reloaded, never regenerated. Created before the
+   * layers; `bind` receives them by short name.
+   */
+  modelVariables?(): ModelVariableSpec[];
+  bindModelVariables?(vars: Record<string, tf.Variable>): void;
   weightTransform?: WeightTransformHook;
   normalization?: NormalizationHook;
   lossMix?: LossMixHook;

@@ -14,6 +14,19 @@ export class VariableRegistry {
     return v;
   }
 
+  /** Creates each plugin's model-level variables as `<plugin>.<name>` and hands them to the plugin. */
+  addModelVariables(host: PluginHost): void {
+    for (const p of host.plugins) {
+      const specs = p.modelVariables?.() ?? [];
+      const vars: Record<string, tf.Variable> = {};
+      for (const spec of specs) {
+        const value = typeof spec.init === 'number' ? tf.fill(spec.shape, spec.init) : tf.tensor(spec.init, spec.shape);
+        vars[spec.name] = this.add(`${p.name}.${spec.name}`, value, spec.trainable);
+      }
+      if (specs.length) p.bindModelVariables?.(vars);
+    }
+  }
+
   /** Creates the variables plugins ask for on this layer and returns them as `extras`. */
   addPluginVariables(host: PluginHost, layer: Omit<LayerInfo, 'extras'>): Record<string, tf.Variable> {
     const extras: Record<string, tf.Variable> = {};
