@@ -25,6 +25,7 @@ export { Model, ModelBuilder, type ArchitectureDef, type Forward, type InputSpec
 export { createModel, registerArchitecture, architectureNames } from './models/zoo';
 export { cnnS } from './models/cnn-s';
 export { resnet20 } from './models/resnet20';
+export { resnet34 } from './models/resnet34';
 export { BatchNorm, BN_EPSILON, BN_MOMENTUM } from './layers/batch-norm';
 export { Rng, type RngState } from './rng';
 export { Sgd, type SgdOptions } from './optim/sgd';

@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { runBench } from './bench';
 import { runEval } from './evaluate';
 import { exportSafetensors, importSafetensors } from './export';
+import { experimentNames, runExperiment } from './experiment';
 import { selectBackend } from '@floatjs/engine';
 import { methodNames } from './methods';
 import { presetNames } from './presets';
@@ -68,6 +69,26 @@ export function buildProgram(): Command {
       const report = await runEval(dir, { ...o, lambdaThs: o.lambdaTh });
       process.stdout.write(`${evalTable(report)}\n`);
     });
+  program
+    .command('experiment')
+    .description('train several methods on one preset, evaluate each alike, and write report.json, report.md and plots')
+    .argument('<name>', `experiment (${experimentNames().join(', ')})`)
+    .option('--out <dir>', 'output directory (default runs/experiment-<name>)')
+    .option('--backend <name>', 'tensorflow | wasm | cpu')
+    .option('--seed <n>', 'seed of every run', integer('--seed'), 1)
+    .option('--epochs <n>', 'override the preset epochs for every run', integer('--epochs'))
+    .option('--limit <n>', 'evaluate the first n test images', integer('--limit'))
+    .option('--data-dir <dir>', 'directory holding the dataset files')
+    .option('--download', 'download missing datasets into the cache')
+    .option('--no-verify', 'skip the dataset checksum check (custom files)')
+    .option('--quiet', 'no progress output')
+    .action(async (name, o) => {
+      const out = o.out ?? `runs/experiment-${name}`;
+      const r = await runExperiment(name, { ...o, out });
+      const files = ['report.json', 'report.md', ...r.plots];
+      process.stdout.write(`${JSON.stringify({ event: 'experiment', experiment: name, out, seconds: r.seconds, files, notes: r.notes })}\n`);
+    });
+
   program
     .command('export')
     .description('write a checkpoint as one .safetensors file with the recipe in its metadata')

@@ -7,3 +7,5 @@ export { buildModel, loadRecipe, type Recipe } from './recipe';
 export { buildProgram, main } from './cli';
 export { runBench, type BenchOptions, type BenchResult } from './bench';
 export { exportSafetensors, importSafetensors, type WeightLayout } from './export';
+export * from './cost';
+export * from './experiment';

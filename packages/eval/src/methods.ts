@@ -1,6 +1,7 @@
 import { condition, pgdAtLossMix, standardLossMix, type Condition, type PluginOption } from '@floatjs/engine';
 import { float, mapLambda } from '@floatjs/conditioning-float';
 import { channelPrune, sparseMomentum } from '@floatjs/pruning';
+import { oat, oatSettings } from '@floatjs/conditioning-film';
 
 /** One evaluated configuration of a trained model. */
 export interface EvalSetting {
@@ -96,4 +97,15 @@ registerMethod({
   adversarial: true,
   plugins: (o) => [...float({ alphaInit: o.alphaInit as number | undefined }), channelPrune({ density: (o.density as number | undefined) ?? 0.3 })],
   settings: floatSettings,
+});
+
+registerMethod({
+  name: 'oat',
+  description: 'OAT: FiLM after every BN (λ encoded by a saved random orthogonal matrix), dual BN (BN_C only at λ = 0), per-sample λ training (1−λ)·L_C + λ·L_A; any λ of the set at inference',
+  adversarial: true,
+  plugins: (o) =>
+    oat({ lambdas: o.lambdas as number[] | undefined, dim: o.dim as number | undefined, seed: o.filmSeed as number | undefined }),
+  // OAT is deterministic and has no λ_th. λs outside the default set S_λ are skipped (settings cannot see a
+  // custom set passed as methodOptions.lambdas). lambdaN carries λ so each λ gets its own condition key.
+  settings: (lambdas) => oatSettings(lambdas).map(({ lambda, cond }) => ({ lambda, lambdaTh: null, cond, randomized: false })),
 });

@@ -3,11 +3,13 @@ import { PluginHost } from '../plugin-host';
 import { Model, type ArchitectureDef, type InputSpec } from '../model';
 import { cnnS } from './cnn-s';
 import { resnet20 } from './resnet20';
+import { resnet34 } from './resnet34';
 
 /** Architectures by name (the tfjs kernel-registry shape: plain config objects, registered by name). */
 const architectures = new Map<string, ArchitectureDef>([
   [cnnS.name, cnnS],
   [resnet20.name, resnet20],
+  [resnet34.name, resnet34],
 ]);
 
 export function registerArchitecture(def: ArchitectureDef): void {

@@ -1,0 +1,33 @@
+import type { LayerInfo } from '@floatjs/engine';
+
+export interface FilmSizeOptions {
+  /** Width of the λ encoding fed to every FiLM (OAT's `FiLM_in_channels`): 128 with its default encoding, 1 for a raw λ. */
+  encodingDim?: number;
+  /** Expand ratio of the hidden layer (OAT's `alpha`, default 1). */
+  expand?: number;
+}
+
+/**
+ * Parameters of one OAT FiLM module for C channels [OAT models/FiLM.py]:
+ * Linear(d → 2αC, bias) → LeakyReLU → Linear(2αC → 2C, bias), i.e. d·2αC + 2αC + 2αC·2C + 2C.
+ */
+export function filmModuleParams(channels: number, opts: FilmSizeOptions = {}): number {
+  const d = opts.encodingDim ?? 128;
+  const hidden = Math.trunc((opts.expand ?? 1) * channels * 2);
+  return d * hidden + hidden + hidden * 2 * channels + 2 * channels;
+}
+
+/**
+ * Parameters OAT's FiLM modules add to an architecture, computed from its layers: one FiLM after every norm
+ * layer except the projection-shortcut norms (OAT's ResNet placement: stem, and bn1/bn2 of every block).
+ * A shortcut norm is recognised as the norm that directly follows a conv with role `shortcut`.
+ */
+export function filmParamsFor(layers: readonly Pick<LayerInfo, 'kind' | 'role' | 'shape'>[], opts: FilmSizeOptions = {}): number {
+  let total = 0;
+  let prev: Pick<LayerInfo, 'kind' | 'role'> | null = null;
+  for (const l of layers) {
+    if (l.kind === 'norm' && !(prev?.kind === 'conv2d' && prev.role === 'shortcut')) total += filmModuleParams(l.shape[0], opts);
+    prev = l;
+  }
+  return total;
+}

@@ -1,0 +1,238 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ExperimentReport } from './types';
+
+/** A Vega-Lite v5 specification (plain JSON). */
+export type VegaLiteSpec = Record<string, unknown>;
+
+const SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
+const FONT = 'DejaVu Sans, Helvetica, Arial, sans-serif';
+const CONFIG = {
+  font: FONT,
+  title: { fontSize: 15, subtitleFontSize: 11, anchor: 'start', offset: 10 },
+  axis: { labelFontSize: 11, titleFontSize: 12 },
+  legend: { labelFontSize: 11, titleFontSize: 12 },
+  view: { stroke: '#ddd' },
+};
+
+const FAMILY_NAME: Record<string, string> = { float: 'FLOAT', oat: 'OAT', 'pgd-at': 'PGD-AT', standard: 'standard' };
+const familyName = (m: string) => FAMILY_NAME[m] ?? m;
+
+function base(title: string, subtitle: string, width = 520, height = 340): VegaLiteSpec {
+  return { $schema: SCHEMA, title: { text: title, subtitle }, width, height, background: 'white', padding: 12, config: CONFIG };
+}
+
+/** Bytes in a unit that keeps the numbers readable (decimal: 1 MB = 10^6 bytes, as the paper's 21.28 MB). */
+function byteUnit(maxBytes: number): { unit: string; div: number } {
+  if (maxBytes >= 1e6) return { unit: 'MB', div: 1e6 };
+  if (maxBytes >= 1e3) return { unit: 'kB', div: 1e3 };
+  return { unit: 'bytes', div: 1 };
+}
+
+/** CA–RA trade-off per method (Fig. 6): FLOAT per λ_th, OAT per λ, PGD-AT one point per trained model. */
+export function caRaSpec(r: ExperimentReport): VegaLiteSpec {
+  const values: Array<Record<string, unknown>> = [];
+  for (const m of r.methods) {
+    for (const row of m.rows) {
+      const lambda = m.trainLambda ?? row.lambda;
+      let series = familyName(m.method);
+      if (m.trainLambda !== null) series = `${familyName(m.method)} (one model per λ)`;
+      else if (row.lambdaTh !== null && m.method !== 'oat') series = `${familyName(m.method)} (λ_th = ${row.lambdaTh})`;
+      values.push({ series, lambda, ca: row.ca, ra: row.ra, label: lambda === null ? '' : `λ=${lambda}` });
+    }
+  }
+  const attack = r.methods[0]?.attack.name.toUpperCase() ?? '';
+  const enc = {
+    x: { field: 'ca', type: 'quantitative', title: 'clean accuracy CA (%)', scale: { zero: false, nice: true } },
+    y: { field: 'ra', type: 'quantitative', title: `robust accuracy RA under ${attack} (%)`, scale: { zero: false, nice: true } },
+    color: { field: 'series', type: 'nominal', title: 'method', legend: { orient: 'right', labelLimit: 260 } },
+  };
+  return {
+    ...base('Clean vs robust accuracy per method (cf. FLOAT paper, Fig. 6)', `${r.preset} · ${r.architecture} · ${r.methods[0]?.testImages ?? 0} test images · ${r.backend.name} backend`, 460),
+    data: { values },
+    layer: [
+      { mark: { type: 'line', point: { filled: true, size: 70 }, strokeWidth: 2 }, encoding: { ...enc, order: { field: 'lambda', type: 'quantitative' } } },
+      { mark: { type: 'text', dx: 8, dy: -8, fontSize: 10, align: 'left' }, encoding: { ...enc, text: { field: 'label', type: 'nominal' } } },
+    ],
+  };
+}
+
+/** Per-epoch training time normalised to FLOAT (Fig. 7a); PGD-AT stacks its per-λ models. */
+export function trainTimeSpec(r: ExperimentReport): VegaLiteSpec {
+  const floatFamily = r.families.find((f) => f.method === 'float');
+  const ref = floatFamily?.secondsPerEpoch ?? r.families[0]?.secondsPerEpoch ?? 1;
+  const refName = floatFamily ? 'FLOAT' : familyName(r.families[0]?.method ?? '');
+  const values = r.methods.map((m) => ({
+    method: familyName(m.method),
+    model: m.label,
+    normalized: m.secondsPerEpoch / ref,
+    seconds: m.secondsPerEpoch,
+  }));
+  const order = r.families.map((f) => familyName(f.method));
+  return {
+    ...base(`Training time per epoch, normalised to ${refName} (cf. Fig. 7a)`, `PGD-AT needs one model per λ: its bar stacks all ${r.methods.filter((m) => m.method === 'pgd-at').length} models · ${refName} = ${ref.toFixed(2)} s/epoch · ${r.backend.name} backend`, 420),
+    data: { values },
+    layer: [
+      {
+        mark: { type: 'bar', stroke: 'white', strokeWidth: 1 },
+        encoding: {
+          x: { field: 'method', type: 'nominal', title: 'method', sort: order, axis: { labelAngle: 0 } },
+          y: { aggregate: 'sum', field: 'normalized', type: 'quantitative', title: `training time per epoch (× ${refName}'s)` },
+          color: { field: 'model', type: 'nominal', title: 'trained model' },
+          tooltip: [{ field: 'model' }, { field: 'seconds', format: '.2f', title: 's/epoch' }],
+        },
+      },
+      {
+        transform: [{ aggregate: [{ op: 'sum', field: 'normalized', as: 'total' }, { op: 'sum', field: 'seconds', as: 'secs' }], groupby: ['method'] }, { calculate: "format(datum.total, '.2f') + '× (' + format(datum.secs, '.1f') + ' s)'", as: 'text' }],
+        mark: { type: 'text', dy: -8, fontSize: 11 },
+        encoding: { x: { field: 'method', type: 'nominal', sort: order, title: 'method' }, y: { field: 'total', type: 'quantitative', title: `training time per epoch (× ${refName}'s)` }, text: { field: 'text', type: 'nominal' } },
+      },
+    ],
+  };
+}
+
+/** Parameter storage at 8 bits per weight (Fig. 7b), one model each plus PGD-AT's set of per-λ models. */
+export function storageSpec(r: ExperimentReport): VegaLiteSpec {
+  const values: Array<Record<string, unknown>> = [];
+  for (const f of r.families) {
+    const n = f.models.length;
+    values.push({ bar: n > 1 ? `${familyName(f.method)} (1 model)` : familyName(f.method), method: familyName(f.method), bytes: f.storageBytesFig7bPerModel });
+    if (n > 1) values.push({ bar: `${familyName(f.method)} (${n} models, 1 per λ)`, method: familyName(f.method), bytes: f.storageBytesFig7bPerModel * n });
+  }
+  const { unit, div } = byteUnit(Math.max(...values.map((v) => v.bytes as number)));
+  for (const v of values) v.value = (v.bytes as number) / div;
+  return {
+    ...base('Parameter storage at 8 bits per weight (cf. Fig. 7b)', `${r.architecture} · BN parameters and α neglected, as in the paper · 1 ${unit} = ${div} bytes`, 420),
+    data: { values },
+    layer: [
+      {
+        mark: { type: 'bar' },
+        encoding: {
+          x: { field: 'bar', type: 'nominal', title: 'model(s) stored', sort: values.map((v) => v.bar), axis: { labelAngle: -20, labelLimit: 200 } },
+          y: { field: 'value', type: 'quantitative', title: `parameter storage (${unit})` },
+          color: { field: 'method', type: 'nominal', title: 'method' },
+        },
+      },
+      { mark: { type: 'text', dy: -8, fontSize: 11 }, encoding: { x: { field: 'bar', type: 'nominal', title: 'model(s) stored', sort: values.map((v) => v.bar) }, y: { field: 'value', type: 'quantitative', title: `parameter storage (${unit})` }, text: { field: 'value', type: 'quantitative', format: '.3~r' } } },
+    ],
+  };
+}
+
+/** The analytic conv-layer delay of Eqs. 7-9 normalised to τ_conv (Fig. 7c): mean bar, min–max range. */
+export function delaySpec(r: ExperimentReport): VegaLiteSpec {
+  const summaries = [r.delayModel, ...(r.paperReference ? [r.paperReference.delay] : [])];
+  const values: Array<Record<string, unknown>> = [];
+  const kinds = [
+    ['conv', 'PGD-AT / plain (Eq. 7)'],
+    ['float', 'FLOAT (Eq. 8)'],
+    ['oat', 'OAT (Eq. 9)'],
+  ] as const;
+  for (const s of summaries) {
+    const arch = `${s.architecture} ${s.input.height}×${s.input.width}×${s.input.channels}`;
+    for (const [k, name] of kinds) values.push({ arch, model: name, mean: s.normalized[k].mean, min: s.normalized[k].min, max: s.normalized[k].max, totalUs: s.totalNs[k] / 1000 });
+  }
+  const c = r.delayModel.constants;
+  const order = kinds.map(([, n]) => n);
+  const x = { field: 'arch', type: 'nominal', title: 'architecture (input)', axis: { labelAngle: 0 } };
+  const xOffset = { field: 'model', type: 'nominal', sort: order };
+  const yTitle = 'delay per conv layer (× τ_conv of Eq. 7)';
+  return {
+    ...base(
+      'Conv-layer compute delay, Eqs. 7–9, normalised to τ_conv (cf. Fig. 7c)',
+      `bar: mean over conv layers; line: min–max · B_IO=${c.bIO}, B_W=${c.bW}, N_bank=${c.nBank}, N_mult=${c.nMult}, τ_read=${c.tauReadNs} ns, τ_mult=${c.tauMultNs} ns`,
+      460,
+    ),
+    data: { values },
+    layer: [
+      {
+        mark: { type: 'bar' },
+        encoding: {
+          x,
+          xOffset,
+          y: { field: 'mean', type: 'quantitative', title: yTitle, scale: { zero: true } },
+          color: { field: 'model', type: 'nominal', title: 'conv layer of', sort: order },
+          tooltip: [{ field: 'model' }, { field: 'mean', format: '.4f' }, { field: 'totalUs', format: '.1f', title: 'total (µs)' }],
+        },
+      },
+      { mark: { type: 'rule', strokeWidth: 2, color: 'black' }, encoding: { x, xOffset, y: { field: 'min', type: 'quantitative', title: yTitle }, y2: { field: 'max' } } },
+      { mark: { type: 'text', dy: -10, fontSize: 10 }, encoding: { x, xOffset, y: { field: 'max', type: 'quantitative', title: yTitle }, text: { field: 'mean', type: 'quantitative', format: '.3f' } } },
+    ],
+  };
+}
+
+/** Measured inference latency per trained model, at λ = 0 and λ = 1 (median bar, min–max line). */
+export function latencySpec(r: ExperimentReport): VegaLiteSpec {
+  const values: Array<Record<string, unknown>> = [];
+  for (const m of r.methods) {
+    for (const l of m.latency.byLambda) {
+      values.push({ model: m.label, condition: l.lambda === null ? 'fixed model' : `λ = ${l.lambda}`, median: l.medianMs, min: l.minMs, max: l.maxMs });
+    }
+  }
+  const batch = r.methods[0]?.latency.batch ?? 0;
+  const order = r.methods.map((m) => m.label);
+  const x = { field: 'model', type: 'nominal', title: 'trained model', sort: order, axis: { labelAngle: -20 } };
+  const xOffset = { field: 'condition', type: 'nominal' };
+  const yTitle = `latency per batch of ${batch} images (ms)`;
+  return {
+    ...base('Measured inference latency per model', `median of timed forwards of a batch of ${batch} images (line: min–max) · ${r.architecture} · ${r.backend.name} backend`, 460),
+    data: { values },
+    layer: [
+      { mark: { type: 'bar' }, encoding: { x, xOffset, y: { field: 'median', type: 'quantitative', title: yTitle }, color: { field: 'condition', type: 'nominal', title: 'evaluated at' } } },
+      { mark: { type: 'rule', strokeWidth: 1.5, color: 'black' }, encoding: { x, xOffset, y: { field: 'min', type: 'quantitative', title: yTitle }, y2: { field: 'max' } } },
+    ],
+  };
+}
+
+export const PLOTS: ReadonlyArray<[name: string, spec: (r: ExperimentReport) => VegaLiteSpec]> = [
+  ['ca-ra', caRaSpec],
+  ['train-time', trainTimeSpec],
+  ['storage', storageSpec],
+  ['delay', delaySpec],
+  ['latency', latencySpec],
+];
+
+/** A CommonJS/UMD package imported from ESM may put its exports under `default` only. */
+function interop<T extends object>(mod: T, probe: string): T {
+  if (probe in mod) return mod;
+  const d = (mod as { default?: unknown }).default;
+  if (d && typeof d === 'object' && probe in d) return d as T;
+  throw new Error(`plots: the imported module has no export "${probe}"`);
+}
+
+/** Vega-Lite → Vega → SVG, headless (no canvas). */
+export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
+  const vega = interop(await import('vega'), 'View');
+  const vl = interop(await import('vega-lite'), 'compile');
+  const compiled = vl.compile(spec as unknown as Parameters<typeof vl.compile>[0]).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/** SVG → PNG at `scale`× through resvg, with the system's fonts (DejaVu Sans where present). */
+export async function svgToPng(svg: string, scale = 2): Promise<Buffer> {
+  const { Resvg } = interop(await import('@resvg/resvg-js'), 'Resvg');
+  const r = new Resvg(svg, {
+    fitTo: { mode: 'zoom', value: scale },
+    background: 'white',
+    font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
+  });
+  return r.render().asPng();
+}
+
+/** Writes `<name>.vl.json`, `<name>.svg` and `<name>.png` for every plot; returns the SVG and PNG file names. */
+export async function writePlots(r: ExperimentReport, dir: string): Promise<string[]> {
+  const files: string[] = [];
+  for (const [name, make] of PLOTS) {
+    const spec = make(r);
+    writeFileSync(join(dir, `${name}.vl.json`), `${JSON.stringify(spec, null, 2)}\n`);
+    const svg = await renderSvg(spec);
+    writeFileSync(join(dir, `${name}.svg`), svg);
+    writeFileSync(join(dir, `${name}.png`), await svgToPng(svg));
+    files.push(`${name}.svg`, `${name}.png`);
+  }
+  return files;
+}

@@ -1,0 +1,104 @@
+import type { BackendChoice } from '@floatjs/engine';
+import type { DelayConstants, DelayKind, ParamBreakdown, RatioStats } from '../cost';
+import type { EvalReport, EvalRow } from '../evaluate';
+
+/** One trained and evaluated model of an experiment. */
+export interface ExperimentMethodResult {
+  /** The method name (`float`, `oat`, `pgd-at`, ...). */
+  method: string;
+  /** The run's label and sub-directory, e.g. `pgd-at-0.2`. */
+  label: string;
+  /** pgd-at: the λ it was trained with; null for λ-conditioned methods. */
+  trainLambda: number | null;
+  dir: string;
+  params: ParamBreakdown;
+  /** Mean wall time of one training epoch, s. */
+  secondsPerEpoch: number;
+  epochSeconds: number[];
+  trainSeconds: number;
+  /** Median wall time of one inference forward of a batch (`latency.batch` images) at λ = 1, ms. */
+  latencyMs: number;
+  latency: { batch: number; byLambda: Array<{ lambda: number | null; medianMs: number; minMs: number; maxMs: number }> };
+  /** FLOPs per forward of one image (= MACs, the paper's convention). */
+  flops: number;
+  macs: number;
+  /** Trainable parameters at 8 bits each, bytes. */
+  storageBytes: number;
+  /** As Fig. 7(b): without norm γ/β and scalar factors (α), bytes. */
+  storageBytesFig7b: number;
+  /** The delay equation of this model's plugins and its summed conv-layer delay (Eqs. 7-9), ns. */
+  delayKind: DelayKind;
+  delayNs: number;
+  attack: EvalReport['attack'];
+  testImages: number;
+  /** As in `float eval`. */
+  rows: EvalRow[];
+}
+
+/** One method across its models (PGD-AT needs one model per λ; its costs add up). */
+export interface ExperimentFamily {
+  method: string;
+  models: string[];
+  /** Per-epoch training time summed over the family's models, s (Fig. 7a). */
+  secondsPerEpoch: number;
+  /** `secondsPerEpoch` divided by FLOAT's. */
+  trainTimeVsFloat: number | null;
+  /** Trainable parameters of one model. */
+  paramsPerModel: number;
+  /** One model's trainable parameters relative to one FLOAT model's. */
+  paramsVsFloat: number | null;
+  storageBytesPerModel: number;
+  storageBytesAllModels: number;
+  storageBytesFig7bPerModel: number;
+  delayNs: number;
+  /** Median over the family's models of their latencyMs. */
+  latencyMs: number;
+}
+
+export interface DelaySummary {
+  architecture: string;
+  input: { height: number; width: number; channels: number; numClasses: number };
+  constants: DelayConstants;
+  totalNs: Record<DelayKind, number>;
+  normalized: Record<DelayKind, RatioStats>;
+  convLayers: number;
+}
+
+/** The paper's cost figures recomputed for CIFAR ResNet-34 (Sec. 5, Fig. 7). */
+export interface PaperReference {
+  architecture: 'resnet34';
+  /** Plain single-BN ResNet-34 (PGD-AT), trainable parameters. Paper: ~21.28 M. */
+  plainParams: number;
+  /** FLOAT: plain + dual BN + one α per conv. */
+  floatParams: number;
+  /** OAT: plain + FiLM after every non-shortcut BN, with a raw-λ input (OAT's code default, its "31.40 M"). */
+  oatParamsRawLambda: number;
+  /** OAT with the 128-d λ encoding OAT trains with (and dual BN). */
+  oatParams128: number;
+  /** FLOPs per image (= MACs). Paper: ~1.165 G; OAT's code docstring: 1.1635 G. */
+  flops: number;
+  delay: DelaySummary;
+}
+
+export interface ExperimentReport {
+  format: 'floatjs-experiment';
+  version: 1;
+  experiment: string;
+  description: string;
+  preset: string;
+  dataset: string;
+  architecture: string;
+  backend: Pick<BackendChoice, 'name' | 'package'>;
+  seed: number;
+  epochs: number;
+  createdAt: string;
+  seconds: number;
+  methods: ExperimentMethodResult[];
+  families: ExperimentFamily[];
+  delayModel: DelaySummary;
+  paperReference: PaperReference | null;
+  /** Skipped runs and other facts a reader must know. */
+  notes: string[];
+  /** Plot files written beside the report. */
+  plots: string[];
+}
