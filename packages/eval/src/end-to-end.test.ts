@@ -42,6 +42,13 @@ describe('float train + float eval on a tiny dataset', () => {
     expect(a.rows.map((r) => [r.ca, r.ra])).toEqual(b.rows.map((r) => [r.ca, r.ra]));
   }, 60_000);
 
+  it('refuses a one-draw attack on a randomized condition unless told otherwise', async () => {
+    const opts = { dataDir, verify: false, quiet: true, lambdas: [0.7], lambdaThs: [0], eot: 1, limit: 20, json: join(out, 'det.json') };
+    await expect(runEval(out, opts)).rejects.toThrow(/--eot: condition λ=0.7 λ_th=0 is randomized .* use --eot 2 or more, or --allow-deterministic/);
+    const r = await runEval(out, { ...opts, allowDeterministic: true });
+    expect(r.rows[0]).toMatchObject({ randomized: true, eot: 1 });
+  }, 60_000);
+
   it('rejects a corrupt checkpoint with an error naming the file', async () => {
     const weights = join(out, 'model.safetensors');
     const bytes = readFileSync(weights);

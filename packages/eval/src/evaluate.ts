@@ -5,6 +5,7 @@ import { batches } from '@floatjs/datasets';
 import { conditionKey, loadWeights, Rng, selectBackend, writeFileAtomic, type BackendChoice } from '@floatjs/engine';
 import { loadSplit, type DataOptions } from './data';
 import { getMethod } from './methods';
+import { detectRandomness } from './randomness';
 import { getPreset, type PgdSpec } from './presets';
 import { Progress } from './progress';
 import { buildModel, loadRecipe } from './recipe';
@@ -16,6 +17,8 @@ export interface EvalOptions extends DataOptions {
   limit?: number;
   eot?: number;
   steps?: number;
+  /** Accept a deterministic (EOT 1) attack on a condition that is measured to be randomized. */
+  allowDeterministic?: boolean;
   backend?: string;
   json?: string;
   quiet?: boolean;
@@ -82,9 +85,18 @@ export async function runEval(dir: string, opts: EvalOptions = {}): Promise<Eval
       continue;
     }
     const t1 = performance.now();
-    const eot = s.randomized ? eotRandomized : 1;
     const rng = Rng.derive(recipe.seed, `eval:${key}`);
     const logitsFn = model.logitsFn(s.cond, rng);
+    const probe = tf.slice(x, 0, Math.min(8, x.shape[0]));
+    const measuredRandom = detectRandomness(logitsFn, probe);
+    probe.dispose();
+    if (measuredRandom !== s.randomized) {
+      throw new Error(`condition λ=${s.lambda} λ_th=${s.lambdaTh}: the method says randomized=${s.randomized}, but two forwards ${measuredRandom ? 'differ' : 'agree'}; refusing to report it`);
+    }
+    const eot = s.randomized ? eotRandomized : 1;
+    if (s.randomized && eot === 1 && attackName !== 'fgsm' && !opts.allowDeterministic) {
+      throw new Error(`--eot: condition λ=${s.lambda} λ_th=${s.lambdaTh} is randomized (noise on every forward), so a one-draw attack would overstate its robustness; use --eot 2 or more, or --allow-deterministic to report it anyway`);
+    }
     const attackFn: AttackFn = (f, xb, yb) =>
       attackName === 'fgsm' ? fgsm(f, xb, yb, { eps: spec.eps }) : pgd(f, xb, yb, { ...spec, eot, seed: rng.nextSeed() });
     const label = s.lambda === null ? 'model' : `λ=${s.lambda} λ_th=${s.lambdaTh}`;
