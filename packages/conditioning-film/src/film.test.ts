@@ -146,7 +146,7 @@ describe('film', () => {
     const s = oatSettings([0, 0.2, 0.7, 1]);
     expect(s.map((e) => e.lambda)).toEqual([0, 0.2, 1]);
     expect(s[0].cond).toEqual(condition({ lambda: 0, lambdaN: 0, norm: 'clean' }));
-    expect(s[1].cond).toEqual(condition({ lambda: 0.2, lambdaN: 0.2, norm: 'adv' }));
+    expect(s[1].cond).toEqual(condition({ lambda: 0.2, lambdaN: 0, norm: 'adv' }));
     expect(s[2].cond).toMatchObject({ norm: 'adv', lambda: 1 });
     expect(oatSettings([0.5], [0, 0.5, 1])[0].cond.norm).toBe('adv');
     expect(() => film({ dim: 4, lambdas: [0, 0.1, 0.2, 0.3, 0.4, 1] })).toThrow(/dim must be an integer ≥ the number of λs/);

@@ -77,7 +77,7 @@ export function oatLossMix(options: OatLossOptions = {}): Plugin {
         try {
           if (xa && ya) xAdv = adversary(model.logitsFn(advCond, rng), xa, ya, rng.nextSeed());
         } catch (error) {
-          tf.dispose([x0, y0, xa, ya].filter((t): t is tf.Tensor => t !== null));
+          disposeAll([x0, y0, xa, ya]);
           throw error;
         }
         const cleanTrain = condition({ lambda: 0, lambdaN: 0, norm: 'clean', training: true });
@@ -96,9 +96,13 @@ export function oatLossMix(options: OatLossOptions = {}): Plugin {
               }
               return tf.div(terms.length === 1 ? terms[0] : tf.addN(terms), n) as tf.Scalar;
             }),
-          dispose: () => tf.dispose([x0, y0, xa, ya, xAdv].filter((t): t is tf.Tensor => t !== null)),
+          dispose: () => disposeAll([x0, y0, xa, ya, xAdv]),
         };
       },
     },
   };
+}
+
+function disposeAll(tensors: Array<tf.Tensor | null>): void {
+  for (const t of tensors) t?.dispose();
 }

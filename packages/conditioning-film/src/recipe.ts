@@ -20,13 +20,12 @@ export function oat(options: OatOptions = {}): Plugin[] {
 }
 
 /**
- * The deployed condition of an OAT model at λ: BN_C iff λ = 0, FiLM at λ's encoding. OAT is deterministic.
- * `lambdaN` carries λ (FiLM's modulation knob) so that conditions at different λs have different
- * `conditionKey`s (the key is norm|λn|width and does not include λ itself).
+ * The deployed condition of an OAT model at λ: BN_C iff λ = 0, FiLM at λ's encoding. OAT is deterministic
+ * and has no noise, so λn is 0.
  */
 export function oatCondition(lambda: number, lambdas: readonly number[] = DEFAULT_LAMBDAS): Condition {
   if (!inLambdaSet(lambdas, lambda)) throw new Error(`oat: λ = ${lambda} is not in the model's λ set {${lambdas.join(', ')}}`);
-  return condition({ lambda, lambdaN: lambda, norm: isZeroLambda(lambda) ? 'clean' : 'adv' });
+  return condition({ lambda, lambdaN: 0, norm: isZeroLambda(lambda) ? 'clean' : 'adv' });
 }
 
 /** The requested λs that are in the set, each with its deployed condition (λs outside the set are skipped). */

@@ -23,7 +23,8 @@ export function condition(partial: Partial<Condition> = {}): Condition {
 
 /** A stable key for de-duplicating conditions that configure the model identically. */
 export function conditionKey(c: Condition): string {
-  return `${c.norm}|${round(c.lambdaN)}|${round(c.width)}`;
+  // λ is part of the key because conditioning plugins other than FLOAT's noise (e.g. OAT's FiLM) read it.
+  return `${c.norm}|${round(c.lambda)}|${round(c.lambdaN)}|${round(c.width)}`;
 }
 
 function round(v: number): number {
