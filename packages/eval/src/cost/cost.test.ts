@@ -179,6 +179,10 @@ describe('delay model (Eqs. 7-9)', () => {
     expect(d.totalNs.oat).toBeGreaterThan(d.totalNs.float);
     expect(d.normalized.float.min).toBeGreaterThanOrEqual(1);
     expect(d.normalized.oat.max).toBeGreaterThan(d.normalized.float.max);
+    // The paper's "conditional CONV layer delay of FLOAT can be up to 1.66x faster compared to that of OAT":
+    // layer4.0.conv1 (3x3, 256→512, 4x4 output) gives 2,963,320 / 1,785,492 ns.
+    expect(d.oatOverFloat.max).toBeCloseTo(2_963_320 / 1_785_492, 10);
+    expect(d.oatOverFloat.max).toBeCloseTo(1.66, 2);
     expect(delayKindOf(['float-noise', 'dual-norm', 'float-loss'])).toBe('float');
     expect(delayKindOf(['film', 'dual-norm', 'oat-loss'])).toBe('oat');
     expect(delayKindOf(['pgd-at-loss'])).toBe('conv');

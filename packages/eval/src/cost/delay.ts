@@ -96,6 +96,8 @@ export interface DelayReport {
    * the convs that carry a FiLM, since the others are unchanged).
    */
   normalized: Record<DelayKind, RatioStats>;
+  /** Per filmed conv layer, τ^O_conv / τ^F_conv: how much faster FLOAT's conditional layer is than OAT's (paper: "up to 1.66×"). */
+  oatOverFloat: RatioStats;
 }
 
 function stats(values: number[]): RatioStats {
@@ -120,6 +122,7 @@ export function delayModel(layers: readonly LayerCost[], c: DelayConstants = PAP
       float: stats(rows.map((r) => r.floatNs / r.convNs)),
       oat: stats(rows.filter((r) => r.filmed).map((r) => r.oatNs / r.convNs)),
     },
+    oatOverFloat: stats(rows.filter((r) => r.filmed).map((r) => r.oatNs / r.floatNs)),
   };
 }
 

@@ -18,7 +18,7 @@ const CONFIG = {
 const FAMILY_NAME: Record<string, string> = { float: 'FLOAT', oat: 'OAT', 'pgd-at': 'PGD-AT', standard: 'standard' };
 const familyName = (m: string) => FAMILY_NAME[m] ?? m;
 
-function base(title: string, subtitle: string, width = 520, height = 340): VegaLiteSpec {
+function base(title: string, subtitle: string | string[], width = 520, height = 340): VegaLiteSpec {
   return { $schema: SCHEMA, title: { text: title, subtitle }, width, height, background: 'white', padding: 12, config: CONFIG };
 }
 
@@ -29,6 +29,14 @@ function byteUnit(maxBytes: number): { unit: string; div: number } {
   return { unit: 'bytes', div: 1 };
 }
 
+/** Label offsets (dx, dy, align) around a point, one corner per series. */
+const LABEL_CORNERS: ReadonlyArray<[number, number, string]> = [
+  [7, -7, 'left'],
+  [7, 12, 'left'],
+  [-7, -7, 'right'],
+  [-7, 12, 'right'],
+];
+
 /** CA–RA trade-off per method (Fig. 6): FLOAT per λ_th, OAT per λ, PGD-AT one point per trained model. */
 export function caRaSpec(r: ExperimentReport): VegaLiteSpec {
   const values: Array<Record<string, unknown>> = [];
@@ -38,9 +46,21 @@ export function caRaSpec(r: ExperimentReport): VegaLiteSpec {
       let series = familyName(m.method);
       if (m.trainLambda !== null) series = `${familyName(m.method)} (one model per λ)`;
       else if (row.lambdaTh !== null && m.method !== 'oat') series = `${familyName(m.method)} (λ_th = ${row.lambdaTh})`;
-      values.push({ series, lambda, ca: row.ca, ra: row.ra, label: lambda === null ? '' : `λ=${lambda}` });
+      values.push({ series, lambda, ca: row.ca, ra: row.ra });
     }
   }
+  // One label per distinct point of a series ("λ=0, 0.2" where two λs coincide); each series puts its labels
+  // in its own corner of the point, so that series meeting at one point stay legible.
+  const seriesNames = [...new Set(values.map((v) => v.series as string))];
+  const labelMap = new Map<string, Record<string, unknown>>();
+  for (const v of values) {
+    if (v.lambda === null) continue;
+    const key = `${v.series}|${v.ca}|${v.ra}`;
+    const prior = labelMap.get(key);
+    if (prior) prior.label = `${prior.label}, ${v.lambda}`;
+    else labelMap.set(key, { ...v, label: `λ=${v.lambda}` });
+  }
+  const labels = [...labelMap.values()];
   const attack = r.methods[0]?.attack.name.toUpperCase() ?? '';
   const enc = {
     x: { field: 'ca', type: 'quantitative', title: 'clean accuracy CA (%)', scale: { zero: false, nice: true } },
@@ -52,7 +72,14 @@ export function caRaSpec(r: ExperimentReport): VegaLiteSpec {
     data: { values },
     layer: [
       { mark: { type: 'line', point: { filled: true, size: 70 }, strokeWidth: 2 }, encoding: { ...enc, order: { field: 'lambda', type: 'quantitative' } } },
-      { mark: { type: 'text', dx: 8, dy: -8, fontSize: 10, align: 'left' }, encoding: { ...enc, text: { field: 'label', type: 'nominal' } } },
+      ...seriesNames.map((series, i) => {
+        const [dx, dy, align] = LABEL_CORNERS[i % LABEL_CORNERS.length];
+        return {
+          data: { values: labels.filter((l) => l.series === series) },
+          mark: { type: 'text', dx, dy, fontSize: 10, align, fontWeight: 'bold' },
+          encoding: { ...enc, text: { field: 'label', type: 'nominal' } },
+        };
+      }),
     ],
   };
 }
@@ -97,7 +124,7 @@ export function storageSpec(r: ExperimentReport): VegaLiteSpec {
   for (const f of r.families) {
     const n = f.models.length;
     values.push({ bar: n > 1 ? `${familyName(f.method)} (1 model)` : familyName(f.method), method: familyName(f.method), bytes: f.storageBytesFig7bPerModel });
-    if (n > 1) values.push({ bar: `${familyName(f.method)} (${n} models, 1 per λ)`, method: familyName(f.method), bytes: f.storageBytesFig7bPerModel * n });
+    if (n > 1) values.push({ bar: `${familyName(f.method)} ×${n} (1 per λ)`, method: familyName(f.method), bytes: f.storageBytesFig7bPerModel * n });
   }
   const { unit, div } = byteUnit(Math.max(...values.map((v) => v.bytes as number)));
   for (const v of values) v.value = (v.bytes as number) / div;
@@ -108,7 +135,7 @@ export function storageSpec(r: ExperimentReport): VegaLiteSpec {
       {
         mark: { type: 'bar' },
         encoding: {
-          x: { field: 'bar', type: 'nominal', title: 'model(s) stored', sort: values.map((v) => v.bar), axis: { labelAngle: -20, labelLimit: 200 } },
+          x: { field: 'bar', type: 'nominal', title: 'model(s) stored', sort: values.map((v) => v.bar), axis: { labelAngle: -20, labelLimit: 300 } },
           y: { field: 'value', type: 'quantitative', title: `parameter storage (${unit})` },
           color: { field: 'method', type: 'nominal', title: 'method' },
         },
@@ -139,7 +166,10 @@ export function delaySpec(r: ExperimentReport): VegaLiteSpec {
   return {
     ...base(
       'Conv-layer compute delay, Eqs. 7–9, normalised to τ_conv (cf. Fig. 7c)',
-      `bar: mean over conv layers; line: min–max · B_IO=${c.bIO}, B_W=${c.bW}, N_bank=${c.nBank}, N_mult=${c.nMult}, τ_read=${c.tauReadNs} ns, τ_mult=${c.tauMultNs} ns`,
+      [
+        `bar: mean over conv layers; line: min–max · B_IO=${c.bIO}, B_W=${c.bW}, N_bank=${c.nBank}, N_mult=${c.nMult}, τ_read=${c.tauReadNs} ns, τ_mult=${c.tauMultNs} ns`,
+        `per layer, OAT's delay over FLOAT's is up to ${summaries.map((s) => `${s.oatOverFloat.max.toFixed(2)}× (${s.architecture})`).join(', ')}; paper, ResNet-34: up to 1.66×`,
+      ],
       460,
     ),
     data: { values },
@@ -150,7 +180,7 @@ export function delaySpec(r: ExperimentReport): VegaLiteSpec {
           x,
           xOffset,
           y: { field: 'mean', type: 'quantitative', title: yTitle, scale: { zero: true } },
-          color: { field: 'model', type: 'nominal', title: 'conv layer of', sort: order },
+          color: { field: 'model', type: 'nominal', title: 'conv layer of', sort: order, legend: { labelLimit: 300 } },
           tooltip: [{ field: 'model' }, { field: 'mean', format: '.4f' }, { field: 'totalUs', format: '.1f', title: 'total (µs)' }],
         },
       },
@@ -165,7 +195,7 @@ export function latencySpec(r: ExperimentReport): VegaLiteSpec {
   const values: Array<Record<string, unknown>> = [];
   for (const m of r.methods) {
     for (const l of m.latency.byLambda) {
-      values.push({ model: m.label, condition: l.lambda === null ? 'fixed model' : `λ = ${l.lambda}`, median: l.medianMs, min: l.minMs, max: l.maxMs });
+      values.push({ model: m.label, condition: l.lambda === null ? 'fixed model (no λ knob)' : `λ = ${l.lambda}`, median: l.medianMs, min: l.minMs, max: l.maxMs });
     }
   }
   const batch = r.methods[0]?.latency.batch ?? 0;
@@ -177,7 +207,7 @@ export function latencySpec(r: ExperimentReport): VegaLiteSpec {
     ...base('Measured inference latency per model', `median of timed forwards of a batch of ${batch} images (line: min–max) · ${r.architecture} · ${r.backend.name} backend`, 460),
     data: { values },
     layer: [
-      { mark: { type: 'bar' }, encoding: { x, xOffset, y: { field: 'median', type: 'quantitative', title: yTitle }, color: { field: 'condition', type: 'nominal', title: 'evaluated at' } } },
+      { mark: { type: 'bar' }, encoding: { x, xOffset, y: { field: 'median', type: 'quantitative', title: yTitle }, color: { field: 'condition', type: 'nominal', title: 'evaluated at', legend: { labelLimit: 300 } } } },
       { mark: { type: 'rule', strokeWidth: 1.5, color: 'black' }, encoding: { x, xOffset, y: { field: 'min', type: 'quantitative', title: yTitle }, y2: { field: 'max' } } },
     ],
   };

@@ -22,6 +22,8 @@ export interface ExperimentOptions extends DataOptions {
   epochs?: number;
   /** Evaluate only the first n test images. */
   limit?: number;
+  /** Passed to `runEval`: allow one-draw attacks on randomized conditions. */
+  allowDeterministic?: boolean;
   quiet?: boolean;
 }
 
@@ -36,7 +38,7 @@ const median = (v: number[]) => {
 async function delaySummary(architecture: string, input: InputSpec): Promise<DelaySummary> {
   const layers = await architectureLayerCosts(architecture, input);
   const d = delayModel(layers);
-  return { architecture, input, constants: d.constants, totalNs: d.totalNs, normalized: d.normalized, convLayers: d.layers.length };
+  return { architecture, input, constants: d.constants, totalNs: d.totalNs, normalized: d.normalized, oatOverFloat: d.oatOverFloat, convLayers: d.layers.length };
 }
 
 /** The paper's ResNet-34 / CIFAR-10 cost figures, computed by this package's cost model. */
@@ -87,6 +89,7 @@ export async function runExperiment(name: string, opts: ExperimentOptions): Prom
     return false;
   });
 
+  if (!runs.length) throw new Error(`experiment "${name}": none of its methods is registered (${def.runs.map((r) => r.method).join(', ')})`);
   for (const [i, run] of runs.entries()) {
     const label = runLabel(run);
     const dir = join(opts.out, label);
@@ -105,7 +108,7 @@ export async function runExperiment(name: string, opts: ExperimentOptions): Prom
       quiet: opts.quiet,
     });
     progress.log('run', { run: label }, `[${i + 1}/${runs.length}] evaluating ${label} …`);
-    const ev = await runEval(dir, { backend: opts.backend, dataDir: opts.dataDir, download: opts.download, verify: opts.verify, quiet: opts.quiet, limit: opts.limit });
+    const ev = await runEval(dir, { backend: opts.backend, dataDir: opts.dataDir, download: opts.download, verify: opts.verify, quiet: opts.quiet, limit: opts.limit, allowDeterministic: opts.allowDeterministic });
     results.push({
       method: run.method,
       label,

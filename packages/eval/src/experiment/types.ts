@@ -61,6 +61,8 @@ export interface DelaySummary {
   constants: DelayConstants;
   totalNs: Record<DelayKind, number>;
   normalized: Record<DelayKind, RatioStats>;
+  /** Per filmed conv layer, OAT's delay over FLOAT's (Eq. 9 / Eq. 8). */
+  oatOverFloat: RatioStats;
   convLayers: number;
 }
 
