@@ -37,10 +37,6 @@ export function buildProgram(): Command {
     .option('--epochs <n>', 'override the preset epochs', integer('--epochs'))
     .option('--lambda <x>', 'pgd-at: weight λ of the adversarial loss', number('--lambda'))
     .option('--backend <name>', 'tensorflow | wasm | cpu (default: FLOAT_BACKEND, else best available)')
-    .option('--data-dir <dir>', 'directory holding the dataset files')
-    .option('--download', 'download missing datasets into the cache')
-    .option('--no-verify', 'skip the dataset checksum check (custom files)')
-    .option('--quiet', 'no progress output')
     .action(async (o) => {
       if (!o.resume && !o.preset) throw new Error('--preset: required (or --resume DIR to continue a run)');
       const out = o.resume ?? o.out ?? `runs/${o.preset}-${o.method ?? 'float'}`;
@@ -61,10 +57,6 @@ export function buildProgram(): Command {
     .option('--allow-deterministic', 'allow --eot 1 on randomized conditions (the report still marks them randomized)')
     .option('--json <file>', 'where to write the JSON report (default <dir>/eval.json)')
     .option('--backend <name>', 'tensorflow | wasm | cpu')
-    .option('--data-dir <dir>', 'directory holding the dataset files')
-    .option('--download', 'download missing datasets into the cache')
-    .option('--no-verify', 'skip the dataset checksum check (custom files)')
-    .option('--quiet', 'no progress output')
     .action(async (dir, o) => {
       if (o.attack !== 'pgd' && o.attack !== 'fgsm') throw new Error(`--attack: unknown attack "${o.attack}"; expected pgd or fgsm`);
       const report = await runEval(dir, { ...o, lambdaThs: o.lambdaTh });
@@ -80,10 +72,6 @@ export function buildProgram(): Command {
     .option('--epochs <n>', 'override the preset epochs for every run', integer('--epochs'))
     .option('--limit <n>', 'evaluate the first n test images', integer('--limit'))
     .option('--allow-deterministic', 'allow --eot 1 on randomized conditions (the report still marks them randomized)')
-    .option('--data-dir <dir>', 'directory holding the dataset files')
-    .option('--download', 'download missing datasets into the cache')
-    .option('--no-verify', 'skip the dataset checksum check (custom files)')
-    .option('--quiet', 'no progress output')
     .action(async (name, o) => {
       const out = o.out ?? `runs/experiment-${name}`;
       const r = await runExperiment(name, { ...o, out });
@@ -129,7 +117,17 @@ export function buildProgram(): Command {
       const r = await runBench(o);
       process.stdout.write(`${JSON.stringify(r)}\n`);
     });
+  for (const name of ['train', 'eval', 'experiment']) withDataOptions(program.commands.find((c) => c.name() === name)!);
   return program;
+}
+
+/** The dataset and output options every command that reads data shares. */
+function withDataOptions(cmd: Command): Command {
+  return cmd
+    .option('--data-dir <dir>', 'directory holding the dataset files')
+    .option('--download', 'download missing datasets into the cache')
+    .option('--no-verify', 'skip the dataset checksum check (custom files)')
+    .option('--quiet', 'no progress output');
 }
 
 export async function main(argv: string[] = process.argv): Promise<void> {

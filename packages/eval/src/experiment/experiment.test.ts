@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '@floatjs/engine';
-import { main } from '../cli';
+import { runCli } from '../test-utils/run-cli';
 import { methodNames } from '../methods';
 import { writeTinyDataset } from '../test-utils/tiny-dataset';
 import { tinyExperiment } from '../test-utils/tiny-experiment';
@@ -30,19 +30,8 @@ describe('experiment registry', () => {
 
 describe('float experiment CLI', () => {
   it('rejects an unknown experiment in one line naming the known ones', async () => {
-    let stderr = '';
-    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      stderr += String(chunk);
-      return true;
-    });
-    process.exitCode = 0;
-    try {
-      await main(['node', 'float', 'experiment', 'cifar-everything', '--out', join(dataDir, 'nope')]);
-    } finally {
-      spy.mockRestore();
-    }
-    expect(Number(process.exitCode)).toBe(1);
-    process.exitCode = 0;
+    const { code, stderr } = await runCli('experiment', 'cifar-everything', '--out', join(dataDir, 'nope'));
+    expect(code).toBe(1);
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).toMatch(/unknown experiment "cifar-everything"; expected one of: fmnist-compare/);
   });
