@@ -91,7 +91,7 @@ export interface MaskUpdateContext {
   epoch: number;
 }
 
-/** Hook 4: after each optimizer step (apply masks) and at epoch ends (prune/regrow). */
+/** Hook 4: after each optimizer step (apply masks) and at the end of every epoch but the last (prune/regrow). */
 export interface MaskUpdateHook {
   afterStep?(ctx: MaskUpdateContext): void;
   epochEnd?(ctx: MaskUpdateContext): void;

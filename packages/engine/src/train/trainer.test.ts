@@ -160,3 +160,17 @@ describe('Trainer on cpu: failures', () => {
     model.dispose();
   });
 });
+
+describe('mask epoch-end hook', () => {
+  it('runs after every epoch but the last, as sparse_learning does (a regrown weight needs steps to train)', async () => {
+    await selectBackend('cpu');
+    const seen: number[] = [];
+    const afterSteps: number[] = [];
+    const recorder = { name: 'recorder', maskUpdate: { epochEnd: (ctx: { epoch: number }) => void seen.push(ctx.epoch), afterStep: (ctx: { step: number }) => void afterSteps.push(ctx.step) } };
+    const { model, trainer } = await train([recorder], options({ epochs: 3 }), source(2));
+    expect(seen).toEqual([0, 1]);
+    expect(afterSteps).toHaveLength(6);
+    trainer.dispose();
+    model.dispose();
+  });
+});

@@ -85,7 +85,9 @@ export class Trainer {
         n++;
         hooks.onStep?.({ epoch, step: this.step - 1, batchInEpoch: n, batchesPerEpoch: data.batchesPerEpoch, loss, lr });
       }
-      model.host.epochEnd({ model, optimizer: this.optimizer, step: this.step, epoch });
+      // Not after the last epoch (sparse_learning: `if epoch < args.epochs: mask.at_end_of_epoch()`): a weight
+      // regrown there would start at zero with no step left to train it, so the saved model would lose it.
+      if (epoch + 1 < options.epochs) model.host.epochEnd({ model, optimizer: this.optimizer, step: this.step, epoch });
       const event = { epoch, seconds: (performance.now() - t0) / 1000, meanLoss: lossSum / Math.max(n, 1), steps: n };
       epochs.push(event);
       await hooks.onEpoch?.(event);
