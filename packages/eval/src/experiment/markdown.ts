@@ -33,6 +33,8 @@ export function experimentMarkdown(r: ExperimentReport): string {
   }
   L.push('', 'PGD-AT rows give the λ each model was *trained* with (one model per λ); FLOAT and OAT rows the λ chosen at inference.', '');
 
+  if (r.heatmap) L.push(...compressionSection(r));
+
   L.push(
     '## Cost per trained model',
     '',
@@ -124,4 +126,64 @@ function paperComparison(r: ExperimentReport): string[] {
   }
   out.push('- Accuracy: this is a small Fashion-MNIST CNN trained for a few epochs, not the paper’s CIFAR-10 ResNet-34 for 200 epochs; compare the *shape* of the CA–RA curves, not the numbers.');
   return out;
+}
+
+/** CA and RA of a model at inference λ (λ_th = 0 rows first; λ = 0 and 1 are the same under every λ_th). */
+function at(m: ExperimentReport['methods'][number], lambda: number): { ca: number; ra: number } | null {
+  const row = m.rows.find((x) => x.lambda === lambda && (x.lambdaTh ?? 0) === 0) ?? m.rows.find((x) => x.lambda === lambda);
+  return row ? { ca: row.ca, ra: row.ra } : null;
+}
+
+/** Table 1 of the paper for this run: accuracy at the λ boundaries against model size. */
+function compressionSection(r: ExperimentReport): string[] {
+  const L: string[] = [];
+  const pct = (v: { ca: number; ra: number } | null, k: 'ca' | 'ra') => (v ? v[k].toFixed(1) : '–');
+  L.push(
+    '## Model size (Table 1)',
+    '',
+    '| model | d | CR | channels present | CRF | CA λ=0 | RA λ=0 | CA λ=1 | RA λ=1 | conv weights, sparse8 | conv weights, dense 8-bit | whole model, sparse8 file |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+  );
+  for (const m of r.methods) {
+    const c = m.compression;
+    if (!c) continue;
+    const a0 = at(m, 0);
+    const a1 = at(m, 1);
+    L.push(
+      `| ${m.label} | ${c.density.toFixed(3)} | ${num(c.cr)}× | ${c.channelPercent.toFixed(1)}% | ${num(c.crf)}× | ${pct(a0, 'ca')} | ${pct(a0, 'ra')} | ${pct(a1, 'ca')} | ${pct(a1, 'ra')} | ${bytes(c.convSparseBytes)} | ${bytes(c.convDenseBytes)} | ${bytes(c.modelSparse8Bytes)} (dense 8-bit ${bytes(c.modelDense8Bytes)}) |`,
+    );
+  }
+  L.push(
+    '',
+    'd, CR = 1/d and the channel figures are measured on the stored conv kernels (a pruned weight is exactly zero); CRF = 100 / (% of conv input channels present). Storage is the `floatjs-sparse8` format: conv kernels as CSR with one row per output channel (8-bit value + 16-bit column index per nonzero, 32-bit row pointers), every other variable dense at 8 bits (BN running statistics included); the last column is the byte length of the actual file `encodeSparse8` writes, header included. For a dense model CSR costs more than dense 8-bit, so only pruned models gain.',
+    '',
+  );
+  const float = r.methods.find((m) => m.method === 'float');
+  const f1 = float && at(float, 1);
+  if (f1) {
+    for (const m of r.methods.filter((x) => x.method !== 'float')) {
+      const a1 = at(m, 1);
+      if (!a1) continue;
+      const dCa = a1.ca - f1.ca;
+      const dRa = a1.ra - f1.ra;
+      const ok = Math.abs(dCa) <= 3 && Math.abs(dRa) <= 3;
+      L.push(`- ${m.label} at λ = 1 vs dense FLOAT: CA ${dCa >= 0 ? '+' : ''}${dCa.toFixed(1)}, RA ${dRa >= 0 ? '+' : ''}${dRa.toFixed(1)} points — ${ok ? '**within 3 points**' : '**more than 3 points away**'}.`);
+    }
+    L.push('');
+  }
+  const h = r.heatmap;
+  if (h) {
+    L.push(`### Per-layer density`, '', `| layer | shape | ${r.methods.map((m) => `${m.label} density / channels`).join(' | ')} |`, `|---|---|${r.methods.map(() => '---').join('|')}|`);
+    const names = r.methods[0]?.compression?.layers.map((l) => l.name) ?? [];
+    for (const name of names) {
+      const cells = r.methods.map((m) => {
+        const l = m.compression?.layers.find((x) => x.name === name);
+        return l ? `${(100 * l.density).toFixed(1)}% / ${(100 * l.channelDensity).toFixed(1)}%` : '–';
+      });
+      const shape = r.methods[0].compression!.layers.find((x) => x.name === name)!.shape;
+      L.push(`| ${name} | [${shape.join(', ')}] | ${cells.join(' | ')} |`);
+    }
+    L.push('', `The heat map plots layer \`${h.layer}\` of every model.`, '');
+  }
+  return L;
 }

@@ -15,7 +15,7 @@ const CONFIG = {
   view: { stroke: '#ddd' },
 };
 
-const FAMILY_NAME: Record<string, string> = { float: 'FLOAT', oat: 'OAT', 'pgd-at': 'PGD-AT', standard: 'standard' };
+const FAMILY_NAME: Record<string, string> = { float: 'FLOAT', oat: 'OAT', 'pgd-at': 'PGD-AT', standard: 'standard', 'floats-i': 'FLOATS-i', 'floats-c': 'FLOATS-c' };
 const familyName = (m: string) => FAMILY_NAME[m] ?? m;
 
 function base(title: string, subtitle: string | string[], width = 520, height = 340): VegaLiteSpec {
@@ -221,6 +221,41 @@ export const PLOTS: ReadonlyArray<[name: string, spec: (r: ExperimentReport) => 
   ['latency', latencySpec],
 ];
 
+/** Fig. 4a: |W| of one conv layer per model (summed over the kernel taps); pruned channels show as empty columns. */
+export function heatmapSpec(r: ExperimentReport): VegaLiteSpec {
+  const h = r.heatmap;
+  if (!h) throw new Error('heatmapSpec: the report has no heat map');
+  const values: Array<Record<string, unknown>> = [];
+  for (const m of h.models) {
+    const title = `${familyName(m.label)}: density ${(100 * m.density).toFixed(1)}%, channels ${(100 * m.channelDensity).toFixed(1)}%`;
+    m.values.forEach((v, i) => values.push({ model: title, out: Math.floor(i / h.cols), in: i % h.cols, w: v }));
+  }
+  const [kh, kw] = h.shape;
+  const cell = Math.max(2, Math.min(8, Math.floor(360 / Math.max(h.rows, h.cols))));
+  return {
+    ...base(`Weight magnitudes of ${h.layer} (Fig. 4a)`, [`Σ|W| over the ${kh}×${kw} taps per (output, input) channel pair; white = all zero. Layer [${h.shape.join(', ')}], ${r.dataset}.`], h.cols * cell, h.rows * cell),
+    data: { values },
+    mark: { type: 'rect' },
+    encoding: {
+      column: { field: 'model', type: 'nominal', title: null, header: { labelFontSize: 12, labelLimit: 400 } },
+      x: { field: 'in', type: 'ordinal', title: 'input channel', axis: { labels: false, ticks: false } },
+      y: { field: 'out', type: 'ordinal', title: 'output channel', axis: { labels: false, ticks: false } },
+      color: {
+        condition: { test: 'datum.w === 0', value: 'white' },
+        field: 'w',
+        type: 'quantitative',
+        title: 'Σ|W|',
+        scale: { scheme: 'viridis', type: 'sqrt' },
+      },
+    },
+  };
+}
+
+/** The plots of a report: the fixed set, plus the heat map for compression experiments. */
+export function plotsFor(r: ExperimentReport): ReadonlyArray<[name: string, spec: (r: ExperimentReport) => VegaLiteSpec]> {
+  return r.heatmap ? [...PLOTS, ['heatmap', heatmapSpec]] : PLOTS;
+}
+
 /** A CommonJS/UMD package imported from ESM may put its exports under `default` only. */
 function interop<T extends object>(mod: T, probe: string): T {
   if (probe in mod) return mod;
@@ -256,7 +291,7 @@ export async function svgToPng(svg: string, scale = 2): Promise<Buffer> {
 /** Writes `<name>.vl.json`, `<name>.svg` and `<name>.png` for every plot; returns the SVG and PNG file names. */
 export async function writePlots(r: ExperimentReport, dir: string): Promise<string[]> {
   const files: string[] = [];
-  for (const [name, make] of PLOTS) {
+  for (const [name, make] of plotsFor(r)) {
     const spec = make(r);
     writeFileSync(join(dir, `${name}.vl.json`), `${JSON.stringify(spec, null, 2)}\n`);
     const svg = await renderSvg(spec);

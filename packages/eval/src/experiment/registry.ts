@@ -17,6 +17,8 @@ export interface ExperimentDef {
   runs: ExperimentRun[];
   /** Also compute the paper's cost figures for ResNet-34 on CIFAR-10 (analytic; a few seconds). Default false. */
   paperReference?: boolean;
+  /** Report model size as in Table 1 (CR, CRF, sparse storage) and plot one conv layer's |W| as in Fig. 4a. */
+  compression?: { heatmapLayer?: string };
   /** Timed rounds of the inference-latency measurement (default 15) and warm-up rounds (default 3). */
   latencyReps?: number;
   latencyWarmup?: number;
@@ -58,4 +60,12 @@ registerExperiment({
   preset: 'fmnist-quick',
   runs: [{ method: 'float' }, { method: 'oat', optional: true }, ...PGD_AT_LAMBDAS.map((lambda) => ({ method: 'pgd-at', lambda }))],
   paperReference: true,
+});
+
+registerExperiment({
+  name: 'fmnist-compress',
+  description: 'FLOAT vs FLOATS-i (sparse momentum) vs FLOATS-c (channel pruning) at density d = 0.3 on fmnist-quick: Table 1 (CA/RA at λ = 0 and 1, CR, CRF, sparse storage) and a Fig. 4a weight heat map',
+  preset: 'fmnist-quick',
+  runs: [{ method: 'float' }, { method: 'floats-i' }, { method: 'floats-c' }],
+  compression: {},
 });

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createModel, loadWeights, selectBackend, writeFileAtomic, type InputSpec, type Model } from '@floatjs/engine';
-import { architectureLayerCosts, countParams, delayModel, filmParamsFor, measureLatency, modelCost, type LatencyTarget } from '../cost';
+import { architectureLayerCosts, compressionOf, countParams, delayModel, filmParamsFor, measureLatency, modelCost, type LatencyTarget } from '../cost';
 import type { DataOptions } from '../data';
 import { runEval } from '../evaluate';
 import { getMethod, methodNames } from '../methods';
@@ -11,8 +11,10 @@ import { buildModel, loadRecipe } from '../recipe';
 import { runTrain } from '../train';
 import { experimentMarkdown } from './markdown';
 import { writePlots } from './plots';
+import { heatmapOf } from './heatmap';
 import { getExperiment, runLabel } from './registry';
-import type { DelaySummary, ExperimentFamily, ExperimentMethodResult, ExperimentReport, PaperReference } from './types';
+import { reusableEval, trainedRun } from './reuse';
+import type { DelaySummary, ExperimentFamily, ExperimentMethodResult, ExperimentReport, Heatmap, PaperReference } from './types';
 
 export interface ExperimentOptions extends DataOptions {
   out: string;
@@ -93,22 +95,41 @@ export async function runExperiment(name: string, opts: ExperimentOptions): Prom
   for (const [i, run] of runs.entries()) {
     const label = runLabel(run);
     const dir = join(opts.out, label);
-    progress.log('run', { run: label, index: i + 1, of: runs.length }, `[${i + 1}/${runs.length}] training ${label} …`);
-    const summary = await runTrain({
-      preset: preset.name,
-      method: run.method,
-      lambda: run.lambda,
-      out: dir,
-      seed,
-      epochs,
-      backend: opts.backend,
-      dataDir: opts.dataDir,
-      download: opts.download,
-      verify: opts.verify,
-      quiet: opts.quiet,
-    });
-    progress.log('run', { run: label }, `[${i + 1}/${runs.length}] evaluating ${label} …`);
-    const ev = await runEval(dir, { backend: opts.backend, dataDir: opts.dataDir, download: opts.download, verify: opts.verify, quiet: opts.quiet, limit: opts.limit, allowDeterministic: opts.allowDeterministic });
+    const method = getMethod(run.method);
+    const methodOptions: Record<string, unknown> = run.lambda === undefined ? {} : { lambda: run.lambda };
+    // A finished run is reused and an interrupted one resumed, so a long experiment survives a crash.
+    const trained = trainedRun(dir, { method: run.method, methodOptions, preset: preset.name, seed, epochs });
+    let summary;
+    if (trained.state === 'done') {
+      summary = trained.summary;
+      notes.push(`Reused the finished training run in ${label}/ (its summary.json).`);
+      progress.log('reuse', { run: label }, `[${i + 1}/${runs.length}] reusing the trained ${label}`);
+    } else {
+      const verb = trained.state === 'resumable' ? 'resuming' : 'training';
+      progress.log('run', { run: label, index: i + 1, of: runs.length, resume: trained.state === 'resumable' }, `[${i + 1}/${runs.length}] ${verb} ${label} …`);
+      summary = await runTrain({
+        preset: preset.name,
+        method: run.method,
+        lambda: run.lambda,
+        out: dir,
+        seed,
+        epochs,
+        resume: trained.state === 'resumable',
+        backend: opts.backend,
+        dataDir: opts.dataDir,
+        download: opts.download,
+        verify: opts.verify,
+        quiet: opts.quiet,
+      });
+    }
+    const settings = method.settings(preset.eval.lambdas, preset.eval.lambdaThs).map((s) => ({ lambda: s.lambda, lambdaTh: s.lambdaTh }));
+    let ev = reusableEval(dir, { attack: preset.eval.attack, backend: backend.name, testImages: opts.limit ?? preset.testLimit, settings });
+    if (ev) {
+      notes.push(`Reused the evaluation in ${label}/eval.json (same attack, test images and conditions, newer than the weights).`);
+    } else {
+      progress.log('run', { run: label }, `[${i + 1}/${runs.length}] evaluating ${label} …`);
+      ev = await runEval(dir, { backend: opts.backend, dataDir: opts.dataDir, download: opts.download, verify: opts.verify, quiet: opts.quiet, limit: opts.limit, allowDeterministic: opts.allowDeterministic });
+    }
     results.push({
       method: run.method,
       label,
@@ -126,6 +147,7 @@ export async function runExperiment(name: string, opts: ExperimentOptions): Prom
       storageBytesFig7b: 0,
       delayKind: 'conv',
       delayNs: 0,
+      compression: null,
       attack: ev.attack,
       testImages: ev.testImages,
       rows: ev.rows,
@@ -135,6 +157,7 @@ export async function runExperiment(name: string, opts: ExperimentOptions): Prom
   // Costs and latency, with every trained model loaded, timed round-robin.
   progress.log('cost', {}, 'measuring costs and inference latency …');
   const models: Model[] = [];
+  let heatmap: Heatmap | null = null;
   const targets: Array<LatencyTarget & { result: ExperimentMethodResult; lambda: number | null }> = [];
   try {
     for (const r of results) {
@@ -150,6 +173,7 @@ export async function runExperiment(name: string, opts: ExperimentOptions): Prom
         storageBytesFig7b: c.storage.bytesWithoutNormAndScalars,
         delayKind: c.delayKind,
         delayNs: c.delayNs,
+        compression: compressionOf(model),
       });
       const seen = new Set<string>();
       for (const s of getMethod(r.method).settings([0, 1], [0])) {
@@ -165,6 +189,7 @@ export async function runExperiment(name: string, opts: ExperimentOptions): Prom
       const at1 = r.latency.byLambda.find((l) => l.lambda === 1) ?? r.latency.byLambda.at(-1)!;
       r.latencyMs = at1.medianMs;
     }
+    if (def.compression) heatmap = heatmapOf(results.map((r, i) => ({ label: r.label, model: models[i] })), def.compression.heatmapLayer);
   } finally {
     for (const m of models) m.dispose();
   }
@@ -197,6 +222,7 @@ export async function runExperiment(name: string, opts: ExperimentOptions): Prom
     families,
     delayModel: await delaySummary(architecture, input),
     paperReference: reference,
+    heatmap,
     notes,
     plots: [],
   };

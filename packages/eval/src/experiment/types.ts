@@ -1,5 +1,5 @@
 import type { BackendChoice } from '@floatjs/engine';
-import type { DelayConstants, DelayKind, ParamBreakdown, RatioStats } from '../cost';
+import type { Compression, DelayConstants, DelayKind, ParamBreakdown, RatioStats } from '../cost';
 import type { EvalReport, EvalRow } from '../evaluate';
 
 /** One trained and evaluated model of an experiment. */
@@ -29,6 +29,8 @@ export interface ExperimentMethodResult {
   /** The delay equation of this model's plugins and its summed conv-layer delay (Eqs. 7-9), ns. */
   delayKind: DelayKind;
   delayNs: number;
+  /** Density, CR, CRF and sparse8 storage measured from the stored weights (Table 1). */
+  compression: Compression | null;
   attack: EvalReport['attack'];
   testImages: number;
   /** As in `float eval`. */
@@ -99,8 +101,19 @@ export interface ExperimentReport {
   families: ExperimentFamily[];
   delayModel: DelaySummary;
   paperReference: PaperReference | null;
+  /** Compression experiments: |W| of one conv layer per model (Fig. 4a). */
+  heatmap: Heatmap | null;
   /** Skipped runs and other facts a reader must know. */
   notes: string[];
   /** Plot files written beside the report. */
   plots: string[];
+}
+
+/** One conv layer's |W| per model, summed over the kernel taps: rows = output channels, columns = input channels. */
+export interface Heatmap {
+  layer: string;
+  shape: number[];
+  rows: number;
+  cols: number;
+  models: Array<{ label: string; channelDensity: number; density: number; values: number[] }>;
 }

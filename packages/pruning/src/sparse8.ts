@@ -1,0 +1,166 @@
+/** A named tensor as the codec sees it: flat row-major values in tfjs layout. */
+export interface NamedTensor {
+  name: string;
+  shape: number[];
+  values: Float32Array;
+}
+
+/** How one tensor is stored: CSR over (out channels × the rest) for masked kernels, dense otherwise. */
+export interface Sparse8Entry {
+  name: string;
+  shape: number[];
+  kind: 'csr' | 'dense';
+  /** Symmetric 8-bit quantisation: value = q · scale, q ∈ [−127, 127]. */
+  scale: number;
+  nnz: number;
+  /** Byte offset of this tensor's payload after the header. */
+  offset: number;
+  bytes: number;
+}
+
+export interface Sparse8Header {
+  format: 'floatjs-sparse8';
+  version: 1;
+  tensors: Sparse8Entry[];
+  metadata?: Record<string, string>;
+}
+
+const MAGIC = 0x38505346; // "FSP8" little-endian
+const MAX_COLUMNS = 65536;
+
+/**
+ * The sparse 8-bit format that FLOATS storage figures are measured in. A kernel [..., out] is a matrix with
+ * one row per output channel and Π(other dims) columns (tfjs [kh, kw, in, out] ⇒ kh·kw·in columns). CSR
+ * payload: (rows + 1) u32 row pointers, nnz u16 column indices, nnz i8 values — so a layer costs exactly
+ * `sparseStorageBytes` (3 bytes per nonzero + 4 per row pointer). Dense tensors: one i8 per value.
+ * File: u32 magic "FSP8", u32 header length, UTF-8 JSON header, then the payloads, little-endian.
+ */
+export function encodeSparse8(tensors: readonly NamedTensor[], sparse: (t: NamedTensor) => boolean, metadata?: Record<string, string>): Uint8Array {
+  const entries: Sparse8Entry[] = [];
+  const payloads: Uint8Array[] = [];
+  let offset = 0;
+  for (const t of tensors) {
+    const size = t.shape.reduce((a, b) => a * b, 1);
+    if (size !== t.values.length) throw new Error(`encodeSparse8: tensor "${t.name}" has ${t.values.length} values for shape [${t.shape}]`);
+    const scale = quantScale(t.values);
+    const payload = sparse(t) ? csrPayload(t, scale) : densePayload(t.values, scale);
+    entries.push({ name: t.name, shape: [...t.shape], kind: payload.kind, scale, nnz: payload.nnz, offset, bytes: payload.bytes.length });
+    payloads.push(payload.bytes);
+    offset += payload.bytes.length;
+  }
+  const header: Sparse8Header = { format: 'floatjs-sparse8', version: 1, tensors: entries, ...(metadata ? { metadata } : {}) };
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const out = new Uint8Array(8 + json.length + offset);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, MAGIC, true);
+  view.setUint32(4, json.length, true);
+  out.set(json, 8);
+  let at = 8 + json.length;
+  for (const p of payloads) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** Reads a sparse8 file back to dequantised float tensors; malformed input throws naming what is wrong. */
+export function decodeSparse8(bytes: Uint8Array): { header: Sparse8Header; tensors: NamedTensor[] } {
+  if (bytes.length < 8) throw new Error(`sparse8: ${bytes.length} bytes is shorter than the 8-byte preamble`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (view.getUint32(0, true) !== MAGIC) throw new Error('sparse8: bad magic (expected "FSP8")');
+  const headerLength = view.getUint32(4, true);
+  if (8 + headerLength > bytes.length) throw new Error(`sparse8: header length ${headerLength} exceeds the file (${bytes.length} bytes)`);
+  let header: Sparse8Header;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLength))) as Sparse8Header;
+  } catch (e) {
+    throw new Error(`sparse8: header is not valid UTF-8 JSON (${(e as Error).message})`, { cause: e });
+  }
+  if (header?.format !== 'floatjs-sparse8' || header.version !== 1 || !Array.isArray(header.tensors)) {
+    throw new Error('sparse8: header.format must be "floatjs-sparse8" version 1 with a tensors array');
+  }
+  const body = 8 + headerLength;
+  const tensors = header.tensors.map((e) => {
+    const start = body + e.offset;
+    if (!(Number.isInteger(e.offset) && Number.isInteger(e.bytes) && e.offset >= 0 && e.bytes >= 0 && start + e.bytes <= bytes.length)) {
+      throw new Error(`sparse8: tensor "${e.name}" payload [${e.offset}, +${e.bytes}) lies outside the file`);
+    }
+    if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isInteger(d) && d >= 0)) throw new Error(`sparse8: tensor "${e.name}" has an invalid shape`);
+    const payload = bytes.subarray(start, start + e.bytes);
+    return { name: e.name, shape: e.shape, values: e.kind === 'csr' ? decodeCsr(e, payload) : decodeDense(e, payload) };
+  });
+  return { header, tensors };
+}
+
+function quantScale(values: Float32Array): number {
+  let max = 0;
+  for (let i = 0; i < values.length; i++) max = Math.max(max, Math.abs(values[i]));
+  return max > 0 ? max / 127 : 1;
+}
+
+const quantize = (v: number, scale: number) => Math.max(-127, Math.min(127, Math.round(v / scale)));
+
+function densePayload(values: Float32Array, scale: number): { kind: 'dense'; nnz: number; bytes: Uint8Array } {
+  const q = new Int8Array(values.length);
+  let nnz = 0;
+  for (let i = 0; i < values.length; i++) {
+    q[i] = quantize(values[i], scale);
+    if (values[i] !== 0) nnz++;
+  }
+  return { kind: 'dense', nnz, bytes: new Uint8Array(q.buffer) };
+}
+
+function csrPayload(t: NamedTensor, scale: number): { kind: 'csr'; nnz: number; bytes: Uint8Array } {
+  const rows = t.shape[t.shape.length - 1] ?? 1;
+  const cols = t.values.length / rows;
+  if (cols > MAX_COLUMNS) throw new Error(`encodeSparse8: tensor "${t.name}" has ${cols} columns; a 16-bit column index holds ${MAX_COLUMNS}`);
+  // Only weights that are exactly zero are dropped: a pruned weight is 0, a kept one that rounds to 0 stays.
+  let nnz = 0;
+  for (let i = 0; i < t.values.length; i++) if (t.values[i] !== 0) nnz++;
+  const bytes = new Uint8Array(4 * (rows + 1) + 3 * nnz);
+  const view = new DataView(bytes.buffer);
+  const colBase = 4 * (rows + 1);
+  const valBase = colBase + 2 * nnz;
+  let k = 0;
+  for (let r = 0; r < rows; r++) {
+    view.setUint32(4 * r, k, true);
+    for (let c = 0; c < cols; c++) {
+      const v = t.values[c * rows + r];
+      if (v === 0) continue;
+      view.setUint16(colBase + 2 * k, c, true);
+      view.setInt8(valBase + k, quantize(v, scale));
+      k++;
+    }
+  }
+  view.setUint32(4 * rows, k, true);
+  return { kind: 'csr', nnz, bytes };
+}
+
+function decodeDense(e: Sparse8Entry, payload: Uint8Array): Float32Array {
+  const size = e.shape.reduce((a, b) => a * b, 1);
+  if (payload.length !== size) throw new Error(`sparse8: dense tensor "${e.name}" has ${payload.length} bytes, expected ${size}`);
+  const q = new Int8Array(payload.buffer, payload.byteOffset, payload.length);
+  return Float32Array.from(q, (v) => v * e.scale);
+}
+
+function decodeCsr(e: Sparse8Entry, payload: Uint8Array): Float32Array {
+  const size = e.shape.reduce((a, b) => a * b, 1);
+  const rows = e.shape[e.shape.length - 1] ?? 1;
+  const cols = rows ? size / rows : 0;
+  if (payload.length !== 4 * (rows + 1) + 3 * e.nnz) throw new Error(`sparse8: CSR tensor "${e.name}" has ${payload.length} bytes, expected ${4 * (rows + 1) + 3 * e.nnz}`);
+  const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+  const colBase = 4 * (rows + 1);
+  const valBase = colBase + 2 * e.nnz;
+  const out = new Float32Array(size);
+  for (let r = 0; r < rows; r++) {
+    const from = view.getUint32(4 * r, true);
+    const to = view.getUint32(4 * (r + 1), true);
+    if (from > to || to > e.nnz) throw new Error(`sparse8: CSR tensor "${e.name}" has bad row pointers at row ${r}`);
+    for (let k = from; k < to; k++) {
+      const c = view.getUint16(colBase + 2 * k, true);
+      if (c >= cols) throw new Error(`sparse8: CSR tensor "${e.name}" has column ${c} ≥ ${cols}`);
+      out[c * rows + r] = view.getInt8(valBase + k) * e.scale;
+    }
+  }
+  return out;
+}
