@@ -3,6 +3,7 @@ import { condition, type Condition } from './condition';
 import { BatchNorm } from './layers/batch-norm';
 import { Conv2d, type Conv2dOptions } from './layers/conv2d';
 import { Dense } from './layers/dense';
+import { Dropout } from './layers/dropout';
 import { VariableRegistry } from './layers/registry';
 import type { ForwardContext, LayerInfo, LogitsFn } from './plugin';
 import { PluginHost } from './plugin-host';
@@ -40,6 +41,12 @@ export class ModelBuilder {
     const layer = new Dense(name, inFeatures, outFeatures, role, this.host, this.registry, this.rng);
     this.layers.push(layer.info);
     return (x: tf.Tensor2D, ctx: ForwardContext) => layer.apply(x, this.host, ctx);
+  }
+
+  /** Inverted dropout, active only in training forwards; it has no variables and asks no hooks. */
+  dropout(name: string, rate: number): <T extends tf.Tensor>(x: T, ctx: ForwardContext) => T {
+    const layer = new Dropout(name, rate);
+    return (x, ctx) => layer.apply(x, ctx);
   }
 }
 

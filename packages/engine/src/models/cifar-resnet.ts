@@ -4,7 +4,8 @@ import type { ForwardContext } from '../plugin';
 
 type Apply = (x: tf.Tensor4D, ctx: ForwardContext) => tf.Tensor4D;
 
-function basicBlock(b: ModelBuilder, name: string, inCh: number, outCh: number, stride: number): Apply {
+/** conv3x3-BN-ReLU-conv3x3-BN + shortcut, then ReLU; shared by the CIFAR and ImageNet-stem ResNets. */
+export function basicBlock(b: ModelBuilder, name: string, inCh: number, outCh: number, stride: number): Apply {
   const conv1 = b.conv(`${name}.conv1`, { inChannels: inCh, filters: outCh, kernelSize: 3, stride });
   const bn1 = b.norm(`${name}.bn1`, outCh);
   const conv2 = b.conv(`${name}.conv2`, { inChannels: outCh, filters: outCh, kernelSize: 3 });
