@@ -55,6 +55,20 @@ describe('film', () => {
     expect(f.layerVariables!({ name: 'layer2.0.bn1', kind: 'norm', role: 'body', shape: [32] }).map((s) => s.name)).toEqual(Object.values(FILM_VARS));
   });
 
+  it('skips a WRN’s final norm `head.bn` (OAT’s WideResNetOAT has FiLM only inside its blocks)', async () => {
+    await selectBackend('cpu');
+    const m = createModel('wrn16-8', { height: 8, width: 8, channels: 3, numClasses: 10 }, [film()], 1);
+    try {
+      const filmed = m.layers.filter((l) => Object.keys(l.extras).length > 0).map((l) => l.name);
+      // 2 blocks per stage × 3 stages × (bn1, bn2); no FiLM on head.bn.
+      expect(filmed).toHaveLength(12);
+      expect(filmed).not.toContain('head.bn');
+      expect(m.layers.some((l) => l.name === 'head.bn')).toBe(true);
+    } finally {
+      m.dispose();
+    }
+  });
+
   it('FiLM parameter count on cnn-s matches the hand computation', () => {
     // Per layer: fc1 128·2C + 2C, fc2 2C·2C + 2C.
     // C = 32: 8192 + 64 + 4096 + 64 = 12 416; C = 64: 16 384 + 128 + 16 384 + 128 = 33 024;

@@ -30,7 +30,9 @@ const LEAKY_SLOPE = 0.01;
  * shortcut BN). Norm layers report role 'body', so a shortcut norm is recognised by a `shortcut` name segment.
  */
 export function isFilmLayer(layer: Pick<LayerInfo, 'kind' | 'name'>): boolean {
-  return layer.kind === 'norm' && !layer.name.split('.').includes('shortcut');
+  // OAT's WideResNetOAT has no FiLM after its final BN (the engine names it `head.bn`), only inside blocks.
+  const parts = layer.name.split('.');
+  return layer.kind === 'norm' && !parts.includes('shortcut') && parts[0] !== 'head';
 }
 
 /** Scalars FiLM adds to one norm layer with C channels: d·2C + 2C (fc1) + 2C·2C + 2C (fc2). */

@@ -19,14 +19,17 @@ export function filmModuleParams(channels: number, opts: FilmSizeOptions = {}): 
 
 /**
  * Parameters OAT's FiLM modules add to an architecture, computed from its layers: one FiLM after every norm
- * layer except the projection-shortcut norms (OAT's ResNet placement: stem, and bn1/bn2 of every block).
+ * layer except the projection-shortcut norms and a WRN's final norm (OAT's placement: ResNet stem and bn1/bn2
+ * of every block; WRN bn1/bn2 of every block).
  * A shortcut norm is recognised as the norm that directly follows a conv with role `shortcut`.
  */
-export function filmParamsFor(layers: readonly Pick<LayerInfo, 'kind' | 'role' | 'shape'>[], opts: FilmSizeOptions = {}): number {
+export function filmParamsFor(layers: readonly Pick<LayerInfo, 'kind' | 'role' | 'shape' | 'name'>[], opts: FilmSizeOptions = {}): number {
   let total = 0;
   let prev: Pick<LayerInfo, 'kind' | 'role'> | null = null;
   for (const l of layers) {
-    if (l.kind === 'norm' && !(prev?.kind === 'conv2d' && prev.role === 'shortcut')) total += filmModuleParams(l.shape[0], opts);
+    // WRN's final `head.bn` has no FiLM in OAT's WideResNetOAT.
+    const head = l.name.split('.')[0] === 'head';
+    if (l.kind === 'norm' && !head && !(prev?.kind === 'conv2d' && prev.role === 'shortcut')) total += filmModuleParams(l.shape[0], opts);
     prev = l;
   }
   return total;
