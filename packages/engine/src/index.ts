@@ -48,3 +48,4 @@ export { cifarResnet } from './models/cifar-resnet';
 export { imagenetResnet } from './models/imagenet-resnet';
 export { wideResnet } from './models/wide-resnet';
 export { withInputSize } from './models/fixed-input';
+export { isWrappingLossMix, type WrappingLossMixHook } from './plugin-host';

@@ -10,6 +10,19 @@ import type {
   PluginOption,
 } from './plugin';
 
+/**
+ * A loss mix that runs around the recipe's other loss mix instead of replacing it (e.g. a loop over slimmable
+ * widths). The host hands it the composed inner mix; its own `prepare` is used only when the recipe has no
+ * other loss mix. Wrappers compose in recipe order: the first listed is innermost.
+ */
+export interface WrappingLossMixHook extends LossMixHook {
+  wrap(inner: LossMixHook): LossMixHook;
+}
+
+export function isWrappingLossMix(hook: LossMixHook): hook is WrappingLossMixHook {
+  return typeof (hook as Partial<WrappingLossMixHook>).wrap === 'function';
+}
+
 export function flattenPlugins(option: PluginOption): Plugin[] {
   if (!option) return [];
   if (isList(option)) return option.flatMap(flattenPlugins);
@@ -25,6 +38,7 @@ export class PluginHost {
   readonly plugins: readonly Plugin[];
   private readonly transforms: Plugin[];
   private readonly normPlugins: Plugin[];
+  private readonly composedLossMix: LossMixHook | undefined;
 
   constructor(recipe: PluginOption = []) {
     this.plugins = flattenPlugins(recipe);
@@ -37,14 +51,21 @@ export class PluginHost {
       .filter((p) => p.weightTransform)
       .sort((a, b) => (a.weightTransform!.order ?? 0) - (b.weightTransform!.order ?? 0));
     this.normPlugins = this.plugins.filter((p) => p.normalization?.segments?.length);
-    const mixes = this.plugins.filter((p) => p.lossMix);
+    const mixes = this.plugins.filter((p) => p.lossMix && !isWrappingLossMix(p.lossMix));
     if (mixes.length > 1) {
       throw new Error(`recipe has ${mixes.length} loss mixes (${mixes.map((p) => p.name).join(', ')}); expected at most one`);
     }
+    let mix = mixes[0]?.lossMix;
+    for (const p of this.plugins) {
+      const hook = p.lossMix;
+      if (hook && isWrappingLossMix(hook)) mix = mix ? hook.wrap(mix) : hook;
+    }
+    this.composedLossMix = mix;
   }
 
+  /** The recipe's loss mix, wrapped by every wrapping loss mix (see `WrappingLossMixHook`). */
   get lossMix(): LossMixHook | undefined {
-    return this.plugins.find((p) => p.lossMix)?.lossMix;
+    return this.composedLossMix;
   }
 
   layerVariables(layer: Omit<LayerInfo, 'extras'>): LayerVariableSpec[] {

@@ -26,6 +26,8 @@ export const BN_EPSILON = 1e-5;
  * Batch norm with one independent parameter set (γ, β, running mean/var) per key that the
  * normalization hooks declare, e.g. `clean` and `adv` for dual BN.
  * Running statistics change only in a training forward, never while an attack runs.
+ * An input with fewer channels than the layer (a slimmable sub-network) uses the first c channels of the
+ * selected set and updates only their running statistics.
  */
 export class BatchNorm {
   readonly info: LayerInfo;
@@ -47,20 +49,25 @@ export class BatchNorm {
 
   apply(x: tf.Tensor4D, host: PluginHost, ctx: ForwardContext): tf.Tensor4D {
     const key = host.normKey(this.info, ctx.cond);
-    const p = this.sets.get(key);
-    if (!p) throw new Error(`norm layer ${this.info.name} has no parameter set "${key}"`);
+    const set = this.sets.get(key);
+    if (!set) throw new Error(`norm layer ${this.info.name} has no parameter set "${key}"`);
     if (ctx.cond.training && x.shape[0] === 0) {
       throw new Error(`norm layer ${this.info.name}: training forward on an empty batch would put NaN into the running statistics`);
     }
+    const c = x.shape[3];
+    const full = this.info.shape[0];
+    if (c > full) throw new Error(`norm layer ${this.info.name}: input has ${c} channels, the layer holds ${full}`);
+    // A narrower input (a slimmable width) uses the first c channels of the set; slices keep the gradient path.
+    const p: NormValues = c === full ? (set as unknown as NormValues) : firstChannels(set, c);
     let y: tf.Tensor4D;
     if (ctx.cond.training && hostMemoryBackend()) {
-      const r = batchNormTrain(x, p.gamma as tf.Tensor1D, p.beta as tf.Tensor1D, BN_EPSILON);
+      const r = batchNormTrain(x, p.gamma, p.beta, BN_EPSILON);
       y = r.y;
-      tf.tidy(() => updateRunningStats(p, tf.tensor1d(r.mean), tf.tensor1d(r.variance), x.size / x.shape[3]));
+      tf.tidy(() => updateRunningStats(set, tf.tensor1d(r.mean), tf.tensor1d(r.variance), x.size / c));
     } else if (ctx.cond.training) {
       const { mean, variance } = tf.moments(x, [0, 1, 2]);
       y = tf.batchNorm(x, mean, variance, p.beta, p.gamma, BN_EPSILON) as tf.Tensor4D;
-      updateRunningStats(p, mean, variance, x.size / x.shape[3]);
+      updateRunningStats(set, mean, variance, x.size / c);
     } else if (hostMemoryBackend()) {
       y = batchNormInfer(x, p.movingMean, p.movingVariance, p.gamma, p.beta, BN_EPSILON);
     } else {
@@ -70,11 +77,28 @@ export class BatchNorm {
   }
 }
 
+type NormValues = { [K in keyof NormParams]: tf.Tensor1D };
+
+/** The first c channels of a parameter set (the caller's tidy scope frees the slices). */
+function firstChannels(set: NormParams, c: number): NormValues {
+  const head = (v: tf.Variable) => tf.slice(v as tf.Tensor1D, 0, c);
+  return { gamma: head(set.gamma), beta: head(set.beta), movingMean: head(set.movingMean), movingVariance: head(set.movingVariance) };
+}
+
+/** Updates the running statistics of the first `mean.size` channels of the set; the others keep their values. */
 function updateRunningStats(p: NormParams, mean: tf.Tensor, variance: tf.Tensor, n: number): void {
   // PyTorch keeps the unbiased variance in the running estimate.
   const unbias = n > 1 ? n / (n - 1) : 1;
-  const newMean = tf.tidy(() => tf.add(tf.mul(p.movingMean, 1 - BN_MOMENTUM), tf.mul(mean, BN_MOMENTUM)));
-  const newVar = tf.tidy(() => tf.add(tf.mul(p.movingVariance, 1 - BN_MOMENTUM), tf.mul(variance, BN_MOMENTUM * unbias)));
+  const c = mean.size;
+  const blend = (running: tf.Variable, batch: tf.Tensor, scale: number) =>
+    tf.tidy(() => {
+      const full = running.shape[0];
+      const head = c === full ? running : tf.slice(running as tf.Tensor1D, 0, c);
+      const next = tf.add(tf.mul(head, 1 - BN_MOMENTUM), tf.mul(batch, scale));
+      return c === full ? next : tf.concat([next, tf.slice(running as tf.Tensor1D, c)]);
+    });
+  const newMean = blend(p.movingMean, mean, BN_MOMENTUM);
+  const newVar = blend(p.movingVariance, variance, BN_MOMENTUM * unbias);
   p.movingMean.assign(newMean);
   p.movingVariance.assign(newVar);
   newMean.dispose();

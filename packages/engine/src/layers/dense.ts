@@ -20,6 +20,9 @@ export class Dense {
 
   apply(x: tf.Tensor2D, host: PluginHost, ctx: ForwardContext): tf.Tensor2D {
     const w = host.transformWeight(this.kernel, this.info, ctx) as tf.Tensor2D;
-    return tf.add(tf.matMul(x, w), this.bias);
+    // A weight transform may narrow the outputs (a slimmable width): the bias follows the first outputs.
+    const out = w.shape[1];
+    const bias = out === this.bias.shape[0] ? this.bias : tf.slice(this.bias as tf.Tensor1D, 0, out);
+    return tf.add(tf.matMul(x, w), bias);
   }
 }
