@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { runBench } from './bench';
 import { runEval } from './evaluate';
 import { exportSafetensors, importSafetensors } from './export';
+import { exportSparse8 } from './export-sparse8';
 import { experimentNames, runExperiment } from './experiment';
 import { selectBackend } from '@floatjs/engine';
 import { methodNames } from './methods';
@@ -81,13 +82,19 @@ export function buildProgram(): Command {
 
   program
     .command('export')
-    .description('write a checkpoint as one .safetensors file with the recipe in its metadata')
+    .description('write a checkpoint as one file with the recipe in its metadata: .safetensors, or sparse8 for pruned models')
     .argument('<dir>', 'checkpoint directory')
-    .requiredOption('--out <file>', 'the .safetensors file to write')
-    .option('--format <name>', 'safetensors (the only format)', 'safetensors')
-    .option('--layout <name>', 'tfjs ([kh,kw,in,out] kernels) or pytorch ([out,in,kh,kw])', 'tfjs')
-    .action((dir, o) => {
-      if (o.format !== 'safetensors') throw new Error(`--format: expected safetensors, got "${o.format}"`);
+    .requiredOption('--out <file>', 'the file to write')
+    .option('--format <name>', 'safetensors (float32, any layout) or sparse8 (8-bit, conv kernels in CSR: the FLOATS storage format)', 'safetensors')
+    .option('--layout <name>', 'safetensors: tfjs ([kh,kw,in,out] kernels) or pytorch ([out,in,kh,kw])', 'tfjs')
+    .action(async (dir, o) => {
+      if (o.format === 'sparse8') {
+        await selectBackend(o.backend);
+        const r = exportSparse8(dir, o.out);
+        process.stdout.write(`${JSON.stringify({ event: 'exported', file: o.out, format: 'sparse8', ...r })}\n`);
+        return;
+      }
+      if (o.format !== 'safetensors') throw new Error(`--format: expected safetensors or sparse8, got "${o.format}"`);
       const r = exportSafetensors(dir, o.out, o.layout);
       process.stdout.write(`${JSON.stringify({ event: 'exported', file: o.out, layout: o.layout, ...r })}\n`);
     });
