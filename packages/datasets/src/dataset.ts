@@ -1,9 +1,9 @@
-import type { Split } from './mnist-like-files';
 
 /** An image classification split held as raw bytes; batching converts to floats later. */
 export interface Dataset {
   name: string;
-  split: Split;
+  /** 'train', 'test', or a loader's other splits ('val', 'train-no-val', 'extra', …). */
+  split: string;
   /** Number of examples. */
   n: number;
   height: number;

@@ -1,0 +1,54 @@
+import { open } from 'node:fs/promises';
+import { ByteReader } from './byte-reader';
+import { decompressChunks } from './decompress-chunks';
+import { fileChunks } from './file-chunks';
+import { readTar, type TarEntry } from './tar-reader';
+
+export interface TarFile {
+  entries: AsyncGenerator<TarEntry>;
+  /**
+   * Stops parsing and reads the rest of the file's raw bytes (without decompressing them), so a
+   * hash taken through `onRawChunk` covers the whole file; then closes it.
+   */
+  finish(): Promise<void>;
+  /** Stops reading and closes the file. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a `.tar` or `.tar.gz` (told apart by content, not name) for streaming: a file stream into
+ * an incremental gunzip into the tar parser. `onRawChunk` sees each byte of the file once, as read.
+ */
+export async function openTarFile(path: string, onRawChunk?: (chunk: Uint8Array) => void): Promise<TarFile> {
+  const raw = fileChunks(path, onRawChunk);
+  // The parser may stop early; the raw stream outlives it so `finish` can drain the rest.
+  const detached: AsyncIterable<Uint8Array> = {
+    [Symbol.asyncIterator]: () => ({
+      next: () => raw.next(),
+      return: async () => ({ done: true, value: undefined }),
+    }),
+  };
+  const gz = await startsWithGzipMagic(path);
+  const reader = new ByteReader(gz ? decompressChunks(detached, 'gzip', path) : detached, path);
+  return {
+    entries: readTar(reader),
+    async finish() {
+      await reader.close();
+      while (!(await raw.next()).done);
+    },
+    async close() {
+      await reader.close();
+      await raw.return(undefined);
+    },
+  };
+}
+
+async function startsWithGzipMagic(path: string): Promise<boolean> {
+  const fh = await open(path, 'r');
+  try {
+    const { bytesRead, buffer } = await fh.read(new Uint8Array(2), 0, 2, 0);
+    return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
+  } finally {
+    await fh.close();
+  }
+}
