@@ -36,7 +36,7 @@ export { pgdAtLossMix, type PgdAtOptions } from './loss-mixes/pgd-at';
 export { Trainer, DivergenceError, type Batch, type BatchSource, type TrainerOptions, type StepEvent, type EpochEvent, type TrainerHooks } from './train/trainer';
 export { encodeSafetensors, decodeSafetensors, type StoredTensor, type DecodedSafetensors } from './checkpoint/safetensors';
 export { writeFileAtomic } from './checkpoint/atomic-write';
-export { saveCheckpoint, loadWeights, readRecipe, readVariables, assignVariables, WEIGHTS_FILE, RECIPE_FILE } from './checkpoint/checkpoint';
+export { saveCheckpoint, loadWeights, readRecipe, readVariables, assignVariables, WEIGHTS_FILE, RECIPE_FILE, PLUGIN_STATE_KEY } from './checkpoint/checkpoint';
 export { saveTrainingCheckpoint, loadTrainingCheckpoint, OPTIMIZER_FILE, STATE_FILE, type TrainerState } from './checkpoint/training-state';
 export { firstNonFinite } from './train/finite-check';
 export { Dropout } from './layers/dropout';

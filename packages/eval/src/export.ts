@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeSafetensors, encodeSafetensors, RECIPE_FILE, WEIGHTS_FILE, writeFileAtomic, type StoredTensor } from '@floatjs/engine';
+import { decodeSafetensors, encodeSafetensors, PLUGIN_STATE_KEY, RECIPE_FILE, WEIGHTS_FILE, writeFileAtomic, type StoredTensor } from '@floatjs/engine';
 import { loadRecipe, buildModel } from './recipe';
 
 export type WeightLayout = 'tfjs' | 'pytorch';
@@ -38,9 +38,10 @@ export function exportSafetensors(dir: string, file: string, layout: WeightLayou
   if (layout !== 'tfjs' && layout !== 'pytorch') throw new Error(`--layout: expected tfjs or pytorch, got "${layout}"`);
   const recipe = loadRecipe(dir);
   const path = join(dir, WEIGHTS_FILE);
-  const { tensors } = decodeSafetensors(readFileSync(path), path);
+  const { tensors, metadata } = decodeSafetensors(readFileSync(path), path);
   const converted = new Map([...tensors].map(([n, t]) => [n, toLayout(n, t, 'tfjs', layout)]));
-  const bytes = encodeSafetensors(converted, { format: 'floatjs', layout, recipe: JSON.stringify(recipe) });
+  const state = metadata[PLUGIN_STATE_KEY] === undefined ? {} : { [PLUGIN_STATE_KEY]: metadata[PLUGIN_STATE_KEY] };
+  const bytes = encodeSafetensors(converted, { format: 'floatjs', layout, recipe: JSON.stringify(recipe), ...state });
   writeFileAtomic(file, bytes);
   return { tensors: converted.size, bytes: bytes.length };
 }
@@ -68,6 +69,8 @@ export function importSafetensors(file: string, dir: string): { tensors: number 
   } finally {
     model.dispose();
   }
-  writeFileAtomic(join(dir, WEIGHTS_FILE), encodeSafetensors(converted, { format: 'floatjs', architecture: recipe.architecture }));
+  // Plugin state (e.g. pruning masks) travels with the weights, so the imported model is evaluated with it.
+  const state = metadata[PLUGIN_STATE_KEY] === undefined ? {} : { [PLUGIN_STATE_KEY]: metadata[PLUGIN_STATE_KEY] };
+  writeFileAtomic(join(dir, WEIGHTS_FILE), encodeSafetensors(converted, { format: 'floatjs', architecture: recipe.architecture, ...state }));
   return { tensors: converted.size };
 }

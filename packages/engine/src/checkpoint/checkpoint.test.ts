@@ -145,3 +145,44 @@ describe('writeFileAtomic', () => {
     expect(readdirSync(join(root, 'atomic')).some((f) => f.includes('.tmp'))).toBe(false);
   });
 });
+
+describe('plugin state in checkpoints', () => {
+  /** A plugin whose state stands in for pruning masks: whatever was set is what a reload must see. */
+  function stateful() {
+    let state: unknown = null;
+    return { name: 'masks', getState: () => state, setState: (s: unknown) => void (state = s), set: (s: unknown) => void (state = s), get: () => state };
+  }
+
+  it('travels in the weights file metadata and is restored by loadWeights', async () => {
+    const dir = join(root, 'state');
+    const p = stateful();
+    p.set({ version: 1, bits: 'AQID' });
+    const a = createModel('cnn-s', MNIST, [p], 1);
+    await saveCheckpoint(dir, a, { architecture: 'cnn-s' });
+    const { metadata } = decodeSafetensors(readFileSync(join(dir, WEIGHTS_FILE)), 'x');
+    expect(JSON.parse(metadata.pluginState)).toEqual({ masks: { version: 1, bits: 'AQID' } });
+    const q = stateful();
+    const b = createModel('cnn-s', MNIST, [q], 2);
+    loadWeights(dir, b);
+    expect(q.get()).toEqual({ version: 1, bits: 'AQID' });
+    a.dispose();
+    b.dispose();
+  });
+
+  it('falls back to trainer-state.json for checkpoints written before, and names a corrupt state', async () => {
+    const dir = join(root, 'legacy');
+    const a = createModel('cnn-s', MNIST, [], 1);
+    await saveCheckpoint(dir, a, { architecture: 'cnn-s' });
+    writeFileSync(join(dir, 'trainer-state.json'), JSON.stringify({ plugins: { masks: { legacy: true } } }));
+    const q = stateful();
+    const b = createModel('cnn-s', MNIST, [q], 2);
+    loadWeights(dir, b);
+    expect(q.get()).toEqual({ legacy: true });
+
+    const { tensors } = decodeSafetensors(readFileSync(join(dir, WEIGHTS_FILE)), 'x');
+    writeFileSync(join(dir, WEIGHTS_FILE), encodeSafetensors(tensors, { pluginState: '{oops' }));
+    expect(() => loadWeights(dir, b)).toThrow(/model\.safetensors: __metadata__\.pluginState is not valid JSON/);
+    a.dispose();
+    b.dispose();
+  });
+});

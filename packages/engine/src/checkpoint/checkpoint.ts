@@ -7,6 +7,10 @@ import { decodeSafetensors, encodeSafetensors, type StoredTensor } from './safet
 
 export const WEIGHTS_FILE = 'model.safetensors';
 export const RECIPE_FILE = 'recipe.json';
+/** Safetensors metadata key holding the plugins' state (e.g. pruning masks) as JSON. */
+export const PLUGIN_STATE_KEY = 'pluginState';
+/** The trainer's state beside a training checkpoint (see training-state.ts). */
+export const STATE_FILE = 'trainer-state.json';
 
 /** Reads every variable into host memory, keyed by its model name. */
 export async function readVariables(vars: ReadonlyMap<string, tf.Variable>): Promise<Map<string, StoredTensor>> {
@@ -16,12 +20,16 @@ export async function readVariables(vars: ReadonlyMap<string, tf.Variable>): Pro
 }
 
 /**
- * Writes `model.safetensors` (every model variable under its model name) and `recipe.json`, each
- * atomically. The weights go first, so a recipe on disk always describes complete weights.
+ * Writes `model.safetensors` (every model variable under its model name, and the plugins' state such as
+ * pruning masks in its metadata) and `recipe.json`, each atomically. The weights go first, so a recipe on
+ * disk always describes complete weights.
  */
 export async function saveCheckpoint(dir: string, model: Model, recipe: unknown): Promise<void> {
   const tensors = await readVariables(model.variables);
-  const bytes = encodeSafetensors(tensors, { format: 'floatjs', architecture: model.architecture });
+  const states = model.host.getStates();
+  const metadata: Record<string, string> = { format: 'floatjs', architecture: model.architecture };
+  if (Object.keys(states).length) metadata[PLUGIN_STATE_KEY] = JSON.stringify(states);
+  const bytes = encodeSafetensors(tensors, metadata);
   writeFileAtomic(join(dir, WEIGHTS_FILE), bytes);
   writeFileAtomic(join(dir, RECIPE_FILE), `${JSON.stringify(recipe, null, 2)}\n`);
 }
@@ -37,12 +45,32 @@ export function readRecipe<T = unknown>(dir: string): T {
   }
 }
 
-/** Loads weights into an already-built model; names and shapes must match exactly. */
+/**
+ * Loads weights into an already-built model (names and shapes must match exactly) and restores the plugins'
+ * state: a pruned model must be evaluated with its own masks, never with masks made up on the first forward.
+ * Checkpoints written before the state moved into the weights file carry it in `trainer-state.json`.
+ */
 export function loadWeights(dir: string, model: Model): void {
   const path = join(dir, WEIGHTS_FILE);
   if (!existsSync(path)) throw new Error(`${path}: not found; expected the checkpoint's weights`);
-  const { tensors } = decodeSafetensors(readFileSync(path), path);
+  const { tensors, metadata } = decodeSafetensors(readFileSync(path), path);
   assignVariables(model.variables, tensors, path);
+  const states = pluginStates(dir, metadata, path);
+  if (states) model.host.setStates(states);
+}
+
+function pluginStates(dir: string, metadata: Record<string, string>, path: string): Record<string, unknown> | null {
+  if (typeof metadata[PLUGIN_STATE_KEY] === 'string') {
+    try {
+      return JSON.parse(metadata[PLUGIN_STATE_KEY]) as Record<string, unknown>;
+    } catch (err) {
+      throw new Error(`${path}: __metadata__.${PLUGIN_STATE_KEY} is not valid JSON (${(err as Error).message})`, { cause: err });
+    }
+  }
+  const legacy = join(dir, STATE_FILE);
+  if (!existsSync(legacy)) return null;
+  const plugins = (JSON.parse(readFileSync(legacy, 'utf8')) as { plugins?: Record<string, unknown> }).plugins;
+  return plugins && Object.keys(plugins).length ? plugins : null;
 }
 
 export function assignVariables(vars: ReadonlyMap<string, tf.Variable>, tensors: ReadonlyMap<string, StoredTensor>, source: string): void {

@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import type { RngState } from '../rng';
 import type { Trainer } from '../train/trainer';
 import { writeFileAtomic } from './atomic-write';
-import { assignVariables, readVariables, saveCheckpoint, WEIGHTS_FILE } from './checkpoint';
+import { assignVariables, readVariables, saveCheckpoint, STATE_FILE, WEIGHTS_FILE } from './checkpoint';
+
+export { STATE_FILE };
 import { decodeSafetensors, encodeSafetensors } from './safetensors';
 
 export const OPTIMIZER_FILE = 'optimizer.safetensors';
-export const STATE_FILE = 'trainer-state.json';
 
 /** Everything besides weights that a resumed run needs to continue exactly where it stopped. */
 export interface TrainerState {
