@@ -41,6 +41,37 @@ export function filmParamsPerLayer(channels: number, dim: number): number {
   return dim * h + h + h * h + h;
 }
 
+interface FilmMlp {
+  fc1Kernel: tf.Tensor2D;
+  fc1Bias: tf.Tensor1D;
+  fc2Kernel: tf.Tensor2D;
+  fc2Bias: tf.Tensor1D;
+}
+
+/**
+ * The layer's FiLM MLP for c channels. At the layer's full width these are its variables as they are. For
+ * narrower features (a slimmable width) it is OAT's `SlimmableFiLM_Layer`, two `SlimmableLinear`s: the first
+ * 2c hidden units and the first 2c outputs, so μ = out[:c] and σ = out[c:2c]; the slices pass the gradient
+ * to those entries only.
+ */
+function filmMlpAt(layer: LayerInfo, c: number): FilmMlp {
+  const ex = layer.extras;
+  const full = {
+    fc1Kernel: ex[FILM_VARS.fc1Kernel] as tf.Tensor2D,
+    fc1Bias: ex[FILM_VARS.fc1Bias] as tf.Tensor1D,
+    fc2Kernel: ex[FILM_VARS.fc2Kernel] as tf.Tensor2D,
+    fc2Bias: ex[FILM_VARS.fc2Bias] as tf.Tensor1D,
+  };
+  if (c === layer.shape[0]) return full;
+  const h = 2 * c;
+  return {
+    fc1Kernel: tf.slice(full.fc1Kernel, [0, 0], [full.fc1Kernel.shape[0], h]),
+    fc1Bias: tf.slice(full.fc1Bias, 0, h),
+    fc2Kernel: tf.slice(full.fc2Kernel, [0, 0], [h, h]),
+    fc2Bias: tf.slice(full.fc2Bias, 0, h),
+  };
+}
+
 /**
  * OAT's FiLM (models/FiLM.py, `FiLM_Layer` with alpha = 1) after every norm layer but a shortcut's:
  * `[μ, σ] = fc2(leaky_relu(fc1(e_λ)))`, `y = x ⊙ leaky_relu(μ) + leaky_relu(σ)` per channel, where e_λ is the
@@ -53,6 +84,8 @@ export function filmParamsPerLayer(channels: number, dim: number): number {
  *   initialisation U(±1/√fan_in), seeded by `seed` and the layer name. Weights loaded from a checkpoint (or
  *   trained) are never all zero, so they are kept.
  * - The λ is `cond.lambda` for the whole batch, or one per sample from `cond['film.lambdas']`.
+ * - Features narrower than the layer (a slimmable width, c = features' channels) use the first 2c hidden
+ *   units and outputs of the MLP, as OAT's `SlimmableFiLM_Layer` (see `filmMlpAt`).
  *
  * One `film()` instance belongs to one model: build each model from a fresh recipe.
  */
@@ -118,13 +151,14 @@ export function film(options: FilmOptions = {}): Plugin {
         const n = features.shape[0];
         const per = perSampleLambdas(ctx.cond, n);
         const rows = per ? Int32Array.from(per, (l) => lambdaIndex(lambdas, l)) : Int32Array.of(lambdaIndex(lambdas, ctx.cond.lambda));
-        const c = layer.shape[0];
+        const c = features.shape[3];
+        if (c > layer.shape[0]) throw new Error(`film: ${layer.name} got ${c} channels, more than the ${layer.shape[0]} it was built for`);
         const enc = encoding;
-        const ex = layer.extras;
         return tf.tidy(() => {
+          const mlp = filmMlpAt(layer, c);
           const e = tf.gather(enc, tf.tensor1d(rows, 'int32')) as tf.Tensor2D; // [m, dim]
-          const hidden = tf.leakyRelu(tf.add(tf.matMul(e, ex[FILM_VARS.fc1Kernel] as tf.Tensor2D), ex[FILM_VARS.fc1Bias]), LEAKY_SLOPE);
-          const out = tf.add(tf.matMul(hidden as tf.Tensor2D, ex[FILM_VARS.fc2Kernel] as tf.Tensor2D), ex[FILM_VARS.fc2Bias]) as tf.Tensor2D;
+          const hidden = tf.leakyRelu(tf.add(tf.matMul(e, mlp.fc1Kernel), mlp.fc1Bias), LEAKY_SLOPE);
+          const out = tf.add(tf.matMul(hidden as tf.Tensor2D, mlp.fc2Kernel), mlp.fc2Bias) as tf.Tensor2D;
           const [mu, sigma] = tf.split(out, 2, 1);
           const m = rows.length;
           const scale = tf.reshape(tf.leakyRelu(mu, LEAKY_SLOPE), [m, 1, 1, c]);

@@ -49,3 +49,4 @@ export { imagenetResnet } from './models/imagenet-resnet';
 export { wideResnet } from './models/wide-resnet';
 export { withInputSize } from './models/fixed-input';
 export { isWrappingLossMix, type WrappingLossMixHook } from './plugin-host';
+export { getArchitecture } from './models/zoo';

@@ -1,7 +1,10 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { runBench } from './bench';
+import { EVAL_ATTACKS, parseAttack } from './attack/eval-attack';
+import { runCheck } from './check';
 import { runEval } from './evaluate';
 import { exportSafetensors, importSafetensors } from './export';
+import { exportNarrow, measureNarrowLatency } from './export-narrow';
 import { exportSparse8 } from './export-sparse8';
 import { experimentNames, runExperiment } from './experiment';
 import { selectBackend } from '@floatjs/engine';
@@ -37,11 +40,13 @@ export function buildProgram(): Command {
     .option('--seed <n>', 'seed of initialisation, shuffling, attacks and noise', integer('--seed'), 1)
     .option('--epochs <n>', 'override the preset epochs', integer('--epochs'))
     .option('--lambda <x>', 'pgd-at: weight λ of the adversarial loss', number('--lambda'))
+    .option('--limit <n>', 'train on the first n images (Tiny-ImageNet, ImageNet-100: n spread evenly over the classes)', integer('--limit'))
+    .option('--batch-size <n>', 'override the preset batch size', integer('--batch-size'))
     .option('--backend <name>', 'tensorflow | wasm | cpu (default: FLOAT_BACKEND, else best available)')
     .action(async (o) => {
       if (!o.resume && !o.preset) throw new Error('--preset: required (or --resume DIR to continue a run)');
       const out = o.resume ?? o.out ?? `runs/${o.preset}-${o.method ?? 'float'}`;
-      const s = await runTrain({ ...o, out, resume: Boolean(o.resume) });
+      const s = await runTrain({ ...o, trainLimit: o.limit, out, resume: Boolean(o.resume) });
       process.stdout.write(`${JSON.stringify({ event: 'trained', out, ...s })}\n`);
     });
 
@@ -49,20 +54,40 @@ export function buildProgram(): Command {
     .command('eval')
     .description('evaluate a checkpoint: clean and robust accuracy at every requested λ')
     .argument('<dir>', 'checkpoint directory written by `float train`')
-    .option('--attack <name>', 'pgd | fgsm', 'pgd')
+    .option('--attack <name>', `${EVAL_ATTACKS.join(' | ')} (DIR: a checkpoint to craft on)`, 'pgd')
     .option('--steps <n>', 'PGD steps (step size 2.5ε/steps)', integer('--steps'))
     .option('--lambdas <list>', 'comma-separated λ values', numberList('--lambdas'))
     .option('--lambda-th <list>', 'comma-separated λ_th values (Eq. 6)', numberList('--lambda-th'))
     .option('--eot <n>', 'gradient draws per attack step on randomized conditions', integer('--eot'))
     .option('--limit <n>', 'evaluate the first n test images', integer('--limit'))
+    .option('--draws <n>', 'forward draws behind CA/RA of randomized conditions, reported as mean ± std (default 3)', integer('--draws'))
+    .option('--aa-iter <n>', 'AutoAttack: APGD/FAB iterations (default 100)', integer('--aa-iter'))
+    .option('--aa-queries <n>', 'AutoAttack: Square queries (default 5000)', integer('--aa-queries'))
     .option('--allow-deterministic', 'allow --eot 1 on randomized conditions (the report still marks them randomized)')
     .option('--json <file>', 'where to write the JSON report (default <dir>/eval.json)')
     .option('--backend <name>', 'tensorflow | wasm | cpu')
     .action(async (dir, o) => {
-      if (o.attack !== 'pgd' && o.attack !== 'fgsm') throw new Error(`--attack: unknown attack "${o.attack}"; expected pgd or fgsm`);
+      parseAttack(o.attack);
       const report = await runEval(dir, { ...o, lambdaThs: o.lambdaTh });
       process.stdout.write(`${evalTable(report)}\n`);
     });
+  program
+    .command('check')
+    .description('the obfuscated-gradients checklist (paper Table 2), measured per condition, with RA-vs-ε and RA-vs-K plots')
+    .argument('<dir>', 'checkpoint directory')
+    .option('--lambdas <list>', 'λ values to check (default 0,1)', numberList('--lambdas'))
+    .option('--lambda-th <x>', 'λ_th (Eq. 6), default 0', number('--lambda-th'))
+    .option('--source <dir>', 'another checkpoint to craft transfer (black-box) examples on, for check (ii)')
+    .option('--limit <n>', 'test images (default min(preset test limit, 500))', integer('--limit'))
+    .option('--eot <n>', 'gradient draws per attack step on randomized conditions', integer('--eot'))
+    .option('--out <dir>', 'where to write check.json, check.md and the plots (default <dir>)')
+    .option('--backend <name>', 'tensorflow | wasm | cpu')
+    .action(async (dir, o) => {
+      const r = await runCheck(dir, { ...o, lambdaTh: o.lambdaTh });
+      const out = o.out ?? dir;
+      process.stdout.write(`${JSON.stringify({ event: 'checked', out, passed: r.passed, conditions: r.conditions.map((c) => ({ lambda: c.lambda, passed: c.report.passed, failed: c.report.checks.filter((k) => k.passed === false).map((k) => k.id) })) })}\n`);
+    });
+
   program
     .command('experiment')
     .description('train several methods on one preset, evaluate each alike, and write report.json, report.md and plots')
@@ -87,7 +112,17 @@ export function buildProgram(): Command {
     .requiredOption('--out <file>', 'the file to write')
     .option('--format <name>', 'safetensors (float32, any layout) or sparse8 (8-bit, conv kernels in CSR: the FLOATS storage format)', 'safetensors')
     .option('--layout <name>', 'safetensors: tfjs ([kh,kw,in,out] kernels) or pytorch ([out,in,kh,kw])', 'tfjs')
+    .option('--width <w>', 'slimmable models: write the width-w sub-network as a smaller checkpoint directory at --out', number('--width'))
+    .option('--latency', 'with --width: time the full width, width w and the export')
+    .option('--backend <name>', 'tensorflow | wasm | cpu')
     .action(async (dir, o) => {
+      if (o.width !== undefined) {
+        await selectBackend(o.backend);
+        const r = await exportNarrow(dir, o.out, o.width);
+        const latency = o.latency ? measureNarrowLatency(dir, o.out) : undefined;
+        process.stdout.write(`${JSON.stringify({ event: 'exported-narrow', ...r, ...(latency ? { latency } : {}) })}\n`);
+        return;
+      }
       if (o.format === 'sparse8') {
         await selectBackend(o.backend);
         const r = exportSparse8(dir, o.out);
@@ -124,7 +159,7 @@ export function buildProgram(): Command {
       const r = await runBench(o);
       process.stdout.write(`${JSON.stringify(r)}\n`);
     });
-  for (const name of ['train', 'eval', 'experiment']) withDataOptions(program.commands.find((c) => c.name() === name)!);
+  for (const name of ['train', 'eval', 'check', 'experiment']) withDataOptions(program.commands.find((c) => c.name() === name)!);
   return program;
 }
 

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { join } from 'node:path';
-import { attackAccuracy, fgsm, pgd, type AttackFn } from '@floatjs/attacks';
 import { batches } from '@floatjs/datasets';
-import { conditionKey, loadWeights, Rng, selectBackend, writeFileAtomic, type BackendChoice } from '@floatjs/engine';
+import { conditionKey, loadWeights, Rng, selectBackend, writeFileAtomic, type BackendChoice, type LogitsFn } from '@floatjs/engine';
+import { drawAccuracy } from './attack/draw-accuracy';
+import { attackLabel, craft, parseAttack, type AutoAttackSummary } from './attack/eval-attack';
 import { loadSplit, type DataOptions } from './data';
 import { getMethod } from './methods';
 import { detectRandomness } from './randomness';
@@ -11,12 +12,18 @@ import { Progress } from './progress';
 import { buildModel, loadRecipe } from './recipe';
 
 export interface EvalOptions extends DataOptions {
-  attack?: 'pgd' | 'fgsm';
+  /** pgd (default), fgsm, apgd-ce, apgd-dlr, apgd-t, fab-t, square, autoattack-standard|plus|rand, transfer:DIR. */
+  attack?: string;
   lambdas?: number[];
   lambdaThs?: number[];
   limit?: number;
   eot?: number;
   steps?: number;
+  /** Forward draws behind CA/RA of randomized conditions (mean ± std); default 3. Deterministic ones use 1. */
+  draws?: number;
+  /** AutoAttack: iterations of APGD/FAB and Square queries (defaults 100 / 5000), to run it small. */
+  aaIter?: number;
+  aaQueries?: number;
   /** Accept a deterministic (EOT 1) attack on a condition that is measured to be randomized. */
   allowDeterministic?: boolean;
   backend?: string;
@@ -30,15 +37,22 @@ export interface EvalRow {
   norm: string;
   lambdaN: number;
   width: number;
-  /** Clean accuracy, percent. */
+  /** Clean accuracy, percent: the mean over `draws` forwards. */
   ca: number;
-  /** Robust accuracy under the attack, percent (a sample counts only if clean and adversarial are correct). */
+  /** Robust accuracy, percent (a sample counts only if clean and adversarial are correct in the same draw). */
   ra: number;
+  /** Standard deviation over the draws, percentage points (0 for deterministic conditions). */
+  caStd: number;
+  raStd: number;
+  /** Forward draws behind ca/ra. */
+  draws: number;
   /** The attack behind `ra`, e.g. `pgd-20`. */
   attack: string;
   randomized: boolean;
   /** Gradient draws per attack step (EOT); 1 for deterministic conditions. */
   eot: number;
+  /** AutoAttack runs: the per-attack log, robust accuracy after each attack, and its sanity checks. */
+  autoattack?: AutoAttackSummary;
   /** Set when this row configures the model exactly like an earlier one and reuses its result. */
   sameAs?: { lambda: number | null; lambdaTh: number | null };
   seconds: number;
@@ -51,9 +65,21 @@ export interface EvalReport {
   dataset: string;
   testImages: number;
   backend: Pick<BackendChoice, 'name' | 'package'>;
-  attack: { name: string } & Partial<PgdSpec>;
+  attack: { name: string; source?: string } & Partial<PgdSpec>;
   rows: EvalRow[];
   seconds: number;
+}
+
+const DEFAULT_DRAWS = 3;
+
+/** A transfer attack's source: another checkpoint, bound to the condition that matches the target's λ. */
+export function sourceModel(dir: string, lambda: number | null, eot: number): { logitsFn: LogitsFn; eot: number; dispose(): void; label: string } {
+  const recipe = loadRecipe(dir);
+  const model = buildModel(recipe);
+  loadWeights(dir, model);
+  const settings = getMethod(recipe.method).settings(lambda === null ? [1] : [lambda], [0]);
+  const s = settings.find((x) => x.lambda === lambda) ?? settings[0];
+  return { logitsFn: model.logitsFn(s.cond, Rng.derive(recipe.seed, `transfer:${conditionKey(s.cond)}`)), eot: s.randomized ? eot : 1, dispose: () => model.dispose(), label: `${recipe.method}@${s.lambda ?? '-'}` };
 }
 
 /** `float eval`: attacks every requested condition of a checkpoint exactly as it is deployed. */
@@ -61,6 +87,7 @@ export async function runEval(dir: string, opts: EvalOptions = {}): Promise<Eval
   const recipe = loadRecipe(dir);
   const preset = getPreset(recipe.preset);
   const method = getMethod(recipe.method);
+  const attack = parseAttack(opts.attack ?? 'pgd');
   const progress = new Progress(process.stderr, opts.quiet);
   const backend = await selectBackend(opts.backend);
   progress.log('backend', { backend: backend.name, package: backend.package }, `backend: ${backend.name} (${backend.package})`);
@@ -69,58 +96,93 @@ export async function runEval(dir: string, opts: EvalOptions = {}): Promise<Eval
   const test = await loadSplit(preset, 'test', opts, opts.limit);
   const [x, y] = toTensors(test);
 
-  const attackName = opts.attack ?? 'pgd';
   const spec: PgdSpec = { ...preset.eval.attack, ...(opts.steps !== undefined ? { steps: opts.steps, stepSize: (2.5 * preset.eval.attack.eps) / opts.steps } : {}) };
   const eotRandomized = opts.eot ?? preset.eval.eot;
-  const attackLabel = attackName === 'fgsm' ? 'fgsm' : `pgd-${spec.steps}`;
+  const label = attackLabel(attack, spec);
   const settings = method.settings(opts.lambdas ?? preset.eval.lambdas, opts.lambdaThs ?? preset.eval.lambdaThs);
   const t0 = performance.now();
   const done = new Map<string, EvalRow>();
   const rows: EvalRow[] = [];
-  for (const [i, s] of settings.entries()) {
-    const key = conditionKey(s.cond);
-    const prior = done.get(key);
-    if (prior) {
-      rows.push({ ...prior, lambda: s.lambda, lambdaTh: s.lambdaTh, sameAs: { lambda: prior.lambda, lambdaTh: prior.lambdaTh }, seconds: 0 });
-      continue;
+  try {
+    for (const [i, s] of settings.entries()) {
+      const key = conditionKey(s.cond);
+      const prior = done.get(key);
+      if (prior) {
+        rows.push({ ...prior, lambda: s.lambda, lambdaTh: s.lambdaTh, sameAs: { lambda: prior.lambda, lambdaTh: prior.lambdaTh }, seconds: 0 });
+        continue;
+      }
+      const t1 = performance.now();
+      const rng = Rng.derive(recipe.seed, `eval:${key}`);
+      const logitsFn = model.logitsFn(s.cond, rng);
+      const probe = tf.slice(x, 0, Math.min(8, x.shape[0]));
+      const measuredRandom = detectRandomness(logitsFn, probe);
+      probe.dispose();
+      if (measuredRandom !== s.randomized) {
+        throw new Error(`condition λ=${s.lambda} λ_th=${s.lambdaTh}: the method says randomized=${s.randomized}, but two forwards ${measuredRandom ? 'differ' : 'agree'}; refusing to report it`);
+      }
+      const eot = s.randomized ? eotRandomized : 1;
+      const sf = s.cond.width !== 1 ? ` SF=${s.cond.width}` : '';
+      const where = `condition λ=${s.lambda} λ_th=${s.lambdaTh}${sf} is randomized (noise on every forward)`;
+      if (s.randomized && !opts.allowDeterministic) {
+        if ((attack.kind === 'pgd' || attack.kind === 'transfer') && eot === 1) {
+          throw new Error(`--eot: ${where}, so a one-draw attack would overstate its robustness; use --eot 2 or more, or --allow-deterministic to report it anyway`);
+        }
+        if (attack.kind === 'autoattack' && (attack.version === 'standard' || attack.version === 'plus')) {
+          throw new Error(`--attack: ${where}; AutoAttack's ${attack.version} version assumes a deterministic model — use --attack autoattack-rand (EOT), or --allow-deterministic to report it anyway`);
+        }
+      }
+      const name = s.lambda === null ? `model${sf}` : `λ=${s.lambda} λ_th=${s.lambdaTh}${sf}`;
+      progress.log('condition', { index: i + 1, of: settings.length, lambda: s.lambda, lambdaTh: s.lambdaTh, attack: label }, `attacking ${name} with ${label} (${i + 1}/${settings.length}) …`);
+      const source = attack.kind === 'transfer' ? sourceModel(attack.sourceDir, s.lambda, eotRandomized) : undefined;
+      let crafted: Awaited<ReturnType<typeof craft>> | undefined;
+      try {
+        crafted = await craft(attack, {
+          logitsFn,
+          x,
+          y,
+          spec,
+          eot,
+          eotExplicit: opts.eot !== undefined,
+          randomized: s.randomized,
+          nextSeed: () => rng.nextSeed(),
+          batchSize: preset.eval.batchSize,
+          aaIter: opts.aaIter,
+          aaQueries: opts.aaQueries,
+          source,
+          log: (line) => progress.log('autoattack', { line }, `  ${line}`),
+        });
+        const draws = s.randomized ? (opts.draws ?? DEFAULT_DRAWS) : 1;
+        const acc = await drawAccuracy(logitsFn, x, crafted.xAdv, y, draws, preset.eval.batchSize);
+        const row: EvalRow = {
+          lambda: s.lambda,
+          lambdaTh: s.lambdaTh,
+          norm: s.cond.norm,
+          lambdaN: s.cond.lambdaN,
+          width: s.cond.width,
+          ca: acc.ca,
+          ra: acc.ra,
+          caStd: acc.caStd,
+          raStd: acc.raStd,
+          draws,
+          attack: label,
+          randomized: s.randomized,
+          eot: attack.kind === 'autoattack' && attack.version === 'rand' && !opts.eot && s.randomized ? 20 : eot,
+          ...(crafted.autoattack ? { autoattack: crafted.autoattack } : {}),
+          seconds: (performance.now() - t1) / 1000,
+        };
+        done.set(key, row);
+        rows.push(row);
+        const pm = (v: number, sd: number) => (draws > 1 ? `${v.toFixed(1)} ± ${sd.toFixed(1)}%` : `${v.toFixed(1)}%`);
+        progress.log('result', { ...row, autoattack: undefined }, `${name}: CA ${pm(row.ca, row.caStd)}  RA ${pm(row.ra, row.raStd)}  (${row.seconds.toFixed(0)} s${draws > 1 ? `, ${draws} draws` : ''})`);
+      } finally {
+        crafted?.xAdv.dispose();
+        source?.dispose();
+      }
     }
-    const t1 = performance.now();
-    const rng = Rng.derive(recipe.seed, `eval:${key}`);
-    const logitsFn = model.logitsFn(s.cond, rng);
-    const probe = tf.slice(x, 0, Math.min(8, x.shape[0]));
-    const measuredRandom = detectRandomness(logitsFn, probe);
-    probe.dispose();
-    if (measuredRandom !== s.randomized) {
-      throw new Error(`condition λ=${s.lambda} λ_th=${s.lambdaTh}: the method says randomized=${s.randomized}, but two forwards ${measuredRandom ? 'differ' : 'agree'}; refusing to report it`);
-    }
-    const eot = s.randomized ? eotRandomized : 1;
-    if (s.randomized && eot === 1 && attackName !== 'fgsm' && !opts.allowDeterministic) {
-      throw new Error(`--eot: condition λ=${s.lambda} λ_th=${s.lambdaTh} is randomized (noise on every forward), so a one-draw attack would overstate its robustness; use --eot 2 or more, or --allow-deterministic to report it anyway`);
-    }
-    const attackFn: AttackFn = (f, xb, yb) =>
-      attackName === 'fgsm' ? fgsm(f, xb, yb, { eps: spec.eps }) : pgd(f, xb, yb, { ...spec, eot, seed: rng.nextSeed() });
-    const label = s.lambda === null ? 'model' : `λ=${s.lambda} λ_th=${s.lambdaTh}`;
-    progress.log('condition', { index: i + 1, of: settings.length, lambda: s.lambda, lambdaTh: s.lambdaTh }, `attacking ${label} (${i + 1}/${settings.length}) …`);
-    const r = await attackAccuracy(attackFn, logitsFn, x, y, { batchSize: preset.eval.batchSize });
-    const row: EvalRow = {
-      lambda: s.lambda,
-      lambdaTh: s.lambdaTh,
-      norm: s.cond.norm,
-      lambdaN: s.cond.lambdaN,
-      width: s.cond.width,
-      ca: r.ca,
-      ra: r.ra,
-      attack: attackLabel,
-      randomized: s.randomized,
-      eot,
-      seconds: (performance.now() - t1) / 1000,
-    };
-    done.set(key, row);
-    rows.push(row);
-    progress.log('result', { ...row }, `${label}: CA ${row.ca.toFixed(1)}%  RA ${row.ra.toFixed(1)}%  (${row.seconds.toFixed(0)} s)`);
+  } finally {
+    tf.dispose([x, y]);
+    model.dispose();
   }
-  tf.dispose([x, y]);
-  model.dispose();
   const report: EvalReport = {
     checkpoint: dir,
     method: recipe.method,
@@ -128,7 +190,7 @@ export async function runEval(dir: string, opts: EvalOptions = {}): Promise<Eval
     dataset: recipe.dataset,
     testImages: test.n,
     backend: { name: backend.name, package: backend.package },
-    attack: attackName === 'fgsm' ? { name: attackLabel, eps: spec.eps } : { name: attackLabel, ...spec },
+    attack: attack.kind === 'fgsm' ? { name: label, eps: spec.eps } : attack.kind === 'autoattack' ? { name: label, eps: spec.eps } : { name: label, ...spec, ...(attack.kind === 'transfer' ? { source: attack.sourceDir } : {}) },
     rows,
     seconds: (performance.now() - t0) / 1000,
   };

@@ -40,7 +40,7 @@ export function exportSafetensors(dir: string, file: string, layout: WeightLayou
   const path = join(dir, WEIGHTS_FILE);
   const { tensors, metadata } = decodeSafetensors(readFileSync(path), path);
   const converted = new Map([...tensors].map(([n, t]) => [n, toLayout(n, t, 'tfjs', layout)]));
-  const state = metadata[PLUGIN_STATE_KEY] === undefined ? {} : { [PLUGIN_STATE_KEY]: metadata[PLUGIN_STATE_KEY] };
+  const state: Record<string, string> = metadata[PLUGIN_STATE_KEY] === undefined ? {} : { [PLUGIN_STATE_KEY]: metadata[PLUGIN_STATE_KEY] };
   const bytes = encodeSafetensors(converted, { format: 'floatjs', layout, recipe: JSON.stringify(recipe), ...state });
   writeFileAtomic(file, bytes);
   return { tensors: converted.size, bytes: bytes.length };
@@ -70,7 +70,7 @@ export function importSafetensors(file: string, dir: string): { tensors: number 
     model.dispose();
   }
   // Plugin state (e.g. pruning masks) travels with the weights, so the imported model is evaluated with it.
-  const state = metadata[PLUGIN_STATE_KEY] === undefined ? {} : { [PLUGIN_STATE_KEY]: metadata[PLUGIN_STATE_KEY] };
+  const state: Record<string, string> = metadata[PLUGIN_STATE_KEY] === undefined ? {} : { [PLUGIN_STATE_KEY]: metadata[PLUGIN_STATE_KEY] };
   writeFileAtomic(join(dir, WEIGHTS_FILE), encodeSafetensors(converted, { format: 'floatjs', architecture: recipe.architecture, ...state }));
   return { tensors: converted.size };
 }

@@ -9,3 +9,20 @@ export { runBench, type BenchOptions, type BenchResult } from './bench';
 export { exportSafetensors, importSafetensors, type WeightLayout } from './export';
 export * from './cost';
 export * from './experiment';
+export { SLIM_WIDTHS } from './methods';
+export {
+  exportNarrow,
+  measureNarrowLatency,
+  narrowLatencyRows,
+  narrowLatencyTargets,
+  narrowParity,
+  narrowPluginStates,
+  filmNarrowExtra,
+  noiseFreeSettings,
+  type NarrowExport,
+  type NarrowLatency,
+  type NarrowLatencyRole,
+  type NarrowRecipe,
+} from './export-narrow';
+export { ensureArchitecture, narrowArchitectureFor, parseNarrowArchitectureName } from './narrow-architectures';
+export { loadCheckpointModel } from './checkpoint-model';

@@ -2,6 +2,7 @@ import { condition, pgdAtLossMix, standardLossMix, type Condition, type PluginOp
 import { float, mapLambda } from '@floatjs/conditioning-float';
 import { channelPrune, sparseMomentum } from '@floatjs/pruning';
 import { oat, oatSettings } from '@floatjs/conditioning-film';
+import { slimRecipe, withWidths } from '@floatjs/slimmable';
 
 /** One evaluated configuration of a trained model. */
 export interface EvalSetting {
@@ -9,6 +10,8 @@ export interface EvalSetting {
   lambda: number | null;
   lambdaTh: number | null;
   cond: Condition;
+  /** The slimmable width (channel slimming factor) the setting runs at; 1 for every non-slimmable method. */
+  width: number;
   /** True when forwards draw noise, so attacks need EOT and verdicts vary between draws. */
   randomized: boolean;
 }
@@ -21,9 +24,11 @@ export interface MethodDef {
   /** `run` carries facts of the training run that plugins may schedule by (e.g. sparse momentum's decay). */
   plugins(options: Record<string, unknown>, run?: { epochs?: number }): PluginOption;
   settings(lambdas: number[], lambdaThs: number[]): EvalSetting[];
+  /** Slimmable methods: the trained widths, and the method a width-w sub-network is exported as (`exportNarrow`). */
+  slim?: { base: string; widths: readonly number[] };
 }
 
-const fixedModel = (): EvalSetting[] => [{ lambda: null, lambdaTh: null, cond: condition(), randomized: false }];
+const fixedModel = (): EvalSetting[] => [{ lambda: null, lambdaTh: null, cond: condition(), width: 1, randomized: false }];
 
 const methods = new Map<string, MethodDef>();
 
@@ -47,7 +52,7 @@ function floatSettings(lambdas: number[], lambdaThs: number[]): EvalSetting[] {
   return lambdaThs.flatMap((th) =>
     lambdas.map((l) => {
       const s = mapLambda(l, th);
-      return { lambda: l, lambdaTh: th, cond: condition({ lambda: l, lambdaN: s.lambdaN, norm: s.norm }), randomized: s.lambdaN > 0 };
+      return { lambda: l, lambdaTh: th, cond: condition({ lambda: l, lambdaN: s.lambdaN, norm: s.norm }), width: 1, randomized: s.lambdaN > 0 };
     }),
   );
 }
@@ -107,5 +112,28 @@ registerMethod({
     oat({ lambdas: o.lambdas as number[] | undefined, dim: o.dim as number | undefined, seed: o.filmSeed as number | undefined }),
   // OAT is deterministic and has no λ_th. λs outside the default set S_λ are skipped (settings cannot see a
   // custom set passed as methodOptions.lambdas). lambdaN carries λ so each λ gets its own condition key.
-  settings: (lambdas) => oatSettings(lambdas).map(({ lambda, cond }) => ({ lambda, lambdaTh: null, cond, randomized: false })),
+  settings: (lambdas) => oatSettings(lambdas).map(({ lambda, cond }) => ({ lambda, lambdaTh: null, cond, width: 1, randomized: false })),
 });
+
+/** The widths the slimmable methods train and evaluate (FLOAT's `width_mult_list`, the paper's SF 1.0 and 0.5). */
+export const SLIM_WIDTHS: readonly number[] = [1, 0.5];
+
+/**
+ * `<base>` made slimmable (Yu et al. 2018): its plugins plus the width slice, a norm set per width and the width
+ * loop; every evaluation setting of the base method at every width (widest first).
+ */
+function registerSlim(name: string, base: string, description: string): void {
+  const b = getMethod(base);
+  registerMethod({
+    name,
+    description,
+    adversarial: b.adversarial,
+    plugins: (o, run) => slimRecipe(b.plugins(o, run), { widths: SLIM_WIDTHS }),
+    settings: (lambdas, lambdaThs) => withWidths(b.settings(lambdas, lambdaThs), SLIM_WIDTHS),
+    slim: { base, widths: SLIM_WIDTHS },
+  });
+}
+
+registerSlim('float-slim', 'float', 'FLOAT slim: FLOAT trained at channel widths 1 and 0.5 in one pass (first-k channels, a BN set per width and clean/adv); every λ at both widths');
+registerSlim('floats-slim', 'floats-i', 'FLOATS slim: FLOAT slim + sparse-momentum pruning of the full conv kernels at density d (default 0.3); the width-0.5 sub-network keeps the sliced masks');
+registerSlim('oat-slim', 'oat', 'OAT slim: OAT (FiLM, dual BN, per-sample λ) trained at channel widths 1 and 0.5 in one pass, FiLM sliced as OAT’s SlimmableFiLM_Layer');

@@ -29,12 +29,12 @@ describe('PAPER_PRESETS', () => {
       ['cifar100-resnet34', 'cifar100', 'resnet34'],
       ['svhn-wrn16-8', 'svhn', 'wrn16-8'],
       ['stl10-wrn40-2', 'stl10', 'wrn40-2'],
-      ['tinyimagenet-resnet18', 'tiny-imagenet', 'resnet18-64'],
+      ['tinyimagenet-resnet18', 'tiny-imagenet-200', 'resnet18-64'],
       ['imagenet100-resnet18', 'imagenet100', 'resnet18-imagenet'],
     ]);
     const zoo = architectureNames();
     for (const p of PAPER_PRESETS) expect(zoo, p.name).toContain(p.model);
-    expect(PAPER_INPUTS['tiny-imagenet']).toMatchObject({ height: 64, width: 64, numClasses: 200 });
+    expect(PAPER_INPUTS['tiny-imagenet-200']).toMatchObject({ height: 64, width: 64, numClasses: 200 });
   });
 
   it('trains with PGD-7 at ε = 8/255 and the reference code\'s step size (10/255/7, not 2/255)', () => {

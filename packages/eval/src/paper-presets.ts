@@ -7,9 +7,10 @@
 import type { InputSpec } from '@floatjs/engine';
 import type { PgdSpec, Preset } from './presets';
 
-// lead: widen Preset.dataset to include PaperDataset; PaperPreset then becomes plain Preset.
-export type PaperDataset = 'cifar10' | 'cifar100' | 'svhn' | 'stl10' | 'tiny-imagenet' | 'imagenet100';
-export type PaperPreset = Omit<Preset, 'dataset'> & { dataset: PaperDataset };
+/** The datasets the paper reports on, all registered with @floatjs/datasets. */
+export type PaperDataset = 'cifar10' | 'cifar100' | 'svhn' | 'stl10' | 'tiny-imagenet-200' | 'imagenet100';
+/** A plain Preset; presets.ts registers every one of PAPER_PRESETS. */
+export type PaperPreset = Preset;
 
 /** Input shapes the presets' models are built for (datasets.md; STL-10 is 96x96, Tiny-ImageNet 64x64). */
 export const PAPER_INPUTS: Readonly<Record<PaperDataset, InputSpec>> = {
@@ -17,7 +18,7 @@ export const PAPER_INPUTS: Readonly<Record<PaperDataset, InputSpec>> = {
   cifar100: { height: 32, width: 32, channels: 3, numClasses: 100 },
   svhn: { height: 32, width: 32, channels: 3, numClasses: 10 },
   stl10: { height: 96, width: 96, channels: 3, numClasses: 10 },
-  'tiny-imagenet': { height: 64, width: 64, channels: 3, numClasses: 200 },
+  'tiny-imagenet-200': { height: 64, width: 64, channels: 3, numClasses: 200 },
   imagenet100: { height: 224, width: 224, channels: 3, numClasses: 100 },
 };
 
@@ -102,7 +103,7 @@ export const PAPER_PRESETS: readonly PaperPreset[] = [
     ...COMMON,
     name: 'tinyimagenet-resnet18',
     description: 'FLOAT paper, Tiny-ImageNet: ResNet-18 (CIFAR layout at 64x64), 120 epochs, lr 0.1 cosine',
-    dataset: 'tiny-imagenet',
+    dataset: 'tiny-imagenet-200',
     // The paper says only "ResNet" [§4.1]; FV2 OAT_sparse.py's (commented) hook is ResNet34OAT_TINY, so
     // 'resnet34-64' is the code's choice. ResNet-18 follows the project brief. // lead: choose.
     model: 'resnet18-64',

@@ -1,3 +1,6 @@
+import { datasetNames } from '@floatjs/datasets';
+import { PAPER_PRESETS } from './paper-presets';
+
 /** A PGD attack as presets and recipes describe it (ℓ∞, inputs in [0, 1]). */
 export interface PgdSpec {
   eps: number;
@@ -9,7 +12,8 @@ export interface PgdSpec {
 export interface Preset {
   name: string;
   description: string;
-  dataset: 'fashion-mnist' | 'mnist';
+  /** A dataset registered with @floatjs/datasets (`datasetNames()`), e.g. fashion-mnist, cifar10, imagenet100. */
+  dataset: string;
   trainLimit?: number;
   testLimit?: number;
   model: string;
@@ -37,6 +41,10 @@ const presets = new Map<string, Preset>();
 
 export function registerPreset(p: Preset): void {
   if (presets.has(p.name)) throw new Error(`preset "${p.name}" is already registered`);
+  const known = datasetNames();
+  if (!known.includes(p.dataset)) {
+    throw new Error(`preset "${p.name}": field "dataset" is "${p.dataset}", not a registered dataset; expected one of: ${known.join(', ')}`);
+  }
   presets.set(p.name, p);
 }
 
@@ -72,3 +80,6 @@ registerPreset({
     batchSize: 200,
   },
 });
+
+// The FLOAT paper's experiments (see paper-presets.ts for each value's source).
+for (const p of PAPER_PRESETS) registerPreset(p);

@@ -1,6 +1,7 @@
 import { createModel, readRecipe, type InputSpec, type Model } from '@floatjs/engine';
 import { getMethod } from './methods';
 import type { PgdSpec } from './presets';
+import { ensureArchitecture } from './narrow-architectures';
 
 /** Everything needed to rebuild a trained model; written as recipe.json beside the weights. */
 export interface Recipe {
@@ -23,11 +24,15 @@ export interface Recipe {
     weightDecay: number;
     schedule: string;
     trainLimit?: number;
+    /** The training augmentation (`crop-flip`, `none`, `random-resized-crop-flip`); absent in older recipes. */
+    augment?: string;
     attack: PgdSpec | null;
   };
 }
 
 export function buildModel(recipe: Pick<Recipe, 'method' | 'methodOptions' | 'architecture' | 'input' | 'seed'> & { training?: { epochs: number } }): Model {
+  // A narrow export's architecture (e.g. `cnn-s-w0_5`) is registered on first use.
+  ensureArchitecture(recipe.architecture);
   const method = getMethod(recipe.method);
   return createModel(recipe.architecture, recipe.input, method.plugins(recipe.methodOptions, { epochs: recipe.training?.epochs }), recipe.seed);
 }

@@ -2,7 +2,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import { join } from 'node:path';
 import { DivergenceError, firstNonFinite, loadTrainingCheckpoint, saveTrainingCheckpoint, selectBackend, Trainer, writeFileAtomic, type BackendChoice } from '@floatjs/engine';
 import { pgdAdversary } from './adversary';
-import { loadSplit, trainBatches, type DataOptions } from './data';
+import { loadTrainData, type DataOptions } from './data';
 import { getMethod } from './methods';
 import { getPreset } from './presets';
 import { Progress } from './progress';
@@ -16,6 +16,10 @@ export interface TrainOptions extends DataOptions {
   resume?: boolean;
   seed?: number;
   epochs?: number;
+  /** Train on the first n images (Tiny-ImageNet, ImageNet-100: n balanced over classes) instead of the preset's trainLimit. */
+  trainLimit?: number;
+  /** Override the preset's batch size. */
+  batchSize?: number;
   backend?: string;
   /** λ of the pgd-at loss mix. */
   lambda?: number;
@@ -44,11 +48,20 @@ export async function runTrain(opts: TrainOptions): Promise<TrainSummary> {
   if (!Number.isInteger(seed)) throw new Error(`--seed: expected an integer, got ${opts.seed}`);
   const epochs = opts.epochs ?? prior?.training.epochs ?? preset.epochs;
   if (!(Number.isInteger(epochs) && epochs >= 1)) throw new Error(`--epochs: expected a positive integer, got ${opts.epochs}`);
+  // A resumed run keeps its recorded batch size and subset, or its batch order would change.
+  const batchSize = prior ? prior.training.batchSize : (opts.batchSize ?? preset.batchSize);
+  if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new Error(`--batch-size: expected a positive integer, got ${opts.batchSize}`);
+  const trainLimit = prior ? prior.training.trainLimit : (opts.trainLimit ?? preset.trainLimit);
+  if (trainLimit !== undefined && !(Number.isInteger(trainLimit) && trainLimit >= 1)) throw new Error(`--limit: expected a positive integer, got ${opts.trainLimit}`);
   const progress = new Progress(process.stderr, opts.quiet);
   const backend = await selectBackend(opts.backend);
   progress.log('backend', { backend: backend.name, package: backend.package, reason: backend.reason }, `backend: ${backend.name} (${backend.package}, ${backend.reason})`);
 
-  const train = await loadSplit(preset, 'train', opts);
+  const run = { method: method.name, seed, epochs, batchSize, trainLimit: trainLimit ?? null };
+  progress.log('config', { preset, run }, `config: preset ${JSON.stringify(preset)}\nrun: ${JSON.stringify(run)}`);
+
+  const train = await loadTrainData(preset, opts, { limit: trainLimit, batchSize, seed });
+  progress.log('data', { dataset: preset.dataset, n: train.n, height: train.height, width: train.width, channels: train.channels, numClasses: train.numClasses, augment: train.augment }, `data: ${preset.dataset} train, ${train.n} images ${train.height}×${train.width}×${train.channels}, ${train.numClasses} classes, augmentation ${train.augment}`);
   const methodOptions: Record<string, unknown> = prior?.methodOptions ?? (opts.lambda === undefined ? {} : { lambda: opts.lambda });
   const input = { height: train.height, width: train.width, channels: train.channels, numClasses: train.numClasses };
   const model = buildModel({ method: method.name, methodOptions, architecture: preset.model, input, seed, training: { epochs } });
@@ -65,12 +78,13 @@ export async function runTrain(opts: TrainOptions): Promise<TrainSummary> {
     plugins: model.host.describe(),
     training: {
       epochs,
-      batchSize: preset.batchSize,
+      batchSize,
       lr: preset.lr,
       momentum: preset.momentum,
       weightDecay: preset.weightDecay,
       schedule: preset.schedule,
-      trainLimit: preset.trainLimit,
+      trainLimit,
+      augment: train.augment,
       attack: method.adversarial ? preset.trainAttack : null,
     },
   };
@@ -93,7 +107,7 @@ export async function runTrain(opts: TrainOptions): Promise<TrainSummary> {
   } else {
     writeFileSync(logPath, '');
   }
-  const data = trainBatches(train, preset.batchSize, seed);
+  const data = train.batches;
   let lastGood = startEpoch;
   try {
     await trainer.fit(data, {

@@ -31,3 +31,8 @@ export function createModel(name: string, input: InputSpec, recipe: PluginOption
   if (!arch) throw new Error(`unknown model "${name}"; expected one of: ${architectureNames().join(', ')}`);
   return new Model(name, input, new PluginHost(recipe), arch, seed);
 }
+
+/** The registered architecture of this name, or undefined (e.g. to derive a slimmable width's architecture from it). */
+export function getArchitecture(name: string): ArchitectureDef | undefined {
+  return architectures.get(name);
+}

@@ -71,6 +71,21 @@ describe('Sgd', () => {
   });
 });
 
+describe('Sgd memory', () => {
+  it('allocates exactly one momentum buffer per trainable variable, nothing more', () => {
+    const w = tf.variable(tf.ones([3, 2]), true, 'sgd-mem-w');
+    const frozen = tf.variable(tf.ones([2]), false, 'sgd-mem-f');
+    const before = tf.memory().numTensors;
+    const sgd = new Sgd(new Map([['w', w], ['f', frozen]]), { momentum: 0.9, weightDecay: 0 });
+    expect(sgd.momentum.size).toBe(1);
+    expect(tf.memory().numTensors).toBe(before + 1);
+    for (const m of sgd.momentum.values()) m.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    w.dispose();
+    frozen.dispose();
+  });
+});
+
 describe('learningRate', () => {
   it('cosine: base at step 0, half at the midpoint, 0 at the end, clamped outside', () => {
     expect(learningRate('cosine', 0.1, 0, 100)).toBeCloseTo(0.1, 12);

@@ -18,7 +18,10 @@ export class Sgd {
     for (const [name, v] of params) {
       if (!v.trainable) continue;
       this.byTfName.set(v.name, name);
-      this.momentum.set(name, tf.variable(tf.zerosLike(v), false));
+      // The variable shares the zeros' data; the zeros tensor itself would stay alive (a leak) unless freed.
+      const zeros = tf.zerosLike(v);
+      this.momentum.set(name, tf.variable(zeros, false));
+      zeros.dispose();
     }
   }
 

@@ -4,6 +4,7 @@ const M = (n: number) => `${(n / 1e6).toFixed(3)} M`;
 const num = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : '–');
 const x = (n: number | null, d = 2) => (n === null || !Number.isFinite(n) ? '–' : `${n.toFixed(d)}×`);
 const lam = (v: number | null) => (v === null ? '–' : String(v));
+const sf = (w: number | undefined) => (w ?? 1).toFixed(2).replace(/0$/, '');
 
 function bytes(n: number): string {
   if (n >= 1e6) return `${(n / 1e6).toFixed(3)} MB`;
@@ -25,13 +26,19 @@ export function experimentMarkdown(r: ExperimentReport): string {
   );
   if (r.notes.length) L.push('## Notes', '', ...r.notes.map((n) => `- ${n}`), '');
 
-  L.push('## Clean and robust accuracy (%)', '', `| model | λ | λ_th | BN | λn | CA % | RA % (${attack}) |`, '|---|---|---|---|---|---|---|');
+  L.push('## Clean and robust accuracy (%)', '', `| model | λ | λ_th | SF | BN | λn | CA % | RA % (${attack}) | EOT | draws |`, '|---|---|---|---|---|---|---|---|---|---|');
+  // Randomized rows: mean ± std over forward draws (reports made before draws existed have one).
+  const pm = (v: number, sd: number | undefined, d: number | undefined) => ((d ?? 1) > 1 ? `${v.toFixed(1)} ± ${(sd ?? 0).toFixed(1)}` : v.toFixed(1));
   for (const m of r.methods) {
     for (const row of m.rows) {
-      L.push(`| ${m.label} | ${lam(m.trainLambda ?? row.lambda)} | ${lam(row.lambdaTh)} | ${row.norm} | ${num(row.lambdaN)} | ${row.ca.toFixed(1)} | ${row.ra.toFixed(1)} |`);
+      L.push(
+        `| ${m.label} | ${lam(m.trainLambda ?? row.lambda)} | ${lam(row.lambdaTh)} | ${sf(row.width)} | ${row.norm} | ${num(row.lambdaN)} | ${pm(row.ca, row.caStd, row.draws)} | ${pm(row.ra, row.raStd, row.draws)} | ${row.randomized ? row.eot : '–'} | ${row.draws ?? 1} |`,
+      );
     }
   }
-  L.push('', 'PGD-AT rows give the λ each model was *trained* with (one model per λ); FLOAT and OAT rows the λ chosen at inference.', '');
+  L.push('', 'PGD-AT rows give the λ each model was *trained* with (one model per λ); FLOAT and OAT rows the λ chosen at inference. SF is the channel width (slimming factor) the condition runs at: 1.0 for every model that is not slimmable.', '');
+
+  if (r.methods.some((m) => m.slim)) L.push(...slimSection(r));
 
   if (r.heatmap) L.push(...compressionSection(r));
 
@@ -78,7 +85,8 @@ export function experimentMarkdown(r: ExperimentReport): string {
 function latencyAt(r: ExperimentReport, method: string, lambda: number): number {
   const m = r.methods.find((x) => x.method === method);
   if (!m) return Number.NaN;
-  return (m.latency.byLambda.find((l) => l.lambda === lambda) ?? m.latency.byLambda[0])?.medianMs ?? Number.NaN;
+  const full = m.latency.byLambda.filter((l) => (l.width ?? 1) === 1);
+  return (full.find((l) => l.lambda === lambda) ?? full[0])?.medianMs ?? Number.NaN;
 }
 
 /** One line per claim of the paper: what it says, what this run measured, and whether they agree. */
@@ -92,7 +100,8 @@ function paperComparison(r: ExperimentReport): string[] {
   if (float && oat) {
     const ratio = oat.secondsPerEpoch / float.secondsPerEpoch;
     out.push(`- Training time: OAT / FLOAT per epoch = ${ratio.toFixed(2)}× (paper: up to 1.43×) — ${verdict(ratio > 1)} in direction.`);
-  } else out.push('- Training time OAT / FLOAT: not measured (OAT not trained).');
+  } else if (float) out.push('- Training time OAT / FLOAT: not measured (OAT not trained).');
+  out.push(...slimClaims(r));
   if (float && pgd) {
     const ratio = pgd.secondsPerEpoch / float.secondsPerEpoch;
     const one = r.methods.find((m) => m.method === 'pgd-at' && m.trainLambda === 1) ?? r.methods.find((m) => m.method === 'pgd-at')!;
@@ -128,10 +137,106 @@ function paperComparison(r: ExperimentReport): string[] {
   return out;
 }
 
-/** CA and RA of a model at inference λ (λ_th = 0 rows first; λ = 0 and 1 are the same under every λ_th). */
-function at(m: ExperimentReport['methods'][number], lambda: number): { ca: number; ra: number } | null {
-  const row = m.rows.find((x) => x.lambda === lambda && (x.lambdaTh ?? 0) === 0) ?? m.rows.find((x) => x.lambda === lambda);
+/** CA and RA of a model at inference λ and width (λ_th = 0 rows first; λ = 0 and 1 are the same under every λ_th). */
+function at(m: ExperimentReport['methods'][number], lambda: number, width = 1): { ca: number; ra: number } | null {
+  const rows = m.rows.filter((x) => x.lambda === lambda && Math.abs((x.width ?? 1) - width) < 1e-9);
+  const row = rows.find((x) => (x.lambdaTh ?? 0) === 0) ?? rows[0];
   return row ? { ca: row.ca, ra: row.ra } : null;
+}
+
+/** Fig. 8 and the FLOATS slim row of Table 1: every slimmable model at each width, its export and its latency. */
+function slimSection(r: ExperimentReport): string[] {
+  const L: string[] = [];
+  const slims = r.methods.filter((m) => m.slim);
+  const pct = (v: { ca: number; ra: number } | null, k: 'ca' | 'ra') => (v ? v[k].toFixed(1) : '–');
+  L.push('## Slimmable widths (Fig. 8)', '', '| model | SF | CA λ=0 | RA λ=0 | CA λ=1 | RA λ=1 |', '|---|---|---|---|---|---|');
+  for (const m of slims) {
+    for (const w of m.slim!.widths) {
+      const a0 = at(m, 0, w);
+      const a1 = at(m, 1, w);
+      L.push(`| ${m.label} | ${sf(w)} | ${pct(a0, 'ca')} | ${pct(a0, 'ra')} | ${pct(a1, 'ca')} | ${pct(a1, 'ra')} |`);
+    }
+  }
+  L.push('', 'One model per method, trained at every SF in one pass; each SF has its own BN sets. λ_th = 0 rows. The CA–RA plot has one series per method and SF.', '');
+
+  L.push(
+    '### Model size and speed-up (Table 1)',
+    '',
+    '| model | SF | d | CR | channels present | CRF | potential speed-up (FLOPs) | CA λ=0 | RA λ=0 | CA λ=1 | RA λ=1 |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+  );
+  for (const m of slims) {
+    const s = m.slim!;
+    for (const t of s.table1) {
+      const full = Math.abs(t.width - 1) < 1e-9;
+      const a0 = at(m, 0, t.width);
+      const a1 = at(m, 1, t.width);
+      L.push(
+        `| ${m.label} | ${sf(t.width)} | ${t.density.toFixed(3)} | ${num(t.cr)}× | ${t.channelPercent.toFixed(1)}% | ${num(t.crf)}× | ${full ? '1.00×' : `${num(s.potentialSpeedup)}×`} | ${pct(a0, 'ca')} | ${pct(a0, 'ra')} | ${pct(a1, 'ca')} | ${pct(a1, 'ra')} |`,
+      );
+    }
+  }
+  L.push(
+    '',
+    'Against the dense full-width conv kernels, as the paper compares every variant with FLOAT: d = nonzero conv weights at that SF over the full-width conv weights, CR = 1/d, CRF = 100 / (% of the full width’s conv input channels present). The potential speed-up is FLOPs (MACs) of the full width over FLOPs of the exported width-0.5 model, counted on that model. The paper’s FLOATS slim row (ResNet-34, CIFAR-10, SF 0.5, d = 0.3): CR 4.76×, CRF 2×.',
+    '',
+  );
+
+  L.push(
+    '### The exported width-0.5 model',
+    '',
+    `| model | export | method | params (trainable) | FLOPs/image | storage, 8-bit | logits vs SF ${sf(slims[0].slim!.narrow.width)} of the wide model (max rel. err, λn = 0) |`,
+    '|---|---|---|---|---|---|---|',
+  );
+  for (const m of slims) {
+    const n = m.slim!.narrow;
+    L.push(
+      `| ${m.label} | \`${n.dir}/\` (\`${n.architecture}\`) | ${n.method} | ${n.params.trainable.toLocaleString('en-US')} (wide: ${m.params.trainable.toLocaleString('en-US')}) | ${(n.flops / 1e6).toFixed(2)} M (wide: ${(m.flops / 1e6).toFixed(2)} M) | ${bytes(n.storageBytes)} | ${n.parityMaxRelErr.toExponential(1)} |`,
+    );
+  }
+  L.push('', `Measured inference latency, median ms per batch of ${slims[0].slim!.latency[0]?.batch ?? 0} images, all models timed round-robin:`, '', '| model | λ | full width | wide model at SF 0.5 | exported SF 0.5 model | full / exported |', '|---|---|---|---|---|---|');
+  for (const m of slims) {
+    for (const l of m.slim!.latency) L.push(`| ${m.label} | ${lam(l.lambda)} | ${num(l.wideMs)} | ${num(l.wideAtWidthMs)} | ${num(l.narrowMs)} | ${num(l.speedup)}× |`);
+  }
+  L.push(
+    '',
+    'The wide model at SF 0.5 slices its full kernels on every forward; the exported model holds only the narrow kernels, so its time is what a width-0.5 deployment costs. The exported model is a checkpoint of the base method that `float eval` reads; its pruning masks (FLOATS slim), sliced like its kernels, are saved with its weights.',
+    '',
+  );
+  return L;
+}
+
+/** The paper's slimmable claims (Sec. 5, Fig. 8), where this run has the methods they compare. */
+function slimClaims(r: ExperimentReport): string[] {
+  const out: string[] = [];
+  const by = (method: string) => r.methods.find((m) => m.method === method);
+  const fs = by('float-slim');
+  const os = by('oat-slim');
+  const ss = by('floats-slim');
+  const verdict = (ok: boolean) => (ok ? '**agrees**' : '**differs**');
+  if (fs && os) {
+    for (const w of fs.slim?.widths ?? []) {
+      const diffs = [0, 1].map((l) => {
+        const a = at(fs, l, w);
+        const b = at(os, l, w);
+        return a && b ? a.ca - b.ca : Number.NaN;
+      });
+      const best = Math.max(...diffs);
+      out.push(`- SF ${sf(w)}: FLOAT slim − OAT slim CA = ${diffs.map((d) => `${d >= 0 ? '+' : ''}${num(d, 1)}`).join(' (λ = 0), ')} (λ = 1) points (paper, ResNet-34: FLOAT slim up to 3.6% higher) — ${verdict(best > 0)} in direction.`);
+    }
+    const t = r.families.find((f) => f.method === 'oat-slim')!.secondsPerEpoch / r.families.find((f) => f.method === 'float-slim')!.secondsPerEpoch;
+    out.push(`- Training time: OAT slim / FLOAT slim per epoch = ${t.toFixed(2)}× (paper: slimmable FLOAT trains up to 1.90× faster than OAT slim) — ${verdict(t > 1)} in direction.`);
+  }
+  if (ss && fs && ss.slim && fs.slim) {
+    const nnz = (c: typeof ss.slim.narrow.compression) => c?.layers.reduce((a, l) => a + l.nnz, 0) ?? Number.NaN;
+    const ratio = nnz(fs.slim.narrow.compression) / nnz(ss.slim.narrow.compression);
+    out.push(`- Parameters: the SF ${sf(ss.slim.narrow.width)} conv kernels of FLOAT slim hold ${num(ratio)}× the nonzeros of FLOATS slim’s (paper: FLOATS slim up to 2.95× fewer parameters) — ${verdict(ratio > 1)} in direction.`);
+  }
+  for (const m of r.methods.filter((x) => x.slim)) {
+    const l = m.slim!.latency.find((x) => x.lambda === 0) ?? m.slim!.latency[0];
+    if (l) out.push(`- ${m.label}: the exported SF ${sf(m.slim!.narrow.width)} model runs ${num(l.speedup)}× faster than the full width at λ = ${lam(l.lambda)} (potential, from FLOPs: ${num(m.slim!.potentialSpeedup)}×; paper: FLOATS slim “up to 2× speed-up”).`);
+  }
+  return out;
 }
 
 /** Table 1 of the paper for this run: accuracy at the λ boundaries against model size. */

@@ -15,7 +15,17 @@ const CONFIG = {
   view: { stroke: '#ddd' },
 };
 
-const FAMILY_NAME: Record<string, string> = { float: 'FLOAT', oat: 'OAT', 'pgd-at': 'PGD-AT', standard: 'standard', 'floats-i': 'FLOATS-i', 'floats-c': 'FLOATS-c' };
+const FAMILY_NAME: Record<string, string> = {
+  float: 'FLOAT',
+  oat: 'OAT',
+  'pgd-at': 'PGD-AT',
+  standard: 'standard',
+  'floats-i': 'FLOATS-i',
+  'floats-c': 'FLOATS-c',
+  'float-slim': 'FLOAT slim',
+  'floats-slim': 'FLOATS slim',
+  'oat-slim': 'OAT slim',
+};
 const familyName = (m: string) => FAMILY_NAME[m] ?? m;
 
 function base(title: string, subtitle: string | string[], width = 520, height = 340): VegaLiteSpec {
@@ -37,15 +47,25 @@ const LABEL_CORNERS: ReadonlyArray<[number, number, string]> = [
   [-7, 12, 'right'],
 ];
 
-/** CA–RA trade-off per method (Fig. 6): FLOAT per λ_th, OAT per λ, PGD-AT one point per trained model. */
+const sfLabel = (w: number) => `SF ${w.toFixed(2).replace(/0$/, '')}`;
+
+/**
+ * CA–RA trade-off per method (Fig. 6): FLOAT per λ_th, OAT per λ, PGD-AT one point per trained model; slimmable
+ * models one series per width as well (Fig. 8).
+ */
 export function caRaSpec(r: ExperimentReport): VegaLiteSpec {
   const values: Array<Record<string, unknown>> = [];
+  const slim = r.methods.some((m) => m.rows.some((row) => (row.width ?? 1) !== 1));
   for (const m of r.methods) {
+    const widths = m.rows.some((row) => (row.width ?? 1) !== 1);
     for (const row of m.rows) {
+      // Fig. 8 plots λ_th = 0 only: FLOAT slim's λ_th series would double an already crowded plot (the table has them).
+      if (slim && (row.lambdaTh ?? 0) !== 0) continue;
       const lambda = m.trainLambda ?? row.lambda;
-      let series = familyName(m.method);
-      if (m.trainLambda !== null) series = `${familyName(m.method)} (one model per λ)`;
-      else if (row.lambdaTh !== null && m.method !== 'oat') series = `${familyName(m.method)} (λ_th = ${row.lambdaTh})`;
+      const name = widths ? `${familyName(m.method)} ${sfLabel(row.width ?? 1)}` : familyName(m.method);
+      let series = name;
+      if (m.trainLambda !== null) series = `${name} (one model per λ)`;
+      else if (row.lambdaTh !== null && !/^oat/.test(m.method)) series = `${name} (λ_th = ${row.lambdaTh})`;
       values.push({ series, lambda, ca: row.ca, ra: row.ra });
     }
   }
@@ -65,10 +85,14 @@ export function caRaSpec(r: ExperimentReport): VegaLiteSpec {
   const enc = {
     x: { field: 'ca', type: 'quantitative', title: 'clean accuracy CA (%)', scale: { zero: false, nice: true } },
     y: { field: 'ra', type: 'quantitative', title: `robust accuracy RA under ${attack} (%)`, scale: { zero: false, nice: true } },
-    color: { field: 'series', type: 'nominal', title: 'method', legend: { orient: 'right', labelLimit: 260 } },
+    color: { field: 'series', type: 'nominal', title: 'method', legend: { orient: 'right', labelLimit: 320 } },
   };
   return {
-    ...base('Clean vs robust accuracy per method (cf. FLOAT paper, Fig. 6)', `${r.preset} · ${r.architecture} · ${r.methods[0]?.testImages ?? 0} test images · ${r.backend.name} backend`, 460),
+    ...base(
+      `Clean vs robust accuracy per method${slim ? ' and width' : ''} (cf. FLOAT paper, Fig. ${slim ? 8 : 6})`,
+      `${r.preset} · ${r.architecture} · ${r.methods[0]?.testImages ?? 0} test images · ${r.backend.name} backend${slim ? ' · SF = channel width · λ_th = 0' : ''}`,
+      460,
+    ),
     data: { values },
     layer: [
       { mark: { type: 'line', point: { filled: true, size: 70 }, strokeWidth: 2 }, encoding: { ...enc, order: { field: 'lambda', type: 'quantitative' } } },
@@ -195,7 +219,12 @@ export function latencySpec(r: ExperimentReport): VegaLiteSpec {
   const values: Array<Record<string, unknown>> = [];
   for (const m of r.methods) {
     for (const l of m.latency.byLambda) {
-      values.push({ model: m.label, condition: l.lambda === null ? 'fixed model (no λ knob)' : `λ = ${l.lambda}`, median: l.medianMs, min: l.minMs, max: l.maxMs });
+      const at = l.lambda === null ? 'fixed model (no λ knob)' : `λ = ${l.lambda}`;
+      values.push({ model: m.label, condition: (l.width ?? 1) === 1 ? at : `${at}, ${sfLabel(l.width)}`, median: l.medianMs, min: l.minMs, max: l.maxMs });
+    }
+    // The exported narrow model: its own kernels, no slicing on the forward.
+    for (const l of m.slim?.latency ?? []) {
+      values.push({ model: m.label, condition: `λ = ${l.lambda}, exported ${sfLabel(m.slim!.narrow.width)} model`, median: l.narrowMs, min: l.narrowMs, max: l.narrowMs });
     }
   }
   const batch = r.methods[0]?.latency.batch ?? 0;

@@ -69,3 +69,11 @@ registerExperiment({
   runs: [{ method: 'float' }, { method: 'floats-i' }, { method: 'floats-c' }],
   compression: {},
 });
+
+registerExperiment({
+  name: 'fmnist-slim',
+  description:
+    'FLOAT slim vs FLOATS slim (sparse momentum, d = 0.3) vs OAT slim, each one model trained at channel widths 1 and 0.5 on fmnist-quick: Fig. 8 (CA–RA per λ at SF 1.0 and 0.5), the FLOATS slim row of Table 1 (CR, CRF, potential speed-up) and the measured latency of each exported width-0.5 model against its full width',
+  preset: 'fmnist-quick',
+  runs: [{ method: 'float-slim' }, { method: 'floats-slim' }, { method: 'oat-slim' }],
+});

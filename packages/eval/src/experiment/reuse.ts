@@ -55,7 +55,7 @@ export interface ExpectedEval {
   /** Test images the evaluation must have used, when known. */
   testImages?: number;
   /** Every (λ, λ_th) the evaluation must contain. */
-  settings: Array<{ lambda: number | null; lambdaTh: number | null }>;
+  settings: Array<{ lambda: number | null; lambdaTh: number | null; width?: number }>;
 }
 
 /** The run's eval.json if it is newer than the weights and was made with the same attack, data and conditions. */
@@ -68,6 +68,6 @@ export function reusableEval(dir: string, expected: ExpectedEval): EvalReport | 
   const sameAttack = ev.attack?.name === `pgd-${a.steps}` && ev.attack.eps === a.eps && ev.attack.steps === a.steps && ev.attack.stepSize === a.stepSize;
   if (!sameAttack || ev.backend?.name !== expected.backend) return null;
   if (expected.testImages !== undefined && ev.testImages !== expected.testImages) return null;
-  const have = new Set(ev.rows.map((r) => `${r.lambda}|${r.lambdaTh}`));
-  return expected.settings.every((s) => have.has(`${s.lambda}|${s.lambdaTh}`)) ? ev : null;
+  const have = new Set(ev.rows.map((r) => `${r.lambda}|${r.lambdaTh}|${r.width ?? 1}`));
+  return expected.settings.every((s) => have.has(`${s.lambda}|${s.lambdaTh}|${s.width ?? 1}`)) ? ev : null;
 }

@@ -1,19 +1,21 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createModel, loadWeights, selectBackend, writeFileAtomic, type InputSpec, type Model } from '@floatjs/engine';
+import { createModel, selectBackend, writeFileAtomic, type InputSpec, type Model } from '@floatjs/engine';
 import { architectureLayerCosts, compressionOf, countParams, delayModel, filmParamsFor, measureLatency, modelCost, type LatencyTarget } from '../cost';
 import type { DataOptions } from '../data';
+import { loadCheckpointModel } from '../checkpoint-model';
 import { runEval } from '../evaluate';
+import { exportNarrow } from '../export-narrow';
 import { getMethod, methodNames } from '../methods';
 import { getPreset } from '../presets';
 import { Progress } from '../progress';
-import { buildModel, loadRecipe } from '../recipe';
 import { runTrain } from '../train';
 import { experimentMarkdown } from './markdown';
 import { writePlots } from './plots';
 import { heatmapOf } from './heatmap';
 import { getExperiment, runLabel } from './registry';
 import { reusableEval, trainedRun } from './reuse';
+import { slimCosts, slimLatency } from './slim';
 import type { DelaySummary, ExperimentFamily, ExperimentMethodResult, ExperimentReport, Heatmap, PaperReference } from './types';
 
 export interface ExperimentOptions extends DataOptions {
@@ -28,6 +30,10 @@ export interface ExperimentOptions extends DataOptions {
   allowDeterministic?: boolean;
   quiet?: boolean;
 }
+
+/** The width a slimmable run's sub-network is exported at (`<run>/narrow-0.5/`), the paper's SF 0.5. */
+export const SLIM_EXPORT_WIDTH = 0.5;
+const narrowDirOf = (label: string) => join(label, `narrow-${SLIM_EXPORT_WIDTH}`);
 
 const CIFAR10: InputSpec = { height: 32, width: 32, channels: 3, numClasses: 10 };
 const mean = (v: number[]) => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : Number.NaN);
@@ -122,13 +128,18 @@ export async function runExperiment(name: string, opts: ExperimentOptions): Prom
         quiet: opts.quiet,
       });
     }
-    const settings = method.settings(preset.eval.lambdas, preset.eval.lambdaThs).map((s) => ({ lambda: s.lambda, lambdaTh: s.lambdaTh }));
+    const settings = method.settings(preset.eval.lambdas, preset.eval.lambdaThs).map((s) => ({ lambda: s.lambda, lambdaTh: s.lambdaTh, width: s.cond.width }));
     let ev = reusableEval(dir, { attack: preset.eval.attack, backend: backend.name, testImages: opts.limit ?? preset.testLimit, settings });
     if (ev) {
       notes.push(`Reused the evaluation in ${label}/eval.json (same attack, test images and conditions, newer than the weights).`);
     } else {
       progress.log('run', { run: label }, `[${i + 1}/${runs.length}] evaluating ${label} …`);
       ev = await runEval(dir, { backend: opts.backend, dataDir: opts.dataDir, download: opts.download, verify: opts.verify, quiet: opts.quiet, limit: opts.limit, allowDeterministic: opts.allowDeterministic });
+    }
+    if (method.slim) {
+      // Cheap (a weight slice), so always redone from the current weights.
+      const e = await exportNarrow(dir, join(opts.out, narrowDirOf(label)), SLIM_EXPORT_WIDTH);
+      notes.push(`Exported the width-${SLIM_EXPORT_WIDTH} sub-network of ${label} to ${narrowDirOf(label)}/ (method \`${e.method}\`, architecture \`${e.architecture}\`; \`float eval\` reads it).`);
     }
     results.push({
       method: run.method,
@@ -151,19 +162,21 @@ export async function runExperiment(name: string, opts: ExperimentOptions): Prom
       attack: ev.attack,
       testImages: ev.testImages,
       rows: ev.rows,
+      slim: null,
     });
   }
 
   // Costs and latency, with every trained model loaded, timed round-robin.
   progress.log('cost', {}, 'measuring costs and inference latency …');
   const models: Model[] = [];
+  const narrowModels: Model[] = [];
   let heatmap: Heatmap | null = null;
-  const targets: Array<LatencyTarget & { result: ExperimentMethodResult; lambda: number | null }> = [];
+  const targets: Array<LatencyTarget & { result: ExperimentMethodResult; lambda: number | null; width: number; narrow: boolean }> = [];
   try {
     for (const r of results) {
-      const model = buildModel(loadRecipe(join(opts.out, r.dir)));
+      // Plugin state too: a pruned model's masks are not in its weights file.
+      const { model } = loadCheckpointModel(join(opts.out, r.dir));
       models.push(model);
-      loadWeights(join(opts.out, r.dir), model);
       const c = await modelCost(model);
       Object.assign(r, {
         params: c.params,
@@ -180,18 +193,40 @@ export async function runExperiment(name: string, opts: ExperimentOptions): Prom
         const key = JSON.stringify(s.cond);
         if (seen.has(key)) continue;
         seen.add(key);
-        targets.push({ label: `${r.label}@${s.lambda}`, model, cond: s.cond, result: r, lambda: s.lambda });
+        const width = s.cond.width;
+        targets.push({ label: `${r.label}@${s.lambda}${width === 1 ? '' : `:w${width}`}`, model, cond: s.cond, result: r, lambda: s.lambda, width, narrow: false });
+      }
+      const slim = getMethod(r.method).slim;
+      if (slim) {
+        const dir = narrowDirOf(r.dir);
+        const narrow = loadCheckpointModel(join(opts.out, dir)).model;
+        narrowModels.push(narrow);
+        r.slim = { ...(await slimCosts(r, model, narrow, { dir, width: SLIM_EXPORT_WIDTH, widths: slim.widths, method: slim.base })), latency: [] };
+        const seenNarrow = new Set<string>();
+        for (const s of getMethod(slim.base).settings([0, 1], [0])) {
+          const key = JSON.stringify(s.cond);
+          if (seenNarrow.has(key)) continue;
+          seenNarrow.add(key);
+          targets.push({ label: `${r.label}@${s.lambda}:narrow`, model: narrow, cond: s.cond, result: r, lambda: s.lambda, width: SLIM_EXPORT_WIDTH, narrow: true });
+        }
       }
     }
     const lat = measureLatency(targets, { batch: preset.eval.batchSize, reps: def.latencyReps, warmup: def.latencyWarmup, seed });
-    targets.forEach((t, i) => t.result.latency.byLambda.push({ lambda: t.lambda, medianMs: lat[i].medianMs, minMs: lat[i].minMs, maxMs: lat[i].maxMs }));
+    targets.forEach((t, i) => {
+      if (!t.narrow) t.result.latency.byLambda.push({ lambda: t.lambda, width: t.width, medianMs: lat[i].medianMs, minMs: lat[i].minMs, maxMs: lat[i].maxMs });
+    });
     for (const r of results) {
-      const at1 = r.latency.byLambda.find((l) => l.lambda === 1) ?? r.latency.byLambda.at(-1)!;
+      const full = r.latency.byLambda.filter((l) => l.width === 1);
+      const at1 = full.find((l) => l.lambda === 1) ?? full.at(-1)!;
       r.latencyMs = at1.medianMs;
+      if (r.slim) {
+        const narrow = targets.flatMap((t, i) => (t.narrow && t.result === r ? [{ lambda: t.lambda, medianMs: lat[i].medianMs }] : []));
+        r.slim.latency = slimLatency(r.latency.byLambda, narrow, SLIM_EXPORT_WIDTH, preset.eval.batchSize);
+      }
     }
     if (def.compression) heatmap = heatmapOf(results.map((r, i) => ({ label: r.label, model: models[i] })), def.compression.heatmapLayer);
   } finally {
-    for (const m of models) m.dispose();
+    for (const m of [...models, ...narrowModels]) m.dispose();
   }
 
   const families = familiesOf(results);

@@ -1,6 +1,7 @@
 import type { BackendChoice } from '@floatjs/engine';
 import type { Compression, DelayConstants, DelayKind, ParamBreakdown, RatioStats } from '../cost';
 import type { EvalReport, EvalRow } from '../evaluate';
+import type { NarrowLatency } from '../export-narrow';
 
 /** One trained and evaluated model of an experiment. */
 export interface ExperimentMethodResult {
@@ -18,7 +19,8 @@ export interface ExperimentMethodResult {
   trainSeconds: number;
   /** Median wall time of one inference forward of a batch (`latency.batch` images) at λ = 1, ms. */
   latencyMs: number;
-  latency: { batch: number; byLambda: Array<{ lambda: number | null; medianMs: number; minMs: number; maxMs: number }> };
+  /** Per evaluated condition at λ ∈ {0, 1} (λ_th = 0); slimmable models at every width. */
+  latency: { batch: number; byLambda: Array<{ lambda: number | null; width: number; medianMs: number; minMs: number; maxMs: number }> };
   /** FLOPs per forward of one image (= MACs, the paper's convention). */
   flops: number;
   macs: number;
@@ -35,6 +37,46 @@ export interface ExperimentMethodResult {
   testImages: number;
   /** As in `float eval`. */
   rows: EvalRow[];
+  /** Slimmable methods: the exported width-w sub-network and its costs; null otherwise. */
+  slim: SlimResult | null;
+}
+
+/** One width of a slimmable model as Table 1 reports it, relative to the dense full-width conv kernels. */
+export interface SlimTable1Row {
+  width: number;
+  /** Nonzero conv weights of this width's kernels over the weights of the full-width kernels. */
+  density: number;
+  /** CR = 1 / density. */
+  cr: number;
+  /** Conv input channels present at this width (nonzero) over those of the full width, %; CRF = 100 / that. */
+  channelPercent: number;
+  crf: number;
+}
+
+/** A slimmable run's width-w sub-network, exported as a physically smaller model by `exportNarrow`. */
+export interface SlimResult {
+  widths: number[];
+  narrow: {
+    width: number;
+    /** The exported checkpoint, relative to the experiment directory (`<run>/narrow-0.5`). */
+    dir: string;
+    /** The base method it is a checkpoint of, and its architecture (`cnn-s-w0_5`). */
+    method: string;
+    architecture: string;
+    params: ParamBreakdown;
+    flops: number;
+    macs: number;
+    storageBytes: number;
+    compression: Compression | null;
+    /** max |narrow − wide at width w| / max |wide at width w| of the logits, over the noise-free settings. */
+    parityMaxRelErr: number;
+  };
+  /** FLOPs of the full width over FLOPs of the exported model: the potential speed-up. */
+  potentialSpeedup: number;
+  /** Table 1 at every trained width (full width first). */
+  table1: SlimTable1Row[];
+  /** Measured latency of the wide model at width 1 and at width w and of the exported model, per λ. */
+  latency: NarrowLatency[];
 }
 
 /** One method across its models (PGD-AT needs one model per λ; its costs add up). */

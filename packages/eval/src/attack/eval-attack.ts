@@ -1,0 +1,92 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { autoAttack, fgsm, pgd, type AutoAttackName, type AutoAttackReport, type AutoAttackVersion } from '@floatjs/attacks';
+import type { LogitsFn } from '@floatjs/engine';
+import type { PgdSpec } from '../presets';
+
+/** What `float eval --attack` accepts. */
+export const EVAL_ATTACKS = ['pgd', 'fgsm', 'apgd-ce', 'apgd-dlr', 'apgd-t', 'fab-t', 'square', 'autoattack-standard', 'autoattack-plus', 'autoattack-rand', 'transfer:DIR'] as const;
+
+export type ParsedAttack =
+  | { kind: 'pgd' | 'fgsm' }
+  | { kind: 'autoattack'; version: AutoAttackVersion; attacks?: AutoAttackName[] }
+  | { kind: 'transfer'; sourceDir: string };
+
+const SINGLE: readonly AutoAttackName[] = ['apgd-ce', 'apgd-dlr', 'apgd-t', 'fab-t', 'square'];
+
+export function parseAttack(name: string): ParsedAttack {
+  if (name === 'pgd' || name === 'fgsm') return { kind: name };
+  if ((SINGLE as readonly string[]).includes(name)) return { kind: 'autoattack', version: 'custom', attacks: [name as AutoAttackName] };
+  const aa = /^autoattack-(standard|plus|rand)$/.exec(name);
+  if (aa) return { kind: 'autoattack', version: aa[1] as AutoAttackVersion };
+  if (name.startsWith('transfer:') && name.length > 'transfer:'.length) return { kind: 'transfer', sourceDir: name.slice('transfer:'.length) };
+  throw new Error(`--attack: unknown attack "${name}"; expected one of: ${EVAL_ATTACKS.join(', ')}`);
+}
+
+/** The label rows and reports carry, e.g. `pgd-20`, `autoattack-rand`, `transfer-pgd-20`. */
+export function attackLabel(a: ParsedAttack, spec: PgdSpec): string {
+  if (a.kind === 'pgd') return `pgd-${spec.steps}`;
+  if (a.kind === 'fgsm') return 'fgsm';
+  if (a.kind === 'transfer') return `transfer-pgd-${spec.steps}`;
+  if (a.kind !== 'autoattack') throw new Error(`unreachable attack kind`);
+  return a.version === 'custom' ? (a.attacks ?? []).join('+') : `autoattack-${a.version}`;
+}
+
+export interface CraftContext {
+  logitsFn: LogitsFn;
+  x: tf.Tensor4D;
+  y: tf.Tensor1D;
+  spec: PgdSpec;
+  /** Gradient draws per step for this condition (1 when deterministic). */
+  eot: number;
+  /** Whether `eot` was chosen by the user (autoattack-rand otherwise keeps its own EOT 20). */
+  eotExplicit: boolean;
+  randomized: boolean;
+  /** A fresh seed per call (per batch for PGD, once for AutoAttack), from the condition's seeded stream. */
+  nextSeed: () => number;
+  batchSize: number;
+  /** AutoAttack iteration / query overrides for quick runs (defaults: 100 / 5000). */
+  aaIter?: number;
+  aaQueries?: number;
+  /** Transfer attacks: the source model bound to its condition, and whether it is randomized. */
+  source?: { logitsFn: LogitsFn; eot: number };
+  log?: (line: string) => void;
+}
+
+export type AutoAttackSummary = Omit<AutoAttackReport, 'cleanCorrect' | 'robust'>;
+
+/** Crafts adversarial examples for the whole test set; the caller disposes `xAdv`. */
+export async function craft(a: ParsedAttack, c: CraftContext): Promise<{ xAdv: tf.Tensor4D; autoattack?: AutoAttackSummary }> {
+  if (a.kind === 'autoattack') {
+    const { xAdv, report } = await autoAttack(c.logitsFn, c.x, c.y, {
+      eps: c.spec.eps,
+      version: a.version,
+      ...(a.attacks ? { attacks: a.attacks } : {}),
+      seed: c.nextSeed(),
+      batchSize: c.batchSize,
+      ...(c.randomized && (a.version !== 'rand' || c.eotExplicit) ? { eot: c.eot } : {}),
+      ...(c.aaIter !== undefined ? { nIter: c.aaIter } : {}),
+      ...(c.aaQueries !== undefined ? { nQueries: c.aaQueries } : {}),
+      log: c.log,
+    });
+    const { cleanCorrect: _c, robust: _r, ...summary } = report;
+    return { xAdv, autoattack: summary };
+  }
+  const f = a.kind === 'transfer' ? c.source!.logitsFn : c.logitsFn;
+  const eot = a.kind === 'transfer' ? c.source!.eot : c.eot;
+  const parts: tf.Tensor4D[] = [];
+  try {
+    for (let start = 0; start < c.x.shape[0]; start += c.batchSize) {
+      const size = Math.min(c.batchSize, c.x.shape[0] - start);
+      const xb = tf.slice(c.x, [start, 0, 0, 0], [size, -1, -1, -1]);
+      const yb = tf.slice(c.y, [start], [size]);
+      try {
+        parts.push(a.kind === 'fgsm' ? fgsm(f, xb, yb, { eps: c.spec.eps }) : pgd(f, xb, yb, { ...c.spec, eot, seed: c.nextSeed() }));
+      } finally {
+        tf.dispose([xb, yb]);
+      }
+    }
+    return { xAdv: tf.concat(parts, 0) };
+  } finally {
+    tf.dispose(parts);
+  }
+}

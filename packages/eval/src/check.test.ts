@@ -1,0 +1,42 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCheck, type CheckReport } from './check';
+import { runCli } from './test-utils/run-cli';
+import { runTrain } from './train';
+import { writeTinyDataset } from './test-utils/tiny-dataset';
+import { tinyPreset } from './test-utils/tiny-preset';
+
+const dataDir = writeTinyDataset(64, 20);
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe('float check', () => {
+  it('measures the checklist at a deterministic and a randomized λ, with a transfer source, and writes json, md and plots', async () => {
+    const dir = join(dataDir, 'float');
+    const src = join(dataDir, 'std');
+    await runTrain({ preset: tinyPreset().name, method: 'float', out: dir, dataDir, verify: false, quiet: true });
+    await runTrain({ preset: tinyPreset().name, method: 'standard', out: src, dataDir, verify: false, quiet: true });
+    const out = join(dataDir, 'check');
+    const { code } = await runCli('check', dir, '--source', src, '--out', out, '--data-dir', dataDir, '--no-verify', '--quiet', '--limit', '12');
+    expect(code).toBe(0);
+    const r: CheckReport = JSON.parse(readFileSync(join(out, 'check.json'), 'utf8'));
+    expect(r.conditions.map((c) => [c.lambda, c.randomized, c.eot])).toEqual([
+      [0, false, 1],
+      [1, true, 2],
+    ]);
+    for (const c of r.conditions) {
+      expect(c.report.checks.map((k) => k.id)).toEqual(['i', 'ii', 'iii', 'iv', 'v', 'vi']);
+      expect(c.report.checks.find((k) => k.id === 'ii')!.passed).not.toBeNull();
+      expect(c.report.curves.eps.length).toBeGreaterThan(3);
+      expect(c.report.curves.steps.length).toBeGreaterThan(3);
+    }
+    for (const p of ['check-eps', 'check-steps']) expect(existsSync(join(out, `${p}.png`))).toBe(true);
+    expect(readFileSync(join(out, 'check.md'), 'utf8')).toMatch(/\| \(iv\) .* \| (pass|\*\*FAIL\*\*) \|/);
+  }, 240_000);
+
+  it('skips the transfer check without a source and says how to run it', async () => {
+    const r = await runCheck(join(dataDir, 'float'), { dataDir, verify: false, quiet: true, lambdas: [0], limit: 8, out: join(dataDir, 'c2') });
+    expect(r.conditions[0].report.checks.find((k) => k.id === 'ii')!.passed).toBeNull();
+    expect(readFileSync(join(dataDir, 'c2', 'check.md'), 'utf8')).toMatch(/pass --source DIR/);
+  }, 120_000);
+});

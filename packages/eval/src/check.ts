@@ -1,0 +1,163 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { obfuscatedGradientsChecklist, type ChecklistReport } from '@floatjs/attacks';
+import { batches } from '@floatjs/datasets';
+import { conditionKey, loadWeights, Rng, selectBackend, writeFileAtomic, type BackendChoice } from '@floatjs/engine';
+import { loadSplit, type DataOptions } from './data';
+import { sourceModel } from './evaluate';
+import { renderSvg, svgToPng, type VegaLiteSpec } from './experiment/plots';
+import { getMethod } from './methods';
+import { getPreset } from './presets';
+import { Progress } from './progress';
+import { buildModel, loadRecipe } from './recipe';
+
+export interface CheckOptions extends DataOptions {
+  /** λ values to check (default 0 and 1: the deterministic and the most randomized condition). */
+  lambdas?: number[];
+  lambdaTh?: number;
+  /** A checkpoint to craft transfer (black-box) examples on; without it check (ii) is skipped. */
+  source?: string;
+  limit?: number;
+  eot?: number;
+  out?: string;
+  backend?: string;
+  quiet?: boolean;
+}
+
+export interface CheckReport {
+  format: 'floatjs-check';
+  checkpoint: string;
+  method: string;
+  preset: string;
+  backend: Pick<BackendChoice, 'name' | 'package'>;
+  source: string | null;
+  testImages: number;
+  conditions: Array<{ lambda: number | null; lambdaTh: number | null; randomized: boolean; eot: number; report: ChecklistReport }>;
+  passed: boolean;
+  seconds: number;
+  plots: string[];
+}
+
+/** `float check DIR`: the obfuscated-gradients checklist (paper Table 2) per condition, measured, with plots. */
+export async function runCheck(dir: string, opts: CheckOptions = {}): Promise<CheckReport> {
+  const t0 = performance.now();
+  const recipe = loadRecipe(dir);
+  const preset = getPreset(recipe.preset);
+  const method = getMethod(recipe.method);
+  const progress = new Progress(process.stderr, opts.quiet);
+  const backend = await selectBackend(opts.backend);
+  const model = buildModel(recipe);
+  loadWeights(dir, model);
+  const test = await loadSplit(preset, 'test', opts, opts.limit ?? Math.min(preset.testLimit ?? 500, 500));
+  const [b] = batches(test, { batchSize: test.n });
+  const x = tf.tensor4d(b.x, [b.size, test.height, test.width, test.channels]);
+  const y = tf.tensor1d(b.y, 'int32');
+  const eotRandomized = opts.eot ?? preset.eval.eot;
+  const conditions: CheckReport['conditions'] = [];
+  try {
+    const settings = method.settings(opts.lambdas ?? [0, 1], [opts.lambdaTh ?? 0]);
+    for (const s of settings) {
+      const eot = s.randomized ? eotRandomized : 1;
+      const src = opts.source ? sourceModel(opts.source, s.lambda, eotRandomized) : undefined;
+      try {
+        progress.log('check', { lambda: s.lambda, lambdaTh: s.lambdaTh, eot }, `checklist at λ=${s.lambda ?? '–'} (${s.randomized ? `randomized, EOT ${eot}` : 'deterministic'}) …`);
+        const logitsFn = model.logitsFn(s.cond, Rng.derive(recipe.seed, `check:${conditionKey(s.cond)}`));
+        const report = await obfuscatedGradientsChecklist(logitsFn, x, y, {
+          eps: preset.eval.attack.eps,
+          steps: preset.eval.attack.steps,
+          eot,
+          seed: recipe.seed,
+          batchSize: preset.eval.batchSize,
+          ...(src ? { sourceLogitsFn: src.logitsFn } : {}),
+        });
+        conditions.push({ lambda: s.lambda, lambdaTh: s.lambdaTh, randomized: s.randomized, eot, report });
+        for (const c of report.checks) progress.log('check-result', { lambda: s.lambda, id: c.id, passed: c.passed }, `  (${c.id}) ${c.name}: ${c.passed === null ? 'skipped' : c.passed ? 'pass' : 'FAIL'}`);
+      } finally {
+        src?.dispose();
+      }
+    }
+  } finally {
+    tf.dispose([x, y]);
+    model.dispose();
+  }
+  const out = opts.out ?? dir;
+  mkdirSync(out, { recursive: true });
+  const report: CheckReport = {
+    format: 'floatjs-check',
+    checkpoint: dir,
+    method: recipe.method,
+    preset: recipe.preset,
+    backend: { name: backend.name, package: backend.package },
+    source: opts.source ?? null,
+    testImages: test.n,
+    conditions,
+    passed: conditions.every((c) => c.report.passed),
+    seconds: 0,
+    plots: [],
+  };
+  for (const [name, spec] of [
+    ['check-eps', curveSpec(report, 'eps')],
+    ['check-steps', curveSpec(report, 'steps')],
+  ] as const) {
+    const svg = await renderSvg(spec);
+    writeFileSync(join(out, `${name}.svg`), svg);
+    writeFileSync(join(out, `${name}.png`), await svgToPng(svg));
+    writeFileSync(join(out, `${name}.vl.json`), `${JSON.stringify(spec, null, 2)}\n`);
+    report.plots.push(`${name}.svg`, `${name}.png`);
+  }
+  report.seconds = (performance.now() - t0) / 1000;
+  writeFileAtomic(join(out, 'check.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileAtomic(join(out, 'check.md'), checkMarkdown(report));
+  return report;
+}
+
+const condLabel = (c: CheckReport['conditions'][number]) => `λ = ${c.lambda ?? '–'}${c.randomized ? ` (randomized, EOT ${c.eot})` : ''}`;
+
+/** Fig. 10: RA against ε (a) or against the PGD step count K (b), one line per condition. */
+export function curveSpec(r: CheckReport, axis: 'eps' | 'steps'): VegaLiteSpec {
+  const values = r.conditions.flatMap((c) =>
+    (axis === 'eps' ? c.report.curves.eps : c.report.curves.steps).map((p) => ({ condition: condLabel(c), x: axis === 'eps' ? (p as { eps: number }).eps : (p as { steps: number }).steps, ra: p.robustAccuracy })),
+  );
+  const title = axis === 'eps' ? 'Robust accuracy as ε grows (Fig. 10a)' : 'Robust accuracy as PGD steps K grow (Fig. 10b)';
+  const xTitle = axis === 'eps' ? 'ε (pixel units, inputs in [0, 1])' : 'PGD steps K';
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title: { text: title, subtitle: `${r.method} on ${r.preset}, ${r.testImages} test images; honest gradients give a curve that falls ${axis === 'eps' ? 'to 0%' : 'and then flattens'}` },
+    width: 480,
+    height: 300,
+    background: 'white',
+    padding: 12,
+    data: { values },
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { field: 'x', type: 'quantitative', title: xTitle, ...(axis === 'steps' ? { scale: { type: 'log' } } : {}) },
+      y: { field: 'ra', type: 'quantitative', title: 'robust accuracy RA (%)', scale: { domain: [0, 100] } },
+      color: { field: 'condition', type: 'nominal', title: null },
+    },
+    config: { font: 'DejaVu Sans, Helvetica, Arial, sans-serif' },
+  };
+}
+
+export function checkMarkdown(r: CheckReport): string {
+  const L = [`# Obfuscated-gradients checklist: \`${r.checkpoint}\``, ''];
+  L.push(`- method \`${r.method}\`, preset \`${r.preset}\`, ${r.testImages} test images, backend ${r.backend.name}`);
+  L.push(`- transfer source: ${r.source ? `\`${r.source}\`` : 'none (check ii skipped; pass --source DIR)'}`);
+  L.push(`- randomized conditions are attacked with EOT (gradients averaged over the stated number of forward draws)`, '');
+  for (const c of r.conditions) {
+    L.push(`## ${condLabel(c)}`, '', `CA ${c.report.cleanAccuracy.toFixed(1)}%, white-box PGD RA ${c.report.pgdRobustAccuracy.toFixed(1)}% at ε = ${c.report.eps}`, '');
+    L.push('| check | result | figures |', '|---|---|---|');
+    for (const k of c.report.checks) {
+      const figs = Object.entries(k.figures)
+        .map(([n, v]) => `${n} ${Number.isInteger(v) ? v : v.toFixed(2)}`)
+        .join(', ');
+      L.push(`| (${k.id}) ${k.name} | ${k.passed === null ? 'skipped' : k.passed ? 'pass' : '**FAIL**'} | ${figs}${k.note ? ` — ${k.note}` : ''} |`);
+    }
+    L.push('');
+    L.push(`RA vs ε: ${c.report.curves.eps.map((p) => `${p.eps}: ${p.robustAccuracy.toFixed(1)}`).join(', ')}`, '');
+    L.push(`RA vs K: ${c.report.curves.steps.map((p) => `${p.steps}: ${p.robustAccuracy.toFixed(1)}`).join(', ')}`, '');
+  }
+  L.push(`Overall: ${r.passed ? 'every check that ran passed' : 'at least one check failed — a warning sign of gradient masking'}.`, '');
+  L.push(...r.plots.filter((p) => p.endsWith('.png')).map((p) => `![${p}](${p})`), '');
+  return `${L.join('\n')}\n`;
+}
