@@ -1,8 +1,9 @@
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { verifyRaw, type ChecksumTable } from './checksums';
 import { maybeGunzip } from './gzip';
 import { parseIdx } from './idx';
+import { fetchToPart } from './fetch-to-part';
 import { DOWNLOAD_MIRRORS } from './mirrors';
 import type { IdxFileName, MnistLikeName } from './mnist-like-files';
 
@@ -67,61 +68,6 @@ export async function downloadIdxFile(
     `${name} ${gzName}: download into ${dir} failed from every mirror (${failures.join(' | ') || 'no mirrors'}); ` +
       `check the network, or put the files in a directory and pass --data-dir DIR`,
   );
-}
-
-async function fetchToPart(
-  fetchFn: typeof fetch,
-  url: string,
-  partPath: string,
-  file: string,
-  onProgress: DownloadOptions['onProgress'],
-): Promise<void> {
-  const have = (await stat(partPath).catch(() => undefined))?.size ?? 0;
-  // identity: a transparently decoded body would break both Range offsets and the length check.
-  const headers: Record<string, string> = { 'Accept-Encoding': 'identity' };
-  if (have > 0) headers.Range = `bytes=${have}-`;
-  const res = await fetchFn(url, { headers });
-  // 416 after a Range request means the .part already holds the whole file; the checksum decides.
-  if (res.status === 416 && have > 0) {
-    await res.body?.cancel();
-    return;
-  }
-  if (res.status !== 200 && res.status !== 206) {
-    await res.body?.cancel();
-    throw new Error(`HTTP ${res.status} ${res.statusText}`.trim());
-  }
-  const range = res.status === 206 ? parseContentRange(res.headers.get('content-range')) : undefined;
-  if (res.status === 206 && range?.start !== have) {
-    await res.body?.cancel();
-    throw new Error(`expected Content-Range starting at byte ${have}, got ${res.headers.get('content-range') ?? 'none'}`);
-  }
-  // A 200 means the server ignored Range: start over rather than append a second copy.
-  const start = range ? have : 0;
-  const encoded = res.headers.has('content-encoding');
-  const length = encoded ? NaN : Number(res.headers.get('content-length') ?? NaN);
-  const total = encoded ? undefined : (range?.total ?? (Number.isFinite(length) ? start + length : undefined));
-  const fh = await open(partPath, range ? 'a' : 'w');
-  try {
-    let received = start;
-    if (res.body) {
-      for await (const chunk of res.body) {
-        await fh.write(chunk);
-        received += chunk.length;
-        onProgress?.({ file, url, received, total });
-      }
-    }
-    if (total !== undefined && received !== total) {
-      throw new Error(`connection closed after ${received} of ${total} bytes`);
-    }
-  } finally {
-    await fh.close();
-  }
-}
-
-function parseContentRange(header: string | null): { start: number; total?: number } | undefined {
-  const m = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(header?.trim() ?? '');
-  if (!m) return undefined;
-  return { start: Number(m[1]), total: m[2] === '*' ? undefined : Number(m[2]) };
 }
 
 function message(err: unknown): string {

@@ -1,21 +1,8 @@
 import type { Model } from '@floatjs/engine';
-import { channelsPresent, defaultInclude, encodeSparse8, sparseStorageBytes, type NamedTensor } from '@floatjs/pruning';
+import { defaultInclude, encodeSparse8, maskStats, type LayerMask, type LayerMaskStats, type NamedTensor } from '@floatjs/pruning';
 
-export interface LayerCompression {
-  name: string;
-  /** Kernel shape, tfjs layout [kh, kw, in, out]. */
-  shape: number[];
-  size: number;
-  /** Weights that are not exactly zero in the stored kernel. */
-  nnz: number;
-  density: number;
-  /** Input channels, and those with at least one nonzero weight. */
-  channels: number;
-  channelsPresent: number;
-  channelDensity: number;
-  /** This kernel in the sparse8 CSR format (8-bit values, 16-bit column indices, 32-bit row pointers). */
-  sparseBytes: number;
-}
+/** One conv layer's figures: the pruning package's per-layer mask statistics, measured from the weights. */
+export type LayerCompression = LayerMaskStats;
 
 /**
  * Model-size figures of Table 1, measured from the stored weights (a pruned weight is exactly zero), so they
@@ -50,37 +37,23 @@ export function sparse8Tensors(model: Model): { tensors: NamedTensor[]; sparse: 
 
 export function compressionOf(model: Model): Compression {
   const { tensors, sparse } = sparse8Tensors(model);
-  const layers: LayerCompression[] = tensors.filter(sparse).map((t) => {
-    const bits = Uint8Array.from(t.values, (v) => (v !== 0 ? 1 : 0));
-    const nnz = bits.reduce((a, b) => a + b, 0);
-    const present = channelsPresent(bits, t.shape);
-    const kept = present.filter(Boolean).length;
-    return {
-      name: t.name.replace(/\.kernel$/, ''),
-      shape: t.shape,
-      size: t.values.length,
-      nnz,
-      density: nnz / t.values.length,
-      channels: present.length,
-      channelsPresent: kept,
-      channelDensity: kept / present.length,
-      sparseBytes: sparseStorageBytes({ shape: t.shape, nnz }),
-    };
-  });
-  const size = layers.reduce((a, l) => a + l.size, 0);
-  const nnz = layers.reduce((a, l) => a + l.nnz, 0);
-  const channels = layers.reduce((a, l) => a + l.channels, 0);
-  const present = layers.reduce((a, l) => a + l.channelsPresent, 0);
-  const density = size ? nnz / size : 0;
-  const channelPercent = channels ? (100 * present) / channels : 0;
+  // The stored kernel is its own mask: a pruned weight is exactly zero, a kept one (practically) never is.
+  const masks = new Map<string, LayerMask>(
+    tensors.filter(sparse).map((t) => {
+      const bits = Uint8Array.from(t.values, (v) => (v !== 0 ? 1 : 0));
+      const name = t.name.replace(/\.kernel$/, '');
+      return [name, { name, shape: t.shape, bits, nnz: bits.reduce((a, b) => a + b, 0) }];
+    }),
+  );
+  const m = maskStats({ masks: () => masks });
   return {
-    layers,
-    density,
-    cr: density > 0 ? 1 / density : Infinity,
-    channelPercent,
-    crf: channelPercent > 0 ? 100 / channelPercent : Infinity,
-    convDenseBytes: size,
-    convSparseBytes: layers.reduce((a, l) => a + l.sparseBytes, 0),
+    layers: m.layers,
+    density: m.density,
+    cr: m.cr,
+    channelPercent: m.channelPercent,
+    crf: m.crf,
+    convDenseBytes: m.denseStorageBytes,
+    convSparseBytes: m.sparseStorageBytes,
     modelDense8Bytes: tensors.reduce((a, t) => a + t.values.length, 0),
     modelSparse8Bytes: encodeSparse8(tensors, sparse).length,
     format: 'floatjs-sparse8',
