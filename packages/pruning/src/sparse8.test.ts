@@ -12,17 +12,32 @@ function headerBytes(file: Uint8Array): number {
 }
 
 describe('sparse8 codec', () => {
-  it('stores a masked kernel in exactly sparseStorageBytes and dense tensors at one byte per value', () => {
+  it('writes each sparse candidate in the smallest of CSR, bitmap and dense; other tensors dense', () => {
+    // 12 weights, 4 nonzero: CSR 4·4 + 3·4 = 28 bytes, bitmap 2 + 4 = 6, dense 12 → bitmap.
     const file = encodeSparse8([kernel, bias], isKernel);
-    expect(file.length - headerBytes(file)).toBe(sparseStorageBytes({ shape: kernel.shape, nnz: 4 }) + 3);
-    expect(sparseStorageBytes({ shape: kernel.shape, nnz: 4 })).toBe(4 * 3 + 4 * 4);
+    const { header } = decodeSparse8(file);
+    expect(header.tensors.map((t) => [t.kind, t.bytes])).toEqual([
+      ['bitmap', 6],
+      ['dense', 3],
+    ]);
+    expect(file.length - headerBytes(file)).toBe(6 + 3);
+    // One nonzero in a kernel with 2 rows × 40 000 columns: CSR 12 + 3 = 15 bytes beats bitmap (10 001) and dense.
+    const lone = new Float32Array(80_000);
+    lone[12_345] = 0.5;
+    const wide: NamedTensor = { name: 'w.kernel', shape: [40_000, 2], values: lone };
+    const e = decodeSparse8(encodeSparse8([wide], isKernel));
+    expect(e.header.tensors[0]).toMatchObject({ kind: 'csr', bytes: sparseStorageBytes({ shape: wide.shape, nnz: 1 }) });
+    expect(e.tensors[0].values[12_345]).toBeCloseTo(0.5, 6);
+    // A dense kernel stays dense.
+    const full: NamedTensor = { name: 'd.kernel', shape: [2, 3], values: Float32Array.from([1, 2, 3, 4, 5, 6]) };
+    expect(decodeSparse8(encodeSparse8([full], isKernel)).header.tensors[0].kind).toBe('dense');
   });
 
   it('round-trips: zeros stay exactly zero, others within half a quantisation step', () => {
     const { header, tensors } = decodeSparse8(encodeSparse8([kernel, bias], isKernel, { recipe: '{}' }));
     expect(header.metadata).toEqual({ recipe: '{}' });
     expect(header.tensors.map((t) => [t.name, t.kind, t.nnz])).toEqual([
-      ['conv.kernel', 'csr', 4],
+      ['conv.kernel', 'bitmap', 4],
       ['fc.bias', 'dense', 2],
     ]);
     for (const [orig, back] of [
@@ -55,8 +70,23 @@ describe('sparse8 codec', () => {
     expect(() => decodeSparse8(hugeHeader)).toThrow(/header length/);
   });
 
-  it('rejects a kernel whose rows exceed a 16-bit column index', () => {
-    const wide: NamedTensor = { name: 'w.kernel', shape: [65537, 1], values: new Float32Array(65537) };
-    expect(() => encodeSparse8([wide], isKernel)).toThrow(/16-bit column index/);
+  it('never uses CSR for rows wider than a 16-bit column index', () => {
+    const values = new Float32Array(65537);
+    values[65536] = 1;
+    const wide: NamedTensor = { name: 'w.kernel', shape: [65537, 1], values };
+    const { header, tensors } = decodeSparse8(encodeSparse8([wide], isKernel));
+    expect(header.tensors[0].kind).toBe('bitmap');
+    expect(tensors[0].values[65536]).toBe(1);
+  });
+
+  it('round-trips CSR exactly as well', () => {
+    const lone = new Float32Array(80_000);
+    lone[7] = -0.25;
+    lone[79_999] = 0.125;
+    const t: NamedTensor = { name: 'x.kernel', shape: [40_000, 2], values: lone };
+    const back = decodeSparse8(encodeSparse8([t], isKernel)).tensors[0].values;
+    expect(back[7]).toBeCloseTo(-0.25, 6);
+    expect(back[79_999]).toBeCloseTo(0.125, 2);
+    expect(back.filter((v) => v !== 0)).toHaveLength(2);
   });
 });

@@ -5,11 +5,14 @@ export interface NamedTensor {
   values: Float32Array;
 }
 
-/** How one tensor is stored: CSR over (out channels × the rest) for masked kernels, dense otherwise. */
+/**
+ * How one tensor is stored. Sparse candidates take the smaller of three layouts: `csr` (one row per output
+ * channel), `bitmap` (one presence bit per weight, then the nonzero values) or `dense`; others are `dense`.
+ */
 export interface Sparse8Entry {
   name: string;
   shape: number[];
-  kind: 'csr' | 'dense';
+  kind: 'csr' | 'bitmap' | 'dense';
   /** Symmetric 8-bit quantisation: value = q · scale, q ∈ [−127, 127]. */
   scale: number;
   nnz: number;
@@ -29,11 +32,14 @@ const MAGIC = 0x38505346; // "FSP8" little-endian
 const MAX_COLUMNS = 65536;
 
 /**
- * The sparse 8-bit format that FLOATS storage figures are measured in. A kernel [..., out] is a matrix with
- * one row per output channel and Π(other dims) columns (tfjs [kh, kw, in, out] ⇒ kh·kw·in columns). CSR
- * payload: (rows + 1) u32 row pointers, nnz u16 column indices, nnz i8 values — so a layer costs exactly
- * `sparseStorageBytes` (3 bytes per nonzero + 4 per row pointer). Dense tensors: one i8 per value.
- * File: u32 magic "FSP8", u32 header length, UTF-8 JSON header, then the payloads, little-endian.
+ * The sparse 8-bit format that FLOATS storage figures are measured in. Values are symmetric 8-bit. A kernel
+ * [..., out] is a matrix with one row per output channel and Π(other dims) columns (tfjs [kh, kw, in, out] ⇒
+ * kh·kw·in columns). CSR payload: (rows + 1) u32 row pointers, nnz u16 column indices, nnz i8 values — exactly
+ * `sparseStorageBytes` (3 bytes per nonzero + 4 per row pointer). Bitmap payload: ⌈size/8⌉ bytes of presence
+ * bits (flat tfjs order, LSB first), then nnz i8 values. Dense: one i8 per value. Each sparse candidate is
+ * written in whichever of the three is smallest (CSR wins only at low density: 3 bytes per nonzero against
+ * 1/8 + d bytes per weight for the bitmap). File: u32 magic "FSP8", u32 header length, UTF-8 JSON header, then
+ * the payloads, little-endian.
  */
 export function encodeSparse8(tensors: readonly NamedTensor[], sparse: (t: NamedTensor) => boolean, metadata?: Record<string, string>): Uint8Array {
   const entries: Sparse8Entry[] = [];
@@ -43,7 +49,7 @@ export function encodeSparse8(tensors: readonly NamedTensor[], sparse: (t: Named
     const size = t.shape.reduce((a, b) => a * b, 1);
     if (size !== t.values.length) throw new Error(`encodeSparse8: tensor "${t.name}" has ${t.values.length} values for shape [${t.shape}]`);
     const scale = quantScale(t.values);
-    const payload = sparse(t) ? csrPayload(t, scale) : densePayload(t.values, scale);
+    const payload = sparse(t) ? smallest([csrPayload(t, scale), bitmapPayload(t.values, scale), densePayload(t.values, scale)]) : densePayload(t.values, scale);
     entries.push({ name: t.name, shape: [...t.shape], kind: payload.kind, scale, nnz: payload.nnz, offset, bytes: payload.bytes.length });
     payloads.push(payload.bytes);
     offset += payload.bytes.length;
@@ -87,7 +93,8 @@ export function decodeSparse8(bytes: Uint8Array): { header: Sparse8Header; tenso
     }
     if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isInteger(d) && d >= 0)) throw new Error(`sparse8: tensor "${e.name}" has an invalid shape`);
     const payload = bytes.subarray(start, start + e.bytes);
-    return { name: e.name, shape: e.shape, values: e.kind === 'csr' ? decodeCsr(e, payload) : decodeDense(e, payload) };
+    const values = e.kind === 'csr' ? decodeCsr(e, payload) : e.kind === 'bitmap' ? decodeBitmap(e, payload) : decodeDense(e, payload);
+    return { name: e.name, shape: e.shape, values };
   });
   return { header, tensors };
 }
@@ -100,7 +107,45 @@ function quantScale(values: Float32Array): number {
 
 const quantize = (v: number, scale: number) => Math.max(-127, Math.min(127, Math.round(v / scale)));
 
-function densePayload(values: Float32Array, scale: number): { kind: 'dense'; nnz: number; bytes: Uint8Array } {
+type Payload = { kind: Sparse8Entry['kind']; nnz: number; bytes: Uint8Array };
+
+/** The smallest payload; ties keep the earlier (CSR before bitmap before dense). */
+function smallest(options: Array<Payload | null>): Payload {
+  return options.filter((p): p is Payload => p !== null).reduce((a, b) => (b.bytes.length < a.bytes.length ? b : a));
+}
+
+function bitmapPayload(values: Float32Array, scale: number): Payload {
+  let nnz = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] !== 0) nnz++;
+  const maskBytes = Math.ceil(values.length / 8);
+  const bytes = new Uint8Array(maskBytes + nnz);
+  const q = new Int8Array(bytes.buffer, maskBytes, nnz);
+  let k = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (values[i] === 0) continue;
+    bytes[i >> 3] |= 1 << (i & 7);
+    q[k++] = quantize(values[i], scale);
+  }
+  return { kind: 'bitmap', nnz, bytes };
+}
+
+function decodeBitmap(e: Sparse8Entry, payload: Uint8Array): Float32Array {
+  const size = e.shape.reduce((a, b) => a * b, 1);
+  const maskBytes = Math.ceil(size / 8);
+  if (payload.length !== maskBytes + e.nnz) throw new Error(`sparse8: bitmap tensor "${e.name}" has ${payload.length} bytes, expected ${maskBytes + e.nnz}`);
+  const q = new Int8Array(payload.buffer, payload.byteOffset + maskBytes, e.nnz);
+  const out = new Float32Array(size);
+  let k = 0;
+  for (let i = 0; i < size; i++) {
+    if (!((payload[i >> 3] >> (i & 7)) & 1)) continue;
+    if (k >= e.nnz) throw new Error(`sparse8: bitmap tensor "${e.name}" marks more than its ${e.nnz} nonzeros`);
+    out[i] = q[k++] * e.scale;
+  }
+  if (k !== e.nnz) throw new Error(`sparse8: bitmap tensor "${e.name}" marks ${k} nonzeros, header says ${e.nnz}`);
+  return out;
+}
+
+function densePayload(values: Float32Array, scale: number): Payload {
   const q = new Int8Array(values.length);
   let nnz = 0;
   for (let i = 0; i < values.length; i++) {
@@ -110,10 +155,11 @@ function densePayload(values: Float32Array, scale: number): { kind: 'dense'; nnz
   return { kind: 'dense', nnz, bytes: new Uint8Array(q.buffer) };
 }
 
-function csrPayload(t: NamedTensor, scale: number): { kind: 'csr'; nnz: number; bytes: Uint8Array } {
+/** CSR, or null when a row is too wide for 16-bit column indices (then bitmap or dense is used). */
+function csrPayload(t: NamedTensor, scale: number): Payload | null {
   const rows = t.shape[t.shape.length - 1] ?? 1;
   const cols = t.values.length / rows;
-  if (cols > MAX_COLUMNS) throw new Error(`encodeSparse8: tensor "${t.name}" has ${cols} columns; a 16-bit column index holds ${MAX_COLUMNS}`);
+  if (cols > MAX_COLUMNS) return null;
   // Only weights that are exactly zero are dropped: a pruned weight is 0, a kept one that rounds to 0 stays.
   let nnz = 0;
   for (let i = 0; i < t.values.length; i++) if (t.values[i] !== 0) nnz++;

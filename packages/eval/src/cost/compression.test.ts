@@ -22,6 +22,9 @@ describe('compressionOf', () => {
     expect(c.crf).toBe(1);
     expect(c.layers.map((l) => l.name)).toEqual(model.layers.filter((l) => l.kind === 'conv2d').map((l) => l.name));
     expect(c.convSparseBytes).toBeGreaterThan(c.convDenseBytes);
+    // The file keeps a dense kernel dense rather than paying for positions.
+    expect(c.convLayouts).toEqual({ csr: 0, bitmap: 0, dense: c.layers.length });
+    expect(c.convSparse8Bytes).toBe(c.convDenseBytes);
   });
 
   it('counts exact zeros per layer and input channel, and measures the real file', () => {

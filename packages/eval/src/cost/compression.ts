@@ -1,5 +1,5 @@
 import type { Model } from '@floatjs/engine';
-import { defaultInclude, encodeSparse8, maskStats, type LayerMask, type LayerMaskStats, type NamedTensor } from '@floatjs/pruning';
+import { decodeSparse8, defaultInclude, encodeSparse8, maskStats, type LayerMask, type LayerMaskStats, type NamedTensor } from '@floatjs/pruning';
 
 /** One conv layer's figures: the pruning package's per-layer mask statistics, measured from the weights. */
 export type LayerCompression = LayerMaskStats;
@@ -19,11 +19,15 @@ export interface Compression {
   crf: number;
   /** The conv kernels at 8 bits per weight, dense. */
   convDenseBytes: number;
-  /** The conv kernels in sparse8 CSR. */
+  /** The conv kernels in CSR (8-bit value + 16-bit column index per nonzero, 32-bit row pointers). */
   convSparseBytes: number;
+  /** The conv kernels as the sparse8 file stores them: per kernel the smallest of CSR, bitmap and dense. */
+  convSparse8Bytes: number;
+  /** How many conv kernels the sparse8 file stores in each layout. */
+  convLayouts: Record<'csr' | 'bitmap' | 'dense', number>;
   /** The whole model (every variable, BN running statistics included) at 8 bits, dense. */
   modelDense8Bytes: number;
-  /** The actual size of the `encodeSparse8` file of the whole model: conv kernels CSR, the rest dense, header included. */
+  /** The actual size of the `encodeSparse8` file of the whole model, header included. */
   modelSparse8Bytes: number;
   format: 'floatjs-sparse8';
 }
@@ -46,6 +50,10 @@ export function compressionOf(model: Model): Compression {
     }),
   );
   const m = maskStats({ masks: () => masks });
+  const file = encodeSparse8(tensors, sparse);
+  const convEntries = decodeSparse8(file).header.tensors.filter((e) => masks.has(e.name.replace(/\.kernel$/, '')));
+  const convLayouts = { csr: 0, bitmap: 0, dense: 0 };
+  for (const e of convEntries) convLayouts[e.kind]++;
   return {
     layers: m.layers,
     density: m.density,
@@ -54,8 +62,10 @@ export function compressionOf(model: Model): Compression {
     crf: m.crf,
     convDenseBytes: m.denseStorageBytes,
     convSparseBytes: m.sparseStorageBytes,
+    convSparse8Bytes: convEntries.reduce((a, e) => a + e.bytes, 0),
+    convLayouts,
     modelDense8Bytes: tensors.reduce((a, t) => a + t.values.length, 0),
-    modelSparse8Bytes: encodeSparse8(tensors, sparse).length,
+    modelSparse8Bytes: file.length,
     format: 'floatjs-sparse8',
   };
 }

@@ -137,6 +137,12 @@ function paperComparison(r: ExperimentReport): string[] {
   return out;
 }
 
+const layouts = (l: Record<string, number>) =>
+  Object.entries(l)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${n} ${k}`)
+    .join(', ');
+
 /** CA and RA of a model at inference λ and width (λ_th = 0 rows first; λ = 0 and 1 are the same under every λ_th). */
 function at(m: ExperimentReport['methods'][number], lambda: number, width = 1): { ca: number; ra: number } | null {
   const rows = m.rows.filter((x) => x.lambda === lambda && Math.abs((x.width ?? 1) - width) < 1e-9);
@@ -255,12 +261,12 @@ function compressionSection(r: ExperimentReport): string[] {
     const a0 = at(m, 0);
     const a1 = at(m, 1);
     L.push(
-      `| ${m.label} | ${c.density.toFixed(3)} | ${num(c.cr)}× | ${c.channelPercent.toFixed(1)}% | ${num(c.crf)}× | ${pct(a0, 'ca')} | ${pct(a0, 'ra')} | ${pct(a1, 'ca')} | ${pct(a1, 'ra')} | ${bytes(c.convSparseBytes)} | ${bytes(c.convDenseBytes)} | ${bytes(c.modelSparse8Bytes)} (dense 8-bit ${bytes(c.modelDense8Bytes)}) |`,
+      `| ${m.label} | ${c.density.toFixed(3)} | ${num(c.cr)}× | ${c.channelPercent.toFixed(1)}% | ${num(c.crf)}× | ${pct(a0, 'ca')} | ${pct(a0, 'ra')} | ${pct(a1, 'ca')} | ${pct(a1, 'ra')} | ${bytes(c.convSparse8Bytes ?? c.convSparseBytes)}${c.convLayouts ? ` (${layouts(c.convLayouts)})` : ''} | ${bytes(c.convDenseBytes)} | ${bytes(c.modelSparse8Bytes)} (dense 8-bit ${bytes(c.modelDense8Bytes)}) |`,
     );
   }
   L.push(
     '',
-    'd, CR = 1/d and the channel figures are measured on the stored conv kernels (a pruned weight is exactly zero); CRF = 100 / (% of conv input channels present). Storage is the `floatjs-sparse8` format: conv kernels as CSR with one row per output channel (8-bit value + 16-bit column index per nonzero, 32-bit row pointers), every other variable dense at 8 bits (BN running statistics included); the last column is the byte length of the actual file `encodeSparse8` writes, header included. For a dense model CSR costs more than dense 8-bit, so only pruned models gain.',
+    'd, CR = 1/d and the channel figures are measured on the stored conv kernels (a pruned weight is exactly zero); CRF = 100 / (% of conv input channels present). Storage is the `floatjs-sparse8` format (8-bit values): each conv kernel in the smallest of CSR (one row per output channel; 8-bit value + 16-bit column index per nonzero, 32-bit row pointers), a bitmap (one presence bit per weight, then the nonzero values) or dense; every other variable dense (BN running statistics included). The last column is the byte length of the actual file `float export --format sparse8` writes, header included. CR counts nonzeros only; the stored size also pays for positions, so it shrinks less than 1/d.',
     '',
   );
   const float = r.methods.find((m) => m.method === 'float');
