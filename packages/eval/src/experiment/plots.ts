@@ -255,18 +255,21 @@ export function heatmapSpec(r: ExperimentReport): VegaLiteSpec {
   const h = r.heatmap;
   if (!h) throw new Error('heatmapSpec: the report has no heat map');
   const values: Array<Record<string, unknown>> = [];
+  const titles: string[] = [];
   for (const m of h.models) {
-    const title = `${familyName(m.label)}: density ${(100 * m.density).toFixed(1)}%, channels ${(100 * m.channelDensity).toFixed(1)}%`;
+    // One header line each for the name and the two densities ('|' is split by the header's labelExpr).
+    const title = `${familyName(m.label)}|density ${(100 * m.density).toFixed(1)}%|input channels ${(100 * m.channelDensity).toFixed(1)}%`;
+    titles.push(title);
     m.values.forEach((v, i) => values.push({ model: title, out: Math.floor(i / h.cols), in: i % h.cols, w: v }));
   }
   const [kh, kw] = h.shape;
-  const cell = Math.max(2, Math.min(8, Math.floor(360 / Math.max(h.rows, h.cols))));
+  const cell = Math.max(3, Math.min(8, Math.floor(400 / Math.max(h.rows, h.cols))));
   return {
     ...base(`Weight magnitudes of ${h.layer} (Fig. 4a)`, [`Σ|W| over the ${kh}×${kw} taps per (output, input) channel pair; white = all zero. Layer [${h.shape.join(', ')}], ${r.dataset}.`], h.cols * cell, h.rows * cell),
     data: { values },
     mark: { type: 'rect' },
     encoding: {
-      column: { field: 'model', type: 'nominal', title: null, header: { labelFontSize: 12, labelLimit: 400 } },
+      column: { field: 'model', type: 'nominal', title: null, sort: titles, header: { labelFontSize: 12, labelLimit: 400, labelExpr: "split(datum.label, '|')" } },
       x: { field: 'in', type: 'ordinal', title: 'input channel', axis: { labels: false, ticks: false } },
       y: { field: 'out', type: 'ordinal', title: 'output channel', axis: { labels: false, ticks: false } },
       color: {
