@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Shared vitest settings: resolve workspace siblings from source (the `@floatjs/source` export
- * condition), run files one at a time (2 cores; tfjs tests are CPU-bound), and write a JSON report
+ * condition), run files one at a time (tfjs tests are CPU-bound; `npm test` runs two packages at once on
+ * the 2 cores), and write a JSON report
  * that `.ci/run` sums into one `N passed, N failed` line.
  */
 export function packageTestConfig(name: string, extra: { testTimeout?: number } = {}) {
