@@ -58,6 +58,27 @@ describe('autoAttack standard on a trained deterministic model', () => {
     console.info(`AutoAttack: ${report.robustAccuracyAfter.map((s) => `${s.stage} ${s.robustAccuracy}%`).join(' → ')}`);
   });
 
+  it('attackAll attacks every point, and robust accuracy still requires the clean verdict', async () => {
+    // A flipped label makes a point wrong on the clean pass: attackAll must still attack it.
+    const labels = Array.from(test.y.dataSync());
+    labels[0] = (labels[0] + 1) % 4;
+    const y = tf.tensor1d(labels, 'int32');
+    try {
+      const plain = await autoAttack(model.logitsFn, test.x, y, { ...FAST, attacks: ['apgd-ce'], version: 'custom' });
+      const all = await autoAttack(model.logitsFn, test.x, y, { ...FAST, attacks: ['apgd-ce'], version: 'custom', attackAll: true });
+      tf.dispose([plain.xAdv, all.xAdv]);
+      const n = test.x.shape[0];
+      expect(all.report.log[0].attacked).toBe(n);
+      expect(plain.report.log[0].attacked).toBe(plain.report.cleanCorrect.filter(Boolean).length);
+      expect(all.report.cleanCorrect[0]).toBe(false);
+      expect(all.report.robustAccuracy).toBeLessThanOrEqual(all.report.cleanAccuracy);
+      // A deterministic model: same robust accuracy either way.
+      expect(all.report.robustAccuracy).toBe(plain.report.robustAccuracy);
+    } finally {
+      y.dispose();
+    }
+  });
+
   it('robust counts never increase; each attack sees exactly the points still robust', () => {
     const { report } = standard;
     let robust = report.cleanCorrect.filter(Boolean).length;

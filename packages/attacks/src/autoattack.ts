@@ -36,6 +36,12 @@ export type AutoAttackOptions = PlanOverrides & {
   seed?: number;
   /** Points per attack call. Default 250 (reference `bs`). */
   batchSize?: number;
+  /**
+   * Attack every point, not only those the clean pass classified correctly. For a randomized model one clean
+   * forward is one noise draw: a point it misclassified by luck would otherwise be left unperturbed and look
+   * robust under the next draw. Robust accuracy still requires the clean verdict. Default false (reference).
+   */
+  attackAll?: boolean;
   /** Resume from a state saved by `onAttackDone` (same attacks, ε and images). */
   state?: AutoAttackState;
   /** Called after every attack with the state to save; awaited, so it may write a file. */
@@ -87,7 +93,7 @@ export async function autoAttack(
   y: tf.Tensor1D,
   options: AutoAttackOptions,
 ): Promise<AutoAttackResult> {
-  const { eps, version = 'standard', seed = 0, batchSize = 250, state, onAttackDone, log, ...overrides } = options;
+  const { eps, version = 'standard', seed = 0, batchSize = 250, state, onAttackDone, log, attackAll = false, ...overrides } = options;
   checkEps('autoAttack', eps);
   checkSeed('autoAttack', seed);
   checkInteger('autoAttack', 'batchSize', batchSize, 1);
@@ -122,7 +128,10 @@ export async function autoAttack(
   const n = x.shape[0];
   const labels = labelArray(y);
   const cleanCorrect = state ? state.cleanCorrect.slice() : cleanPass(logitsFn, x, labels, batchSize);
-  const robust = state ? state.robust.slice() : cleanCorrect.slice();
+  const robust = state ? state.robust.slice() : attackAll ? new Array<boolean>(n).fill(true) : cleanCorrect.slice();
+  // Robust = still unbroken AND correct on the clean pass (identical to `robust` unless attackAll).
+  const robustAndClean = () => robust.filter((r, i) => r && cleanCorrect[i]).length;
+  const initialCandidates = attackAll ? n : cleanCorrect.filter(Boolean).length;
   const adversarial = new Map<number, string>(state?.adversarial.map(({ index, image }) => [index, image]) ?? []);
   const entries: AutoAttackLogEntry[] = state ? state.log.slice() : [];
   const resumedAt = state?.nextAttack ?? 0;
@@ -158,7 +167,7 @@ export async function autoAttack(
       }
     }
     const robustAfter = robust.filter(Boolean).length;
-    const robustBefore = entries.length > 0 ? entries[entries.length - 1].robustAfter : cleanCorrect.filter(Boolean).length;
+    const robustBefore = entries.length > 0 ? entries[entries.length - 1].robustAfter : initialCandidates;
     if (robustAfter > robustBefore || robustAfter !== robustBefore - broken) {
       throw new Error(`autoAttack: robust count went from ${robustBefore} to ${robustAfter} after ${name} (${broken} broken)`);
     }
@@ -167,7 +176,7 @@ export async function autoAttack(
       attacked: targets.length,
       broken,
       robustAfter,
-      robustAccuracy: percent(robustAfter, n),
+      robustAccuracy: percent(robustAndClean(), n),
       seconds: (performance.now() - started) / 1000,
     };
     entries.push(entry);
@@ -188,7 +197,7 @@ export async function autoAttack(
     xAdv.dispose();
     throw error;
   }
-  const robustAccuracy = percent(robust.filter(Boolean).length, n);
+  const robustAccuracy = percent(robustAndClean(), n);
   return {
     xAdv,
     report: {

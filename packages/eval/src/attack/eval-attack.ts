@@ -63,6 +63,8 @@ export async function craft(a: ParsedAttack, c: CraftContext): Promise<{ xAdv: t
       ...(a.attacks ? { attacks: a.attacks } : {}),
       seed: c.nextSeed(),
       batchSize: c.batchSize,
+      // One clean forward of a randomized model is one noise draw: attack every point, not only the lucky ones.
+      attackAll: c.randomized,
       ...(c.randomized && (a.version !== 'rand' || c.eotExplicit) ? { eot: c.eot } : {}),
       ...(c.aaIter !== undefined ? { nIter: c.aaIter } : {}),
       ...(c.aaQueries !== undefined ? { nQueries: c.aaQueries } : {}),
