@@ -26,6 +26,31 @@ export async function downloadFile(
   expected: KnownFile | undefined,
   opts: DownloadFileOptions = {},
 ): Promise<string> {
+  const check =
+    opts.verify !== false && expected
+      ? async (partPath: string, url: string) => {
+          const hasher = new FileHasher(url, dataset, file, expected);
+          for await (const chunk of fileChunks(partPath)) hasher.update(chunk);
+          hasher.check();
+        }
+      : async () => {};
+  return downloadChecked(`${dataset} ${file}`, file, urls, dir, check, opts);
+}
+
+/**
+ * The download loop every dataset shares: each URL in turn into `<file>.part` (resumed), then `check`
+ * (throws on wrong content, which deletes the `.part`), then the rename to the final name.
+ * `sources` names the URLs in the error ("URL", or "mirror" for the MNIST-like mirrors).
+ */
+export async function downloadChecked(
+  label: string,
+  file: string,
+  urls: readonly string[],
+  dir: string,
+  check: (partPath: string, url: string) => Promise<void>,
+  opts: Pick<DownloadFileOptions, 'fetch' | 'onProgress'> = {},
+  sources = 'URL',
+): Promise<string> {
   const fetchFn = opts.fetch ?? globalThis.fetch;
   const finalPath = join(dir, file);
   const partPath = `${finalPath}.part`;
@@ -38,22 +63,18 @@ export async function downloadFile(
       failures.push(`${url}: ${message(err)}`);
       continue;
     }
-    if (opts.verify !== false && expected) {
-      try {
-        const hasher = new FileHasher(url, dataset, file, expected);
-        for await (const chunk of fileChunks(partPath)) hasher.update(chunk);
-        hasher.check();
-      } catch (err) {
-        await rm(partPath, { force: true });
-        failures.push(message(err));
-        continue;
-      }
+    try {
+      await check(partPath, url);
+    } catch (err) {
+      await rm(partPath, { force: true });
+      failures.push(message(err));
+      continue;
     }
     await rename(partPath, finalPath);
     return finalPath;
   }
   throw new Error(
-    `${dataset} ${file}: download into ${dir} failed from every URL (${failures.join(' | ') || 'no URLs'}); ` +
+    `${label}: download into ${dir} failed from every ${sources} (${failures.join(' | ') || `no ${sources}s`}); ` +
       `check the network, or put the files in a directory and pass --data-dir DIR`,
   );
 }

@@ -1,9 +1,8 @@
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { verifyRaw, type ChecksumTable } from './checksums';
 import { maybeGunzip } from './gzip';
 import { parseIdx } from './idx';
-import { fetchToPart } from './fetch-to-part';
+import { downloadChecked } from './download-file';
 import { DOWNLOAD_MIRRORS } from './mirrors';
 import type { IdxFileName, MnistLikeName } from './mnist-like-files';
 
@@ -38,38 +37,12 @@ export async function downloadIdxFile(
   dir: string,
   opts: DownloadOptions = {},
 ): Promise<string> {
-  const fetchFn = opts.fetch ?? globalThis.fetch;
   const gzName = `${file}.gz`;
-  const finalPath = join(dir, gzName);
-  const partPath = `${finalPath}.part`;
-  await mkdir(dir, { recursive: true });
-  const failures: string[] = [];
-  for (const base of opts.mirrors ?? DOWNLOAD_MIRRORS[name]) {
-    const url = base + gzName;
-    try {
-      await fetchToPart(fetchFn, url, partPath, gzName, opts.onProgress);
-    } catch (err) {
-      failures.push(`${url}: ${message(err)}`);
-      continue;
-    }
-    try {
-      const raw = maybeGunzip(await readFile(partPath), url);
-      parseIdx(raw, url);
-      verifyRaw(name, file, raw, { verify: opts.verify, checksums: opts.checksums, source: url });
-    } catch (err) {
-      await rm(partPath, { force: true });
-      failures.push(message(err));
-      continue;
-    }
-    await rename(partPath, finalPath);
-    return finalPath;
-  }
-  throw new Error(
-    `${name} ${gzName}: download into ${dir} failed from every mirror (${failures.join(' | ') || 'no mirrors'}); ` +
-      `check the network, or put the files in a directory and pass --data-dir DIR`,
-  );
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  const urls = (opts.mirrors ?? DOWNLOAD_MIRRORS[name]).map((base) => base + gzName);
+  const check = async (partPath: string, url: string) => {
+    const raw = maybeGunzip(await readFile(partPath), url);
+    parseIdx(raw, url);
+    verifyRaw(name, file, raw, { verify: opts.verify, checksums: opts.checksums, source: url });
+  };
+  return downloadChecked(`${name} ${gzName}`, gzName, urls, dir, check, opts, 'mirror');
 }
