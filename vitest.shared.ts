@@ -20,6 +20,9 @@ export function packageTestConfig(name: string, extra: { testTimeout?: number } 
       pool: 'forks',
       reporters: ['default', 'json'],
       outputFile: { json: './test-results/vitest.json' },
+      // Two packages test at once on two cores, so each wasm process gets one XNNPACK thread unless told
+      // otherwise; the threaded path has its own test (engine's wasm-threads.test.ts), in child processes.
+      env: { FLOAT_THREADS: process.env.FLOAT_THREADS ?? '1' },
     },
   });
 }

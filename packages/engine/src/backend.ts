@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createRequire } from 'node:module';
 import { registerTrainingKernels } from './kernels/register-training-kernels';
+import { registerThreadedWasm, wasmThreadsFromEnv } from './wasm-threads';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export const BACKEND_NAMES: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
@@ -14,6 +15,8 @@ export interface BackendChoice {
   reason: 'flag' | 'env' | 'auto';
   /** Backends tried before it, with the reason each was skipped. */
   skipped: Array<{ name: string; error: string }>;
+  /** Threads the backend's kernels run on (wasm: XNNPACK's pool; set with FLOAT_THREADS). */
+  threads?: number;
 }
 
 const require = createRequire(import.meta.url);
@@ -34,8 +37,8 @@ export async function selectBackend(requested?: string, env: NodeJS.ProcessEnv =
   const skipped: BackendChoice['skipped'] = [];
   for (const name of order) {
     try {
-      const pkg = await initBackend(name);
-      return { name, package: pkg, reason, skipped };
+      const { pkg, threads } = await initBackend(name, env);
+      return { name, package: pkg, reason, skipped, ...(threads ? { threads } : {}) };
     } catch (err) {
       skipped.push({ name, error: err instanceof Error ? err.message.split('\n')[0] : String(err) });
     }
@@ -44,7 +47,7 @@ export async function selectBackend(requested?: string, env: NodeJS.ProcessEnv =
   throw new Error(`no usable tfjs backend (${detail})`);
 }
 
-async function initBackend(name: BackendName): Promise<string> {
+async function initBackend(name: BackendName, env: NodeJS.ProcessEnv): Promise<{ pkg: string; threads?: number }> {
   if (name === 'tensorflow') {
     for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
       try {
@@ -52,22 +55,23 @@ async function initBackend(name: BackendName): Promise<string> {
       } catch {
         continue;
       }
-      if (await tf.setBackend('tensorflow')) return pkg;
+      if (await tf.setBackend('tensorflow')) return { pkg };
     }
     throw new Error('neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node is installed (they are optional dependencies)');
   }
   if (name === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    // Threads need a cross-origin-isolated worker setup that Node's wasm backend build does not use.
-    wasm.setThreadsCount?.(1);
+    const threads = wasmThreadsFromEnv(env);
+    if (threads > 1) registerThreadedWasm(threads);
+    else if (threads === 1) wasm.setThreadsCount?.(1);
     if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
     registerTrainingKernels('wasm');
-    return '@tensorflow/tfjs-backend-wasm';
+    return { pkg: '@tensorflow/tfjs-backend-wasm', threads: wasm.getThreadsCount() };
   }
   await import('@tensorflow/tfjs-backend-cpu');
   if (!(await tf.setBackend('cpu'))) throw new Error('the cpu backend failed to initialise');
   registerTrainingKernels('cpu');
   // The cpu backend prints a banner advising tfjs-node on first use; the choice is already reported.
   (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
-  return '@tensorflow/tfjs-backend-cpu';
+  return { pkg: '@tensorflow/tfjs-backend-cpu', threads: 1 };
 }

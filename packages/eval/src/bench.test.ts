@@ -6,6 +6,8 @@ describe('float bench', () => {
     const r = await runBench({ workload: 'cnn-s-pgd7', batch: 8, steps: 3, warmup: 1 });
     expect(r).toMatchObject({ impl: 'floatjs', workload: 'cnn-s-pgd7', method: 'pgd-at', batch: 8, steps: 3, num_tensors_flat: true });
     expect(r.images_per_s).toBeGreaterThan(0);
+    // The test environment pins FLOAT_THREADS=1 (vitest.shared.ts); the report says how many ran.
+    expect(r.threads).toBe(1);
     expect(r.images_per_s).toBeCloseTo(8 / (r.step_ms_median / 1000), 0);
   }, 60_000);
 

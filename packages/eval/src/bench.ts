@@ -24,6 +24,8 @@ export interface BenchResult {
   workload: string;
   method: string;
   backend: string;
+  /** Threads of the backend's kernels (wasm: XNNPACK's pool). */
+  threads?: number;
   batch: number;
   steps: number;
   step_ms_median: number;
@@ -87,6 +89,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     workload: opts.workload,
     method: methodName,
     backend: backend.name,
+    ...(backend.threads ? { threads: backend.threads } : {}),
     batch,
     steps,
     step_ms_median: Math.round(median * 10) / 10,

@@ -43,4 +43,13 @@ describe('float CLI bad input: one line naming what was wrong, non-zero exit', (
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/--backend: unknown backend "tpu"; expected one of auto, tensorflow, wasm, cpu/);
   });
+
+  it('--threads out of range or not an integer, on every command that starts a backend', async () => {
+    for (const cmd of [['bench', '--workload', 'cnn-s-pgd7'], ['train', '--preset', 'fmnist-quick'], ['eval', 'runs/x']]) {
+      const r = await run(...cmd, '--threads', '0');
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/--threads expects 1 to 8, got 0/);
+    }
+    expect((await run('bench', '--workload', 'cnn-s-pgd7', '--threads', '1.5')).stderr).toMatch(/--threads expects an integer, got "1.5"/);
+  });
 });

@@ -7,7 +7,7 @@ import { exportSafetensors, importSafetensors } from './export';
 import { exportNarrow, measureNarrowLatency } from './export-narrow';
 import { exportSparse8 } from './export-sparse8';
 import { experimentNames, runExperiment } from './experiment';
-import { selectBackend } from '@floatjs/engine';
+import { MAX_WASM_THREADS, selectBackend } from '@floatjs/engine';
 import { methodNames } from './methods';
 import { presetNames } from './presets';
 import { evalTable } from './table';
@@ -160,7 +160,22 @@ export function buildProgram(): Command {
       process.stdout.write(`${JSON.stringify(r)}\n`);
     });
   for (const name of ['train', 'eval', 'check', 'experiment']) withDataOptions(program.commands.find((c) => c.name() === name)!);
+  for (const cmd of program.commands) if (cmd.options.some((o) => o.long === '--backend')) withThreadsOption(cmd);
   return program;
+}
+
+/** `--threads N`: the wasm backend's XNNPACK threads, passed on as FLOAT_THREADS (read when the backend starts). */
+function withThreadsOption(cmd: Command): Command {
+  return cmd
+    .option('--threads <n>', `wasm: threads for convolutions and matrix products, 1-${MAX_WASM_THREADS} (default: FLOAT_THREADS, else all cores)`, (v: string) => {
+      const n = integer('--threads')(v);
+      if (n < 1 || n > MAX_WASM_THREADS) throw new InvalidArgumentError(`--threads expects 1 to ${MAX_WASM_THREADS}, got ${n}`);
+      return n;
+    })
+    .hook('preAction', (c) => {
+      const threads = c.opts().threads as number | undefined;
+      if (threads !== undefined) process.env.FLOAT_THREADS = String(threads);
+    });
 }
 
 /** The dataset and output options every command that reads data shares. */

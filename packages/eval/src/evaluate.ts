@@ -90,7 +90,7 @@ export async function runEval(dir: string, opts: EvalOptions = {}): Promise<Eval
   const attack = parseAttack(opts.attack ?? 'pgd');
   const progress = new Progress(process.stderr, opts.quiet);
   const backend = await selectBackend(opts.backend);
-  progress.log('backend', { backend: backend.name, package: backend.package }, `backend: ${backend.name} (${backend.package})`);
+  progress.log('backend', { backend: backend.name, package: backend.package, threads: backend.threads }, `backend: ${backend.name} (${backend.package}${backend.threads ? `, ${backend.threads} threads` : ''})`);
   const model = buildModel(recipe);
   loadWeights(dir, model);
   const test = await loadSplit(preset, 'test', opts, opts.limit);

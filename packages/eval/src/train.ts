@@ -30,7 +30,7 @@ export interface TrainSummary {
   method: string;
   preset: string;
   seed: number;
-  backend: Pick<BackendChoice, 'name' | 'package'>;
+  backend: Pick<BackendChoice, 'name' | 'package' | 'threads'>;
   params: { total: number; trainable: number };
   epochs: number;
   trainImages: number;
@@ -55,7 +55,7 @@ export async function runTrain(opts: TrainOptions): Promise<TrainSummary> {
   if (trainLimit !== undefined && !(Number.isInteger(trainLimit) && trainLimit >= 1)) throw new Error(`--limit: expected a positive integer, got ${opts.trainLimit}`);
   const progress = new Progress(process.stderr, opts.quiet);
   const backend = await selectBackend(opts.backend);
-  progress.log('backend', { backend: backend.name, package: backend.package, reason: backend.reason }, `backend: ${backend.name} (${backend.package}, ${backend.reason})`);
+  progress.log('backend', { backend: backend.name, package: backend.package, reason: backend.reason, threads: backend.threads }, `backend: ${backend.name} (${backend.package}, ${backend.reason}${backend.threads ? `, ${backend.threads} threads` : ''})`);
 
   const run = { method: method.name, seed, epochs, batchSize, trainLimit: trainLimit ?? null };
   progress.log('config', { preset, run }, `config: preset ${JSON.stringify(preset)}\nrun: ${JSON.stringify(run)}`);
@@ -136,7 +136,7 @@ export async function runTrain(opts: TrainOptions): Promise<TrainSummary> {
     method: method.name,
     preset: preset.name,
     seed,
-    backend: { name: backend.name, package: backend.package },
+    backend: { name: backend.name, package: backend.package, ...(backend.threads ? { threads: backend.threads } : {}) },
     params: model.paramCount(),
     epochs,
     trainImages: train.n,

@@ -1,0 +1,59 @@
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { MAX_WASM_THREADS, wasmThreadsFromEnv } from './wasm-threads';
+
+const pkgDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(pkgDir, 'dist', 'index.js');
+
+/**
+ * A real child process (the thread pool is fixed per process) that selects wasm with FLOAT_THREADS = n,
+ * runs a convolution's forward and both backward kernels and a matrix product, and prints the thread
+ * count and the outputs' bits. It must also exit on its own: the pool's workers may not hold Node open.
+ */
+function runChild(threads: number): { threads: number; bits: string; ms: number } {
+  const code = `
+const tf = await import('@tensorflow/tfjs-core');
+const { selectBackend } = await import(${JSON.stringify(dist)});
+const b = await selectBackend('wasm');
+let s = 12345;
+const rnd = (n) => Float32Array.from({ length: n }, () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32) - 0.5);
+const x = tf.tensor4d(rnd(8 * 17 * 17 * 24), [8, 17, 17, 24]);
+const w = tf.tensor4d(rnd(3 * 3 * 24 * 40), [3, 3, 24, 40]);
+const [dx, dw] = tf.grads((a, k) => tf.sum(tf.square(tf.conv2d(a, k, 2, 'same'))))([x, w]);
+const m = tf.matMul(tf.tensor2d(rnd(300 * 500), [300, 500]), tf.tensor2d(rnd(500 * 200), [500, 200]));
+const parts = [tf.conv2d(x, w, 1, 'same'), dx, dw, m].map((t) => Buffer.from(t.dataSync().buffer).toString('base64'));
+const { createHash } = await import('node:crypto');
+process.stdout.write(JSON.stringify({ threads: b.threads, bits: createHash('sha256').update(parts.join('|')).digest('hex') }));`;
+  const t0 = Date.now();
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], {
+    cwd: pkgDir,
+    env: { ...process.env, FLOAT_THREADS: String(threads) },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  if (r.status !== 0) throw new Error(`child with FLOAT_THREADS=${threads} failed (${r.status ?? r.signal}): ${r.stderr}`);
+  return { ...JSON.parse(r.stdout), ms: Date.now() - t0 };
+}
+
+describe('FLOAT_THREADS', () => {
+  it('defaults to the usable cores (at most 8) and names the variable when it is wrong', () => {
+    expect(wasmThreadsFromEnv({})).toBeGreaterThanOrEqual(1);
+    expect(wasmThreadsFromEnv({})).toBeLessThanOrEqual(MAX_WASM_THREADS);
+    expect(wasmThreadsFromEnv({ FLOAT_THREADS: '3' })).toBe(3);
+    for (const bad of ['0', '9', '1.5', 'two', '-1']) {
+      expect(() => wasmThreadsFromEnv({ FLOAT_THREADS: bad })).toThrow(`FLOAT_THREADS: expected an integer from 1 to 8, got "${bad}"`);
+    }
+  });
+});
+
+describe('threaded wasm backend (child processes of the build; nx builds before test)', () => {
+  it('runs XNNPACK on 2 threads, gives bit-identical results to 1 thread, and lets the process exit', () => {
+    const one = runChild(1);
+    const two = runChild(2);
+    expect(one.threads).toBe(1);
+    expect(two.threads).toBe(2);
+    expect(two.bits).toBe(one.bits);
+  }, 150_000);
+});

@@ -1,0 +1,112 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { createHash } from 'node:crypto';
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+
+interface EmscriptenWorker {
+  unref?: () => void;
+}
+
+interface ThreadedModule {
+  cwrap: (name: string, ret: string | null, args: string[]) => (...a: number[]) => number;
+  PThread?: { runningWorkers: EmscriptenWorker[]; unusedWorkers: EmscriptenWorker[] };
+  tfjs?: Record<string, unknown>;
+}
+
+let registered: number | undefined;
+
+type Factory = (config: Record<string, unknown>) => Promise<ThreadedModule>;
+
+/** The largest pool tfjs's threaded build accepts (it pre-creates 8 workers). */
+export const MAX_WASM_THREADS = 8;
+
+/**
+ * The number of XNNPACK threads to use: FLOAT_THREADS if set, else every core the process may use.
+ * Throws a message naming FLOAT_THREADS when it is not an integer in 1..8.
+ */
+export function wasmThreadsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.FLOAT_THREADS;
+  if (raw === undefined || raw === '') return Math.min(MAX_WASM_THREADS, os.availableParallelism?.() ?? os.cpus().length);
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_WASM_THREADS) {
+    throw new Error(`FLOAT_THREADS: expected an integer from 1 to ${MAX_WASM_THREADS}, got "${raw}"`);
+  }
+  return n;
+}
+
+/**
+ * Registers the `wasm` backend built from tfjs's threaded-SIMD binary, running XNNPACK on `threads`
+ * threads. tfjs turns threads off under Node for two reasons that this works around:
+ * it hands Emscripten a blob: URL for the pthread worker, which Node's worker_threads cannot load
+ * (we write the worker script to a content-addressed file instead), and its C code caps the pool at
+ * half of os.cpus() (so we report enough cores while the module's static constructors run).
+ * Kernels stay those registered for `wasm`; only the module behind the backend changes.
+ */
+export function registerThreadedWasm(threads: number): void {
+  // Once a wasm backend exists its module (and thread pool) is fixed for the process.
+  if (registered !== undefined || (tf.engine() as unknown as { registry: Record<string, unknown> }).registry.wasm) return;
+  registered = threads;
+  const wasm = require('@tensorflow/tfjs-backend-wasm') as {
+    BackendWasm: new (module: unknown) => tf.KernelBackend;
+    setThreadsCount: (n: number) => void;
+  };
+  const mainScript = require.resolve('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js');
+  const dir = dirname(mainScript);
+  const factory = require(mainScript) as Factory;
+  const workerFile = writeWorkerScript(dir);
+  tf.removeBackend('wasm');
+  tf.registerBackend(
+    'wasm',
+    async () => {
+      const module = await withReportedCores(2 * threads, () =>
+        factory({
+          locateFile: (path: string) => (path.endsWith('.worker.js') ? workerFile : join(dir, path)),
+          mainScriptUrlOrBlob: mainScript,
+        }),
+      );
+      module.tfjs = {
+        init: module.cwrap('init', null, []),
+        initWithThreadsCount: module.cwrap('init_with_threads_count', null, ['number']),
+        getThreadsCount: module.cwrap('get_threads_count', 'number', []),
+        registerTensor: module.cwrap('register_tensor', null, ['number', 'number', 'number']),
+        disposeData: module.cwrap('dispose_data', null, ['number']),
+        dispose: module.cwrap('dispose', null, []),
+      };
+      wasm.setThreadsCount(threads);
+      const backend = new wasm.BackendWasm(module);
+      // pthreadpool's workers are ref'd when they start; without this a CLI run would never exit.
+      for (const w of [...(module.PThread?.runningWorkers ?? []), ...(module.PThread?.unusedWorkers ?? [])]) w.unref?.();
+      return backend;
+    },
+    2,
+  );
+}
+
+function writeWorkerScript(dir: string): string {
+  const { wasmWorkerContents } = require(join(dir, 'tfjs-backend-wasm-threaded-simd.worker.js')) as { wasmWorkerContents: string };
+  // The exported string holds "\n" escapes that must stay escapes in the file (tfjs does the same).
+  const source = wasmWorkerContents.replace(/\n/g, '\\n');
+  const hash = createHash('sha256').update(source).digest('hex').slice(0, 16);
+  const file = join(os.tmpdir(), `floatjs-wasm-pthread-${hash}.cjs`);
+  if (!existsSync(file)) {
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, source);
+    renameSync(tmp, file);
+  }
+  return file;
+}
+
+async function withReportedCores<T>(cores: number, fn: () => Promise<T>): Promise<T> {
+  const real = os.cpus;
+  const first = real()[0];
+  os.cpus = () => Array.from({ length: cores }, () => first!);
+  try {
+    return await fn();
+  } finally {
+    os.cpus = real;
+  }
+}
