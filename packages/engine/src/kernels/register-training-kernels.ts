@@ -3,6 +3,7 @@ import type { ConvAttrs } from './conv-info';
 import { conv2dBackpropFilterViaMatMul } from './conv2d-backprop-filter';
 import { conv2dBackpropInputViaMatMul } from './conv2d-backprop-input';
 import { conv2dBackpropInputStride1 } from './conv2d-backprop-input-stride1';
+import { conv2dBackpropInputPolyphase } from './conv2d-backprop-input-polyphase';
 import { convInfoOf } from './conv-info';
 
 const registered = new Set<string>();
@@ -35,8 +36,10 @@ export function registerTrainingKernels(backendName: string, options: { replaceI
         const info = convInfoOf(a.inputShape, filter.shape, a);
         const unitStride = info.strideHeight === 1 && info.strideWidth === 1 && info.dilationHeight === 1 && info.dilationWidth === 1;
         const fitsPad = info.padInfo.top < info.filterHeight && info.padInfo.left < info.filterWidth && info.padInfo.bottom < info.filterHeight && info.padInfo.right < info.filterWidth;
-        return unitStride && fitsPad
-          ? conv2dBackpropInputStride1(dy, filter, a, a.inputShape)
+        if (unitStride && fitsPad) return conv2dBackpropInputStride1(dy, filter, a, a.inputShape);
+        const undilated = info.dilationHeight === 1 && info.dilationWidth === 1;
+        return undilated
+          ? conv2dBackpropInputPolyphase(dy, filter, a, a.inputShape)
           : conv2dBackpropInputViaMatMul(dy, filter, a, a.inputShape);
       },
     });

@@ -20,6 +20,15 @@ const CASES: Case[] = [
   { n: 1, h: 5, w: 5, ci: 1, co: 7, k: 5, s: 1, pad: 2 },
   { n: 4, h: 28, w: 28, ci: 1, co: 32, k: 3, s: 1, pad: 1 },
   { n: 2, h: 32, w: 32, ci: 16, co: 32, k: 3, s: 2, pad: 1 },
+  // Strided cases for the polyphase dx: even input with 'same' (pad only after), stride 3, even and large
+  // kernels, a stride larger than the kernel (phases that no tap reaches), and padding beyond the kernel.
+  { n: 2, h: 28, w: 28, ci: 8, co: 12, k: 3, s: 2, pad: 'same' },
+  { n: 2, h: 13, w: 11, ci: 3, co: 4, k: 5, s: 2, pad: 'same' },
+  { n: 2, h: 10, w: 13, ci: 3, co: 5, k: 3, s: 3, pad: 'same' },
+  { n: 1, h: 9, w: 8, ci: 2, co: 3, k: 2, s: 2, pad: 'valid' },
+  { n: 2, h: 10, w: 9, ci: 4, co: 3, k: 1, s: 3, pad: 'valid' },
+  { n: 1, h: 7, w: 7, ci: 2, co: 3, k: 3, s: 2, pad: 4 },
+  { n: 2, h: 12, w: 7, ci: 3, co: 2, k: 4, s: 3, pad: 2 },
 ];
 
 function randomArray(size: number, rng: Rng): Float32Array {
