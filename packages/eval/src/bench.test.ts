@@ -23,6 +23,12 @@ describe('float bench', () => {
     expect(r.heap_bytes_end).toBe(r.heap_bytes_after_warmup);
   }, 120_000);
 
+  it('times OAT (FiLM after every norm, per-sample λ) on the same workload', async () => {
+    const r = await runBench({ workload: 'cnn-s-pgd7', batch: 8, steps: 1, warmup: 1, method: 'oat' });
+    expect(r).toMatchObject({ method: 'oat', num_tensors_flat: true });
+    await expect(runBench({ workload: 'cnn-s-pgd7', method: 'trades' as never })).rejects.toThrow('--method: expected pgd-at, float, oat, got "trades"');
+  }, 60_000);
+
   it('rejects an unknown workload by name', async () => {
     await expect(runBench({ workload: 'vgg-pgd7' })).rejects.toThrow(/--workload: unknown workload "vgg-pgd7"; expected one of: resnet20-pgd7, cnn-s-pgd7/);
   });

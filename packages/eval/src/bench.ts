@@ -10,10 +10,14 @@ const WORKLOADS = {
 } as const;
 export type WorkloadName = keyof typeof WORKLOADS;
 
+/** The training steps the paper compares (Fig. 7a): PGD-AT at λ = 1, FLOAT, and OAT with its FiLM layers. */
+export const BENCH_METHODS = ['pgd-at', 'float', 'oat'] as const;
+export type BenchMethod = (typeof BENCH_METHODS)[number];
+
 export interface BenchOptions {
   workload: string;
   batch?: number;
-  method?: 'pgd-at' | 'float';
+  method?: BenchMethod;
   steps?: number;
   warmup?: number;
   backend?: string;
@@ -53,7 +57,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   const batch = opts.batch ?? 64;
   if (!(Number.isInteger(batch) && batch >= 2)) throw new Error(`--batch: expected an integer ≥ 2, got ${opts.batch}`);
   const methodName = opts.method ?? 'pgd-at';
-  if (methodName !== 'pgd-at' && methodName !== 'float') throw new Error(`--method: expected pgd-at or float, got "${methodName}"`);
+  if (!(BENCH_METHODS as readonly string[]).includes(methodName)) throw new Error(`--method: expected ${BENCH_METHODS.join(', ')}, got "${methodName}"`);
   const steps = opts.steps ?? 5;
   const warmup = opts.warmup ?? 2;
   const backend = await selectBackend(opts.backend);

@@ -150,7 +150,7 @@ export function buildProgram(): Command {
     .description('time PGD-7 adversarial-training steps (the workloads of the PyTorch reference)')
     .requiredOption('--workload <name>', 'resnet20-pgd7 | cnn-s-pgd7')
     .option('--batch <n>', 'batch size', integer('--batch'), 64)
-    .option('--method <name>', 'pgd-at | float', 'pgd-at')
+    .option('--method <name>', 'pgd-at | float | oat', 'pgd-at')
     .option('--steps <n>', 'timed steps (median reported)', integer('--steps'), 5)
     .option('--warmup <n>', 'untimed steps first', integer('--warmup'), 2)
     .option('--backend <name>', 'tensorflow | wasm | cpu')
