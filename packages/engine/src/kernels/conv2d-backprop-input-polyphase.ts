@@ -43,9 +43,9 @@ function axisPhases(stride: number, kernel: number, pad: number, inSize: number,
 }
 
 /**
- * dx of a strided conv as stride² stride-1 forward convs, one per output phase, each with the sub-kernel
- * of the taps that reach it: the same multiply count as dy·Wᵀ, but in the backend's fastest kernel
- * (XNNPACK on wasm, threaded) and without a scatter-add. Dilation must be 1.
+ * dx of a conv as stride² stride-1 forward convs, one per output phase, each with the sub-kernel of the
+ * taps that reach it: the same multiply count as dy·Wᵀ, but in the backend's fastest kernel (XNNPACK on
+ * wasm, threaded) and without a scatter-add. Dilation must be 1.
  */
 export function conv2dBackpropInputPolyphase(
   dy: tf.Tensor4D,
@@ -84,6 +84,9 @@ export function conv2dBackpropInputPolyphase(
         }
       }
     }
+    // Stride 1 has one phase that covers dx: the conv's output is dx itself (a forward conv with the
+    // kernel rotated by 180° and in/out channels swapped).
+    if (info.strideHeight === 1 && info.strideWidth === 1 && parts.length === 1) return parts.pop()!.out;
     return outputTensor(inputShape, (dx) => {
       for (const { ph, pw, out } of parts) {
         const v = floatView(backend, out);

@@ -31,37 +31,3 @@ export function im2colTransposed(x: Float32Array, info: tf.backend_util.Conv2DIn
     }
   }
 }
-
-/**
- * col2im, the adjoint of im2col: dx[n, ih, iw, c] += cols[m][(i·KW + j)·Ci + c] for every output
- * position m whose patch covers (ih, iw). `out` must start zeroed.
- */
-export function col2im(cols: Float32Array, info: tf.backend_util.Conv2DInfo, out: Float32Array): void {
-  const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outHeight: oh, outWidth: ow } = info;
-  const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw, filterHeight: kh, filterWidth: kw } = info;
-  const { top, left } = info.padInfo;
-  const k = kh * kw * ci;
-  for (let b = 0; b < n; b++) {
-    for (let y = 0; y < oh; y++) {
-      for (let xo = 0; xo < ow; xo++) {
-        const colBase = ((b * oh + y) * ow + xo) * k;
-        for (let i = 0; i < kh; i++) {
-          const iy = y * sh + i * dh - top;
-          if (iy < 0 || iy >= h) continue;
-          for (let j = 0; j < kw; j++) {
-            const ix = xo * sw + j * dw - left;
-            if (ix < 0 || ix >= w) continue;
-            const dst = ((b * h + iy) * w + ix) * ci;
-            const src = colBase + (i * kw + j) * ci;
-            for (let c = 0; c < ci; c++) out[dst + c] += cols[src + c];
-          }
-        }
-      }
-    }
-  }
-}
-
-/** [rows, cols] → [cols, rows] for small matrices (kernels), in JS. */
-export function transpose2d(a: Float32Array, rows: number, cols: number, out: Float32Array): void {
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = a[r * cols + c];
-}

@@ -1,8 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ConvAttrs } from './conv-info';
 import { conv2dBackpropFilterViaMatMul } from './conv2d-backprop-filter';
-import { conv2dBackpropInputViaMatMul } from './conv2d-backprop-input';
-import { conv2dBackpropInputStride1 } from './conv2d-backprop-input-stride1';
 import { conv2dBackpropInputPolyphase } from './conv2d-backprop-input-polyphase';
 import { convInfoOf } from './conv-info';
 
@@ -34,13 +32,9 @@ export function registerTrainingKernels(backendName: string, options: { replaceI
         const { dy, filter } = inputs as unknown as { dy: tf.Tensor4D; filter: tf.Tensor4D };
         const a = attrs as unknown as ConvAttrs & { inputShape: [number, number, number, number] };
         const info = convInfoOf(a.inputShape, filter.shape, a);
-        const unitStride = info.strideHeight === 1 && info.strideWidth === 1 && info.dilationHeight === 1 && info.dilationWidth === 1;
-        const fitsPad = info.padInfo.top < info.filterHeight && info.padInfo.left < info.filterWidth && info.padInfo.bottom < info.filterHeight && info.padInfo.right < info.filterWidth;
-        if (unitStride && fitsPad) return conv2dBackpropInputStride1(dy, filter, a, a.inputShape);
-        const undilated = info.dilationHeight === 1 && info.dilationWidth === 1;
-        return undilated
-          ? conv2dBackpropInputPolyphase(dy, filter, a, a.inputShape)
-          : conv2dBackpropInputViaMatMul(dy, filter, a, a.inputShape);
+        // tfjs differentiates undilated convs only, and polyphase covers all of them (stride 1 is its one-phase case).
+        if (info.dilationHeight !== 1 || info.dilationWidth !== 1) throw new Error('Conv2DBackpropInput: floatjs training kernels support dilation 1 only');
+        return conv2dBackpropInputPolyphase(dy, filter, a, a.inputShape);
       },
     });
   }

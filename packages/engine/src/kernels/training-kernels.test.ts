@@ -65,6 +65,7 @@ describe('wasm training kernels against the cpu backend', () => {
       const ref = gradsOn('cpu', c, xData, wData, null);
       const got = gradsOn('wasm', c, xData, wData, null);
       expect(got.gx.length).toBe(ref.gx.length);
+      expect(got.dx.length).toBe(ref.dx.length);
       expect(maxRelErr(got.gw, ref.gw)).toBeLessThan(1e-4);
       expect(maxRelErr(got.gx, ref.gx)).toBeLessThan(1e-4);
       expect(maxRelErr(got.dx, ref.dx)).toBeLessThan(1e-4);
