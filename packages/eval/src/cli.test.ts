@@ -44,6 +44,12 @@ describe('float CLI bad input: one line naming what was wrong, non-zero exit', (
     expect(r.stderr).toMatch(/--backend: unknown backend "tpu"; expected one of auto, tensorflow, wasm, cpu/);
   });
 
+  it('--on-divergence takes stop or rollback', async () => {
+    const r = await run('train', '--preset', 'fmnist-quick', '--on-divergence', 'retry');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--on-divergence expects stop or rollback, got "retry"/);
+  });
+
   it('--threads out of range or not an integer, on every command that starts a backend', async () => {
     for (const cmd of [['bench', '--workload', 'cnn-s-pgd7'], ['train', '--preset', 'fmnist-quick'], ['eval', 'runs/x']]) {
       const r = await run(...cmd, '--threads', '0');

@@ -10,6 +10,7 @@ import { experimentNames, runExperiment } from './experiment';
 import { MAX_WASM_THREADS, selectBackend } from '@floatjs/engine';
 import { methodNames } from './methods';
 import { presetNames } from './presets';
+import { MAX_ROLLBACKS } from './rollback';
 import { evalTable } from './table';
 import { runTrain } from './train';
 
@@ -43,6 +44,15 @@ export function buildProgram(): Command {
     .option('--limit <n>', 'train on the first n images (Tiny-ImageNet, ImageNet-100: n spread evenly over the classes)', integer('--limit'))
     .option('--batch-size <n>', 'override the preset batch size', integer('--batch-size'))
     .option('--backend <name>', 'tensorflow | wasm | cpu (default: FLOAT_BACKEND, else best available)')
+    .option(
+      '--on-divergence <mode>',
+      `on a NaN/Inf loss or weight: stop, or rollback (reload the last checkpoint, halve the learning rate, continue; at most ${MAX_ROLLBACKS} times)`,
+      (v: string) => {
+        if (v !== 'stop' && v !== 'rollback') throw new InvalidArgumentError(`--on-divergence expects stop or rollback, got "${v}"`);
+        return v;
+      },
+      'stop',
+    )
     .action(async (o) => {
       if (!o.resume && !o.preset) throw new Error('--preset: required (or --resume DIR to continue a run)');
       const out = o.resume ?? o.out ?? `runs/${o.preset}-${o.method ?? 'float'}`;

@@ -6,6 +6,7 @@ import { drawAccuracy } from './attack/draw-accuracy';
 import { attackLabel, craft, parseAttack, type AutoAttackSummary } from './attack/eval-attack';
 import { loadSplit, type DataOptions } from './data';
 import { getMethod } from './methods';
+import { checkOptions, evalOptionsSchema } from './option-schema';
 import { detectRandomness } from './randomness';
 import { getPreset, type PgdSpec } from './presets';
 import { Progress } from './progress';
@@ -84,6 +85,7 @@ export function sourceModel(dir: string, lambda: number | null, eot: number): { 
 
 /** `float eval`: attacks every requested condition of a checkpoint exactly as it is deployed. */
 export async function runEval(dir: string, opts: EvalOptions = {}): Promise<EvalReport> {
+  checkOptions('runEval', evalOptionsSchema, opts);
   const recipe = loadRecipe(dir);
   const preset = getPreset(recipe.preset);
   const method = getMethod(recipe.method);

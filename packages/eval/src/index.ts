@@ -26,3 +26,5 @@ export {
 } from './export-narrow';
 export { ensureArchitecture, narrowArchitectureFor, parseNarrowArchitectureName } from './narrow-architectures';
 export { loadCheckpointModel } from './checkpoint-model';
+export { MAX_RECIPE_BYTES } from './recipe';
+export { MAX_ROLLBACKS, type DivergencePolicy, type RollbackRecord } from './rollback';

@@ -1,5 +1,7 @@
 import { datasetNames } from '@floatjs/datasets';
 import { PAPER_PRESETS } from './paper-presets';
+import { presetSchema } from './preset-schema';
+import { fieldError } from './schema-issues';
 
 /** A PGD attack as presets and recipes describe it (ℓ∞, inputs in [0, 1]). */
 export interface PgdSpec {
@@ -39,7 +41,11 @@ const EPS = 0.1;
 /** Presets by name, each a plain config object (registered by name, like tfjs kernels). */
 const presets = new Map<string, Preset>();
 
+/** Checks `p` against `presetSchema` (every field, its type and range) and its dataset against the registry. */
 export function registerPreset(p: Preset): void {
+  const name = (p as { name?: unknown } | null)?.name;
+  const err = fieldError(typeof name === 'string' && name ? `preset "${name}"` : 'preset', presetSchema, p);
+  if (err) throw err;
   if (presets.has(p.name)) throw new Error(`preset "${p.name}" is already registered`);
   const known = datasetNames();
   if (!known.includes(p.dataset)) {

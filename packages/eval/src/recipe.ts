@@ -1,7 +1,11 @@
-import { createModel, readRecipe, type InputSpec, type Model } from '@floatjs/engine';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { createModel, readRecipe, RECIPE_FILE, type InputSpec, type Model } from '@floatjs/engine';
 import { getMethod } from './methods';
 import type { PgdSpec } from './presets';
 import { ensureArchitecture } from './narrow-architectures';
+import { recipeSchema } from './recipe-schema';
+import { fieldError } from './schema-issues';
 
 /** Everything needed to rebuild a trained model; written as recipe.json beside the weights. */
 export interface Recipe {
@@ -27,6 +31,8 @@ export interface Recipe {
     /** The training augmentation (`crop-flip`, `none`, `random-resized-crop-flip`); absent in older recipes. */
     augment?: string;
     attack: PgdSpec | null;
+    /** Learning-rate factor left by divergence rollbacks (halved per rollback); absent means 1. */
+    lrScale?: number;
   };
 }
 
@@ -37,19 +43,19 @@ export function buildModel(recipe: Pick<Recipe, 'method' | 'methodOptions' | 'ar
   return createModel(recipe.architecture, recipe.input, method.plugins(recipe.methodOptions, { epochs: recipe.training?.epochs }), recipe.seed);
 }
 
-/** Reads and checks recipe.json, naming the file and the field on any problem. */
+/** recipe.json is a few hundred bytes; anything past this is refused before it is read or parsed. */
+export const MAX_RECIPE_BYTES = 1024 * 1024;
+
+/** Reads and checks recipe.json against `recipeSchema`, naming the file, the field and what was expected on any problem. */
 export function loadRecipe(dir: string): Recipe {
-  const r = readRecipe<Recipe>(dir);
-  const where = `${dir}/recipe.json`;
-  if (r?.format !== 'floatjs-recipe') throw new Error(`${where}: field "format" must be "floatjs-recipe", found ${JSON.stringify(r?.format)}`);
-  if (r.version !== 1) throw new Error(`${where}: field "version" must be 1, found ${JSON.stringify(r.version)}`);
-  for (const field of ['method', 'architecture', 'preset', 'dataset'] as const) {
-    if (typeof r[field] !== 'string') throw new Error(`${where}: field "${field}" must be a string, found ${JSON.stringify(r[field])}`);
+  const where = join(dir, RECIPE_FILE);
+  const stat = statSync(where, { throwIfNoEntry: false });
+  if (stat && !stat.isFile()) throw new Error(`${where}: not a regular file; expected the recipe JSON written by \`float train\``);
+  if (stat && stat.size > MAX_RECIPE_BYTES) {
+    throw new Error(`${where}: ${stat.size} bytes, larger than the ${MAX_RECIPE_BYTES}-byte limit for a recipe; expected the recipe JSON written by \`float train\``);
   }
-  if (!Number.isInteger(r.seed)) throw new Error(`${where}: field "seed" must be an integer, found ${JSON.stringify(r.seed)}`);
-  const i = r.input;
-  if (!i || ![i.height, i.width, i.channels, i.numClasses].every((v) => Number.isInteger(v) && v > 0)) {
-    throw new Error(`${where}: field "input" must hold positive integers height, width, channels, numClasses`);
-  }
-  return r;
+  const r = readRecipe<unknown>(dir);
+  const err = fieldError(where, recipeSchema, r);
+  if (err) throw err;
+  return r as Recipe;
 }

@@ -1,12 +1,14 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DivergenceError, firstNonFinite, loadTrainingCheckpoint, saveTrainingCheckpoint, selectBackend, Trainer, writeFileAtomic, type BackendChoice } from '@floatjs/engine';
+import { DivergenceError, firstNonFinite, loadTrainingCheckpoint, RECIPE_FILE, saveTrainingCheckpoint, selectBackend, Trainer, writeFileAtomic, type BackendChoice, type TrainerHooks } from '@floatjs/engine';
 import { pgdAdversary } from './adversary';
 import { loadTrainData, type DataOptions } from './data';
 import { getMethod } from './methods';
+import { checkOptions, trainOptionsSchema } from './option-schema';
 import { getPreset } from './presets';
 import { Progress } from './progress';
 import { buildModel, loadRecipe, type Recipe } from './recipe';
+import { loggedRollbacks, MAX_ROLLBACKS, stopReason, type DivergencePolicy, type RollbackRecord } from './rollback';
 
 export interface TrainOptions extends DataOptions {
   preset?: string;
@@ -24,6 +26,12 @@ export interface TrainOptions extends DataOptions {
   /** λ of the pgd-at loss mix. */
   lambda?: number;
   quiet?: boolean;
+  /**
+   * On a non-finite loss or weight: `stop` (default) throws a DivergenceError naming the last good checkpoint;
+   * `rollback` reloads that checkpoint as `resume` does, halves the learning rate from then on and continues,
+   * at most MAX_ROLLBACKS times per run.
+   */
+  onDivergence?: DivergencePolicy;
 }
 
 export interface TrainSummary {
@@ -37,22 +45,25 @@ export interface TrainSummary {
   trainSeconds: number;
   secondsPerEpoch: number[];
   finalLoss: number;
+  /** The learning-rate scale the run ended at: 0.5 per rollback. */
+  lrScale: number;
+  /** Every rollback of the run, a resumed run's earlier ones included. */
+  rollbacks: RollbackRecord[];
 }
 
 /** `float train`: trains one method on one preset and writes the checkpoint, a log and a summary. */
 export async function runTrain(opts: TrainOptions): Promise<TrainSummary> {
+  checkOptions('runTrain', trainOptionsSchema, opts);
   const prior = opts.resume ? loadRecipe(opts.out) : undefined;
   const preset = getPreset(prior?.preset ?? opts.preset ?? 'fmnist-quick');
   const method = getMethod(prior?.method ?? opts.method ?? 'float');
+  // Options, recipe and preset are each schema-checked, so these are positive integers (trainLimit: or undefined).
   const seed = prior?.seed ?? opts.seed ?? 1;
-  if (!Number.isInteger(seed)) throw new Error(`--seed: expected an integer, got ${opts.seed}`);
   const epochs = opts.epochs ?? prior?.training.epochs ?? preset.epochs;
-  if (!(Number.isInteger(epochs) && epochs >= 1)) throw new Error(`--epochs: expected a positive integer, got ${opts.epochs}`);
   // A resumed run keeps its recorded batch size and subset, or its batch order would change.
   const batchSize = prior ? prior.training.batchSize : (opts.batchSize ?? preset.batchSize);
-  if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new Error(`--batch-size: expected a positive integer, got ${opts.batchSize}`);
   const trainLimit = prior ? prior.training.trainLimit : (opts.trainLimit ?? preset.trainLimit);
-  if (trainLimit !== undefined && !(Number.isInteger(trainLimit) && trainLimit >= 1)) throw new Error(`--limit: expected a positive integer, got ${opts.trainLimit}`);
+  const policy = opts.onDivergence ?? 'stop';
   const progress = new Progress(process.stderr, opts.quiet);
   const backend = await selectBackend(opts.backend);
   progress.log('backend', { backend: backend.name, package: backend.package, reason: backend.reason, threads: backend.threads }, `backend: ${backend.name} (${backend.package}, ${backend.reason}${backend.threads ? `, ${backend.threads} threads` : ''})`);
@@ -64,7 +75,23 @@ export async function runTrain(opts: TrainOptions): Promise<TrainSummary> {
   progress.log('data', { dataset: preset.dataset, n: train.n, height: train.height, width: train.width, channels: train.channels, numClasses: train.numClasses, augment: train.augment }, `data: ${preset.dataset} train, ${train.n} images ${train.height}×${train.width}×${train.channels}, ${train.numClasses} classes, augmentation ${train.augment}`);
   const methodOptions: Record<string, unknown> = prior?.methodOptions ?? (opts.lambda === undefined ? {} : { lambda: opts.lambda });
   const input = { height: train.height, width: train.width, channels: train.channels, numClasses: train.numClasses };
-  const model = buildModel({ method: method.name, methodOptions, architecture: preset.model, input, seed, training: { epochs } });
+  // Rollbacks halve it; the recipe carries it, so a resumed run continues at the scale it stopped at.
+  let lrScale = prior?.training.lrScale ?? 1;
+  const build = () => {
+    const model = buildModel({ method: method.name, methodOptions, architecture: preset.model, input, seed, training: { epochs } });
+    // learningRate() is linear in the base rate, so scaling it scales every step's rate alike.
+    const trainer = new Trainer(model, {
+      epochs,
+      lr: preset.lr * lrScale,
+      momentum: preset.momentum,
+      weightDecay: preset.weightDecay,
+      schedule: preset.schedule,
+      seed,
+      adversary: method.adversarial ? pgdAdversary(preset.trainAttack) : null,
+    });
+    return { model, trainer };
+  };
+  let { model, trainer } = build();
   const recipe: Recipe = {
     format: 'floatjs-recipe',
     version: 1,
@@ -86,68 +113,86 @@ export async function runTrain(opts: TrainOptions): Promise<TrainSummary> {
       trainLimit,
       augment: train.augment,
       attack: method.adversarial ? preset.trainAttack : null,
+      ...(lrScale === 1 ? {} : { lrScale }),
     },
   };
 
-  mkdirSync(opts.out, { recursive: true });
-  const logPath = join(opts.out, 'train-log.jsonl');
-  const trainer = new Trainer(model, {
-    epochs,
-    lr: preset.lr,
-    momentum: preset.momentum,
-    weightDecay: preset.weightDecay,
-    schedule: preset.schedule,
-    seed,
-    adversary: method.adversarial ? pgdAdversary(preset.trainAttack) : null,
-  });
-  let startEpoch = 0;
-  if (opts.resume) {
-    startEpoch = loadTrainingCheckpoint(opts.out, trainer).epochsDone;
-    progress.log('resume', { epoch: startEpoch + 1, step: trainer.step }, `resuming ${opts.out} at epoch ${startEpoch + 1} (step ${trainer.step})`);
-  } else {
-    writeFileSync(logPath, '');
-  }
-  const data = train.batches;
-  let lastGood = startEpoch;
   try {
-    await trainer.fit(data, {
-    onStep: (e) => {
-      appendFileSync(logPath, `${JSON.stringify({ event: 'step', ...e })}\n`);
-      const text = `epoch ${e.epoch + 1}/${epochs}  batch ${e.batchInEpoch}/${e.batchesPerEpoch}  loss ${e.loss.toFixed(4)}  lr ${e.lr.toFixed(4)}`;
-      progress.tick('step', { epoch: e.epoch + 1, batch: e.batchInEpoch, of: e.batchesPerEpoch, loss: e.loss }, text, 10, e.batchInEpoch);
-    },
-    onEpoch: async (e) => {
-      appendFileSync(logPath, `${JSON.stringify({ event: 'epoch', ...e })}\n`);
-      // Never overwrite the last good checkpoint with broken weights.
-      const bad = firstNonFinite(model.variables);
-      if (bad) throw new DivergenceError(`training diverged: variable ${bad} holds NaN or Inf after epoch ${e.epoch + 1}`);
-      await saveTrainingCheckpoint(opts.out, trainer, recipe, e.epoch + 1);
-      lastGood = e.epoch + 1;
-      progress.log('epoch', { epoch: e.epoch + 1, seconds: e.seconds, meanLoss: e.meanLoss }, `epoch ${e.epoch + 1}/${epochs}  mean loss ${e.meanLoss.toFixed(4)}  ${e.seconds.toFixed(1)} s`);
-    },
-  }, startEpoch);
-  } catch (err) {
-    if (!(err instanceof DivergenceError)) throw err;
-    const where = lastGood > 0 ? `the last good checkpoint is ${opts.out} (epoch ${lastGood}); resume with --resume ${opts.out} and a lower learning rate` : 'no checkpoint was written';
-    throw new DivergenceError(`${err.message}; ${where}`, { cause: err });
+    mkdirSync(opts.out, { recursive: true });
+    const logPath = join(opts.out, 'train-log.jsonl');
+    let startEpoch = 0;
+    if (opts.resume) {
+      startEpoch = loadTrainingCheckpoint(opts.out, trainer).epochsDone;
+      progress.log('resume', { epoch: startEpoch + 1, step: trainer.step, lrScale }, `resuming ${opts.out} at epoch ${startEpoch + 1} (step ${trainer.step}${lrScale === 1 ? '' : `, learning rate scale ${lrScale}`})`);
+    } else {
+      writeFileSync(logPath, '');
+    }
+    const rollbacks = loggedRollbacks(logPath);
+    const data = train.batches;
+    let lastGood = startEpoch;
+    const hooks: TrainerHooks = {
+      onStep: (e) => {
+        appendFileSync(logPath, `${JSON.stringify({ event: 'step', ...e })}\n`);
+        const text = `epoch ${e.epoch + 1}/${epochs}  batch ${e.batchInEpoch}/${e.batchesPerEpoch}  loss ${e.loss.toFixed(4)}  lr ${e.lr.toFixed(4)}`;
+        progress.tick('step', { epoch: e.epoch + 1, batch: e.batchInEpoch, of: e.batchesPerEpoch, loss: e.loss }, text, 10, e.batchInEpoch);
+      },
+      onEpoch: async (e) => {
+        appendFileSync(logPath, `${JSON.stringify({ event: 'epoch', ...e })}\n`);
+        // Never overwrite the last good checkpoint with broken weights.
+        const bad = firstNonFinite(model.variables);
+        if (bad) throw new DivergenceError(`training diverged: variable ${bad} holds NaN or Inf after epoch ${e.epoch + 1}`);
+        await saveTrainingCheckpoint(opts.out, trainer, recipe, e.epoch + 1);
+        lastGood = e.epoch + 1;
+        progress.log('epoch', { epoch: e.epoch + 1, seconds: e.seconds, meanLoss: e.meanLoss }, `epoch ${e.epoch + 1}/${epochs}  mean loss ${e.meanLoss.toFixed(4)}  ${e.seconds.toFixed(1)} s`);
+      },
+    };
+    for (;;) {
+      try {
+        await trainer.fit(data, hooks, startEpoch);
+        break;
+      } catch (err) {
+        if (!(err instanceof DivergenceError)) throw err;
+        if (policy === 'stop' || lastGood === 0 || rollbacks.length >= MAX_ROLLBACKS) {
+          throw new DivergenceError(`${err.message}; ${stopReason(policy, opts.out, lastGood, rollbacks.length, lrScale)}`, { cause: err });
+        }
+        // The resume path on a fresh model and trainer: weights, momentum, step, rng streams and plugin state.
+        const step = trainer.step;
+        const failed = { model, trainer };
+        lrScale /= 2;
+        recipe.training.lrScale = lrScale;
+        ({ model, trainer } = build());
+        failed.trainer.dispose();
+        failed.model.dispose();
+        startEpoch = loadTrainingCheckpoint(opts.out, trainer).epochsDone;
+        // recipe.json is outside the checkpoint's digests: rewriting it alone records the new scale for --resume.
+        writeFileAtomic(join(opts.out, RECIPE_FILE), `${JSON.stringify(recipe, null, 2)}\n`);
+        const record: RollbackRecord = { step, cause: err.message, checkpointEpoch: startEpoch, lrScale };
+        rollbacks.push(record);
+        appendFileSync(logPath, `${JSON.stringify({ event: 'rollback', ...record })}\n`);
+        progress.log('rollback', { ...record, rollback: rollbacks.length, of: MAX_ROLLBACKS }, `${err.message}; rollback ${rollbacks.length}/${MAX_ROLLBACKS}: back to the checkpoint of epoch ${startEpoch} at learning rate scale ${lrScale}`);
+      }
+    }
+    const epochLog = epochEvents(logPath);
+    const summary: TrainSummary = {
+      method: method.name,
+      preset: preset.name,
+      seed,
+      backend: { name: backend.name, package: backend.package, ...(backend.threads ? { threads: backend.threads } : {}) },
+      params: model.paramCount(),
+      epochs,
+      trainImages: train.n,
+      trainSeconds: epochLog.reduce((a, e) => a + e.seconds, 0),
+      secondsPerEpoch: epochLog.map((e) => e.seconds),
+      finalLoss: epochLog.at(-1)?.meanLoss ?? Number.NaN,
+      lrScale,
+      rollbacks,
+    };
+    writeFileAtomic(join(opts.out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+    return summary;
+  } finally {
+    trainer.dispose();
+    model.dispose();
   }
-  const epochLog = epochEvents(logPath);
-  const summary: TrainSummary = {
-    method: method.name,
-    preset: preset.name,
-    seed,
-    backend: { name: backend.name, package: backend.package, ...(backend.threads ? { threads: backend.threads } : {}) },
-    params: model.paramCount(),
-    epochs,
-    trainImages: train.n,
-    trainSeconds: epochLog.reduce((a, e) => a + e.seconds, 0),
-    secondsPerEpoch: epochLog.map((e) => e.seconds),
-    finalLoss: epochLog.at(-1)?.meanLoss ?? Number.NaN,
-  };
-  writeFileAtomic(join(opts.out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-  trainer.dispose();
-  model.dispose();
-  return summary;
 }
 
 /** The epoch records of a run's log, the last one per epoch (a resumed run repeats the interrupted epoch). */
