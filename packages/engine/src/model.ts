@@ -109,5 +109,6 @@ export class Model {
 
   dispose(): void {
     for (const v of this.variables.values()) v.dispose();
+    this.host.dispose();
   }
 }

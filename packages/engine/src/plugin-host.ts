@@ -127,6 +127,11 @@ export class PluginHost {
   setStates(states: Record<string, unknown>): void {
     for (const p of this.plugins) if (p.setState && p.name in states) p.setState(states[p.name]);
   }
+
+  /** Frees the plugins' cached tensors (`Plugin.dispose`). */
+  dispose(): void {
+    for (const p of this.plugins) p.dispose?.();
+  }
 }
 
 export type { Condition };

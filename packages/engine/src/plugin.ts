@@ -117,6 +117,11 @@ export interface Plugin {
   /** JSON-serialisable plugin state saved with checkpoints. */
   getState?(): unknown;
   setState?(state: unknown): void;
+  /**
+   * Frees tensors the plugin caches; `Model.dispose` calls it. The plugin must stay usable afterwards
+   * (recreating what it needs), since one plugin object may serve several models.
+   */
+  dispose?(): void;
 }
 
 /** Recipes allow falsy entries and nesting, so ablations can write `cfg.noise && floatNoise()`. */

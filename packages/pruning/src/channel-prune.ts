@@ -171,6 +171,7 @@ export function channelPrune(options: ChannelPruneOptions): PruningPlugin {
       },
     },
     getState: () => store.getState(),
+    dispose: () => store.dispose(),
     setState: (state) => {
       store.setState(state);
     },

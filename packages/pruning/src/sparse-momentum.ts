@@ -186,6 +186,7 @@ export function sparseMomentum(options: SparseMomentumOptions): PruningPlugin {
       },
     },
     getState: () => store.getState({ stepsPerEpoch, lastRate }),
+    dispose: () => store.dispose(),
     setState(state) {
       const s = store.setState(state);
       stepsPerEpoch = typeof s.stepsPerEpoch === 'number' ? s.stepsPerEpoch : null;
