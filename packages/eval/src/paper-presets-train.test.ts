@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { getDatasetDef, IMAGENET100_CMC_WNIDS } from '@floatjs/datasets';
 import { writeFakeCifar10, writeFakeCifar100, writeFakeImagenetFolder, writeFakeStl10, writeFakeSvhn, writeFakeTinyImagenet } from '@floatjs/datasets/testing';
 import { selectBackend } from '@floatjs/engine';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAPER_INPUTS, PAPER_PRESETS, type PaperDataset } from './paper-presets';
 import { getPreset } from './presets';
 import { loadRecipe } from './recipe';
 import { runTrain } from './train';
+import { captureProgress } from './test-utils/capture-progress';
 
 const root = mkdtempSync(join(tmpdir(), 'floatjs-paper-presets-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -32,24 +33,6 @@ const STAND_INS: Record<PaperDataset, (dir: string) => Promise<string>> = {
   imagenet100: async (dir) => (await writeFakeImagenetFolder(dir, { classes: IMAGENET100_CMC_WNIDS, trainPerClass: 1, valPerClass: 1, size: () => [24, 40] })).root,
 };
 
-/** Runs `fn` with stderr captured as JSON progress lines (non-TTY mode). */
-async function captureStderr<T>(fn: () => Promise<T>): Promise<{ result: T; lines: Array<Record<string, unknown>> }> {
-  let text = '';
-  const stream = process.stderr as { isTTY?: boolean };
-  const tty = stream.isTTY;
-  stream.isTTY = false;
-  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    text += String(chunk);
-    return true;
-  });
-  try {
-    const result = await fn();
-    return { result, lines: text.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)) };
-  } finally {
-    spy.mockRestore();
-    stream.isTTY = tty;
-  }
-}
 
 beforeAll(async () => {
   await selectBackend('wasm');
@@ -64,7 +47,7 @@ describe('paper presets train on files in the official layouts', () => {
     it(`${preset.name}: one optimizer step of ${preset.model} on 2 ${preset.dataset} images`, async () => {
       const dataDir = await STAND_INS[preset.dataset as PaperDataset](join(root, preset.dataset));
       const out = join(root, `run-${preset.name}`);
-      const { result: summary, lines } = await captureStderr(() =>
+      const { result: summary, lines } = await captureProgress(() =>
         runTrain({ preset: preset.name, method: 'float', out, dataDir, verify: false, trainLimit: 2, batchSize: 2, epochs: 1, backend: 'wasm', seed: 1 }),
       );
 

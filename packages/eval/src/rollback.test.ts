@@ -2,12 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeSafetensors, standardLossMix, type Plugin } from '@floatjs/engine';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { registerMethod } from './methods';
 import { getPreset, registerPreset } from './presets';
 import { loadRecipe } from './recipe';
 import { runTrain, type TrainOptions } from './train';
 import { writeTinyDataset } from './test-utils/tiny-dataset';
+import { captureProgress } from './test-utils/capture-progress';
 
 const dataDir = writeTinyDataset(64, 20);
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -43,24 +44,6 @@ const options = (out: string, more: Partial<TrainOptions> = {}): TrainOptions =>
   preset: 'rollback-test', method: 'corrupt-test', out: join(dataDir, out), dataDir, verify: false, seed: 3, ...more,
 });
 
-/** Runs `fn` with stderr captured as JSON progress lines (non-TTY mode). */
-async function progressOf<T>(fn: () => Promise<T>): Promise<{ result: T; lines: Array<Record<string, unknown>> }> {
-  let text = '';
-  const stream = process.stderr as { isTTY?: boolean };
-  const tty = stream.isTTY;
-  stream.isTTY = false;
-  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    text += String(chunk);
-    return true;
-  });
-  try {
-    const result = await fn();
-    return { result, lines: text.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)) };
-  } finally {
-    spy.mockRestore();
-    stream.isTTY = tty;
-  }
-}
 
 const logOf = (out: string) => readFileSync(join(dataDir, out, 'train-log.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
 const state = (out: string) => JSON.parse(readFileSync(join(dataDir, out, 'trainer-state.json'), 'utf8'));
@@ -85,7 +68,7 @@ describe('divergence rollback', () => {
   it('rollback: reloads epoch 1, halves the learning rate, logs it, finishes with finite weights; equals a resume at half the rate; --resume keeps the scale', async () => {
     Object.assign(shots, { left: 1, atStep: 2 });
     const before = tf.memory().numTensors;
-    const { result: summary, lines } = await progressOf(() => runTrain(options('rolled', { onDivergence: 'rollback' })));
+    const { result: summary, lines } = await captureProgress(() => runTrain(options('rolled', { onDivergence: 'rollback' })));
     expect(tf.memory().numTensors).toBe(before);
     expect(shots.left).toBe(0);
 
