@@ -73,6 +73,8 @@ describe('a compression experiment on the tiny preset', () => {
     const again = await runExperiment(NAME, { out, dataDir, verify: false, quiet: true, seed: 5 });
     expect(again.notes.filter((n) => /^Reused the finished training run/.test(n))).toHaveLength(3);
     expect(again.notes.filter((n) => /^Reused the evaluation/.test(n))).toHaveLength(3);
+    // Reused runs' wall times come from another sitting: the report says so next to the time ratios.
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(/Caution on training time: some runs were reused/);
     expect(again.methods.map((m) => m.rows)).toEqual(first.methods.map((m) => m.rows));
     expect(again.methods.map((m) => m.compression)).toEqual(first.methods.map((m) => m.compression));
     expect(performance.now() - t0).toBeLessThan(30_000);

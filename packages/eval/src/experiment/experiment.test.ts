@@ -105,6 +105,7 @@ describe('float experiment on a tiny preset', () => {
     const md = readFileSync(join(out, 'report.md'), 'utf8');
     expect(md).toMatch(/## Clean and robust accuracy/);
     expect(md).toMatch(/## Against the paper/);
+    expect(md).not.toMatch(/Caution on training time/);
     expect(md).toMatch(/\| pgd-at-1 \| 1 \|/);
 
     expect(json.plots).toEqual(['ca-ra', 'train-time', 'storage', 'delay', 'latency'].flatMap((p) => [`${p}.svg`, `${p}.png`]));

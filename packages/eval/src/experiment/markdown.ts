@@ -97,6 +97,12 @@ function paperComparison(r: ExperimentReport): string[] {
   const oat = fam('oat');
   const pgd = fam('pgd-at');
   const verdict = (ok: boolean) => (ok ? '**agrees**' : '**differs**');
+  // Wall times of runs trained in other sittings (other load, other code) are not comparable with each other.
+  if (r.notes.some((n) => n.startsWith('Reused the finished training run'))) {
+    out.push(
+      '- Caution on training time: some runs were reused from earlier sittings, so their s/epoch were measured under other machine load (and possibly other code). Time the steps side by side in one sitting (`float bench --workload … --method pgd-at|float|oat`) before drawing conclusions from the ratios below.',
+    );
+  }
   if (float && oat) {
     const ratio = oat.secondsPerEpoch / float.secondsPerEpoch;
     out.push(`- Training time: OAT / FLOAT per epoch = ${ratio.toFixed(2)}× (paper: up to 1.43×) — ${verdict(ratio > 1)} in direction.`);
