@@ -37,7 +37,7 @@ export async function selectBackend(requested?: string, env: NodeJS.ProcessEnv =
   const skipped: BackendChoice['skipped'] = [];
   for (const name of order) {
     try {
-      const { pkg, threads } = await initBackend(name, env);
+      const { pkg, threads } = await initBackend(name, env, skipped);
       return { name, package: pkg, reason, skipped, ...(threads ? { threads } : {}) };
     } catch (err) {
       skipped.push({ name, error: err instanceof Error ? err.message.split('\n')[0] : String(err) });
@@ -47,7 +47,7 @@ export async function selectBackend(requested?: string, env: NodeJS.ProcessEnv =
   throw new Error(`no usable tfjs backend (${detail})`);
 }
 
-async function initBackend(name: BackendName, env: NodeJS.ProcessEnv): Promise<{ pkg: string; threads?: number }> {
+async function initBackend(name: BackendName, env: NodeJS.ProcessEnv, skipped: BackendChoice['skipped']): Promise<{ pkg: string; threads?: number }> {
   if (name === 'tensorflow') {
     for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
       try {
@@ -61,9 +61,17 @@ async function initBackend(name: BackendName, env: NodeJS.ProcessEnv): Promise<{
   }
   if (name === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    const threads = wasmThreadsFromEnv(env);
-    if (threads > 1) registerThreadedWasm(threads);
-    else if (threads === 1) wasm.setThreadsCount?.(1);
+    let threads = wasmThreadsFromEnv(env);
+    if (threads > 1) {
+      try {
+        registerThreadedWasm(threads);
+      } catch (err) {
+        // E.g. a read-only temp directory for the worker script: one thread still works.
+        skipped.push({ name: 'wasm-threads', error: err instanceof Error ? err.message.split('\n')[0] : String(err) });
+        threads = 1;
+      }
+    }
+    if (threads === 1) wasm.setThreadsCount?.(1);
     if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
     registerTrainingKernels('wasm');
     return { pkg: '@tensorflow/tfjs-backend-wasm', threads: wasm.getThreadsCount() };

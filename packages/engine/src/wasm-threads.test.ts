@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -12,7 +14,7 @@ const dist = join(pkgDir, 'dist', 'index.js');
  * runs a convolution's forward and both backward kernels and a matrix product, and prints the thread
  * count and the outputs' bits. It must also exit on its own: the pool's workers may not hold Node open.
  */
-function runChild(threads: number): { threads: number; bits: string; ms: number } {
+function runChild(threads: number, env: Record<string, string> = {}): { threads: number; bits: string; skipped: Array<{ name: string; error: string }>; ms: number } {
   const code = `
 const tf = await import('@tensorflow/tfjs-core');
 const { selectBackend } = await import(${JSON.stringify(dist)});
@@ -25,11 +27,11 @@ const [dx, dw] = tf.grads((a, k) => tf.sum(tf.square(tf.conv2d(a, k, 2, 'same'))
 const m = tf.matMul(tf.tensor2d(rnd(300 * 500), [300, 500]), tf.tensor2d(rnd(500 * 200), [500, 200]));
 const parts = [tf.conv2d(x, w, 1, 'same'), dx, dw, m].map((t) => Buffer.from(t.dataSync().buffer).toString('base64'));
 const { createHash } = await import('node:crypto');
-process.stdout.write(JSON.stringify({ threads: b.threads, bits: createHash('sha256').update(parts.join('|')).digest('hex') }));`;
+process.stdout.write(JSON.stringify({ threads: b.threads, skipped: b.skipped, bits: createHash('sha256').update(parts.join('|')).digest('hex') }));`;
   const t0 = Date.now();
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], {
     cwd: pkgDir,
-    env: { ...process.env, FLOAT_THREADS: String(threads) },
+    env: { ...process.env, FLOAT_THREADS: String(threads), ...env },
     encoding: 'utf8',
     timeout: 60_000,
   });
@@ -55,5 +57,15 @@ describe('threaded wasm backend (child processes of the build; nx builds before 
     expect(one.threads).toBe(1);
     expect(two.threads).toBe(2);
     expect(two.bits).toBe(one.bits);
+  }, 150_000);
+
+  it('falls back to one thread, saying why, when the worker script cannot be written', () => {
+    // A temp "directory" that is a file: writing the pthread worker script fails even for root.
+    const notADir = join(mkdtempSync(join(tmpdir(), 'floatjs-tmp-')), 'file');
+    writeFileSync(notADir, '');
+    const r = runChild(2, { TMPDIR: notADir });
+    expect(r.threads).toBe(1);
+    expect(r.skipped).toEqual([expect.objectContaining({ name: 'wasm-threads', error: expect.stringMatching(/ENOTDIR|EEXIST|ENOENT/) })]);
+    expect(r.bits).toBe(runChild(1).bits);
   }, 150_000);
 });
