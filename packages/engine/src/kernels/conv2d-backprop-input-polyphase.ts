@@ -87,22 +87,27 @@ export function conv2dBackpropInputPolyphase(
     // Stride 1 has one phase that covers dx: the conv's output is dx itself (a forward conv with the
     // kernel rotated by 180° and in/out channels swapped).
     if (info.strideHeight === 1 && info.strideWidth === 1 && parts.length === 1) return parts.pop()!.out;
+    // When the phases tile dx (every row and column reached by some tap), no element is left to zero.
+    const covers = sum(rows.map((p) => p.count)) === h && sum(cols.map((p) => p.count)) === w;
     return outputTensor(inputShape, (dx) => {
       for (const { ph, pw, out } of parts) {
         const v = floatView(backend, out);
+        const sw = info.strideWidth;
+        let src = 0;
         for (let b = 0; b < n; b++) {
           for (let m = 0; m < ph.count; m++) {
-            const rowSrc = (b * ph.count + m) * pw.count * ci;
-            const rowDst = (b * h + ph.first + m * info.strideHeight) * w * ci;
-            for (let k = 0; k < pw.count; k++) {
-              const s = rowSrc + k * ci;
-              dx.set(v.subarray(s, s + ci), rowDst + (pw.first + k * info.strideWidth) * ci);
-            }
+            let dst = ((b * h + ph.first + m * info.strideHeight) * w + pw.first) * ci;
+            // Plain loops: a subarray per pixel costs more than the copy on a shared heap.
+            for (let k = 0; k < pw.count; k++, dst += sw * ci) for (let c = 0; c < ci; c++) dx[dst + c] = v[src++];
           }
         }
       }
-    }) as tf.Tensor4D;
+    }, covers) as tf.Tensor4D;
   } finally {
     for (const p of parts) p.out.dispose();
   }
+}
+
+function sum(xs: number[]): number {
+  return xs.reduce((a, b) => a + b, 0);
 }

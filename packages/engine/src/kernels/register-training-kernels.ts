@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ConvAttrs } from './conv-info';
-import { conv2dBackpropFilterViaMatMul } from './conv2d-backprop-filter';
+import { conv2dBackpropFilter } from './conv2d-backprop-filter';
 import { conv2dBackpropInputPolyphase } from './conv2d-backprop-input-polyphase';
 import { convInfoOf } from './conv-info';
 
@@ -20,10 +20,11 @@ export function registerTrainingKernels(backendName: string, options: { replaceI
     kernelFunc: ({ inputs, attrs }) => {
       const { x, dy } = inputs as unknown as { x: tf.Tensor4D; dy: tf.Tensor4D };
       const a = attrs as unknown as ConvAttrs & { filterShape: [number, number, number, number] };
-      return conv2dBackpropFilterViaMatMul(x, dy, a, a.filterShape);
+      return conv2dBackpropFilter(x, dy, a, a.filterShape);
     },
   };
   replaceKernel(filterKernel);
+  if (backendName === 'wasm') replaceKernel(sharedIdentity(backendName));
   if (options.replaceInput ?? true) {
     replaceKernel({
       kernelName: tf.Conv2DBackpropInput,
@@ -43,4 +44,27 @@ export function registerTrainingKernels(backendName: string, options: { replaceI
 function replaceKernel(config: tf.KernelConfig): void {
   if (tf.getKernel(config.kernelName, config.backendName)) tf.unregisterKernel(config.kernelName, config.backendName);
   tf.registerKernel(config);
+}
+
+/**
+ * Identity that shares the input's storage, as the cpu backend's does. tfjs clones every tensor a gradient
+ * saves (and tf.clone) through Identity, and the stock wasm kernel copies the data each time. Tensors are
+ * immutable, so sharing is safe; the backend's reference count frees the storage with its last user.
+ */
+function sharedIdentity(backendName: string): tf.KernelConfig {
+  const copy = tf.getKernel(tf.Identity, backendName)?.kernelFunc;
+  return {
+    kernelName: tf.Identity,
+    backendName,
+    kernelFunc: (args) => {
+      const { x } = args.inputs as { x: tf.TensorInfo };
+      const backend = args.backend as tf.KernelBackend & { incRef(dataId: tf.DataId): void };
+      if (x.dtype === 'string' || typeof backend.incRef !== 'function') {
+        if (!copy) throw new Error(`Identity: the ${backendName} backend has no kernel to copy a ${x.dtype} tensor`);
+        return copy(args);
+      }
+      backend.incRef(x.dataId);
+      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+    },
+  };
 }

@@ -21,12 +21,16 @@ export function floatView(backend: tf.KernelBackend, t: tf.TensorInfo): Float32A
   return backend.readSync(t.dataId) as Float32Array;
 }
 
-/** Allocates a float32 output, lets `fill` write it (zero-initialised), and returns it. */
-export function withOutput(backend: tf.KernelBackend, shape: number[], fill: (out: Float32Array) => void): tf.TensorInfo {
+/**
+ * Allocates a float32 output, lets `fill` write it, and returns it. The output starts zeroed unless the
+ * caller promises to write every element (`covers`): zeroing a shared wasm heap from JS costs about as
+ * much as a SIMD kernel's whole pass.
+ */
+export function withOutput(backend: tf.KernelBackend, shape: number[], fill: (out: Float32Array) => void, covers = false): tf.TensorInfo {
   if (isWasm(backend)) {
     const info = backend.makeOutput(shape, 'float32');
     const out = backend.typedArrayFromHeap(info) as Float32Array;
-    out.fill(0);
+    if (!covers) out.fill(0);
     fill(out);
     return info;
   }
@@ -37,9 +41,9 @@ export function withOutput(backend: tf.KernelBackend, shape: number[], fill: (ou
 }
 
 /** As `withOutput`, but as a tfjs Tensor that the caller owns (for use with ops). */
-export function outputTensor(shape: number[], fill: (out: Float32Array) => void): tf.Tensor {
+export function outputTensor(shape: number[], fill: (out: Float32Array) => void, covers = false): tf.Tensor {
   const backend = tf.backend();
-  const info = withOutput(backend, shape, fill);
+  const info = withOutput(backend, shape, fill, covers);
   if (info instanceof tf.Tensor) return info;
   return tf.engine().makeTensorFromTensorInfo(info);
 }

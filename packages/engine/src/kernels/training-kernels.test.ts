@@ -29,6 +29,11 @@ const CASES: Case[] = [
   { n: 2, h: 10, w: 9, ci: 4, co: 3, k: 1, s: 3, pad: 'valid' },
   { n: 1, h: 7, w: 7, ci: 2, co: 3, k: 3, s: 2, pad: 4 },
   { n: 2, h: 12, w: 7, ci: 3, co: 2, k: 4, s: 3, pad: 2 },
+  // Stride 1 with 16+ input channels: dW goes through the swapped-roles conv (odd sizes, valid, 1x1, 5x5).
+  { n: 3, h: 9, w: 7, ci: 16, co: 5, k: 3, s: 1, pad: 'same' },
+  { n: 2, h: 8, w: 11, ci: 17, co: 3, k: 3, s: 1, pad: 'valid' },
+  { n: 2, h: 6, w: 5, ci: 16, co: 4, k: 1, s: 1, pad: 0 },
+  { n: 1, h: 9, w: 9, ci: 20, co: 6, k: 5, s: 1, pad: 2 },
 ];
 
 function randomArray(size: number, rng: Rng): Float32Array {
@@ -82,6 +87,26 @@ describe('wasm training kernels against the cpu backend', () => {
     const before = tf.memory().numTensors;
     for (let i = 0; i < 5; i++) gradsOn('wasm', c, xData, wData, null);
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('wasm Identity', () => {
+  it('shares storage: a clone outlives its source, and the last user frees the buffer', async () => {
+    await tf.setBackend('wasm');
+    registerTrainingKernels('wasm');
+    const buffers = tf.memory().numDataBuffers;
+    const x = tf.tensor1d([1, 2, 3]);
+    const y = tf.clone(x);
+    expect(tf.memory().numDataBuffers).toBe(buffers + 1);
+    x.dispose();
+    expect(Array.from(y.dataSync())).toEqual([1, 2, 3]);
+    y.dispose();
+    expect(tf.memory().numDataBuffers).toBe(buffers);
+    const wasm = tf.backend() as unknown as { dataIdMap: { numDataIds(): number } };
+    const live = wasm.dataIdMap.numDataIds();
+    const z = tf.tensor1d([4]);
+    tf.dispose([tf.clone(z), z]);
+    expect(wasm.dataIdMap.numDataIds()).toBe(live);
   });
 });
 
