@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { condition, type Condition } from './condition';
 import { BatchNorm } from './layers/batch-norm';
 import { Conv2d, type Conv2dOptions } from './layers/conv2d';
+import { ConvNorm } from './layers/conv-norm';
 import { Dense } from './layers/dense';
 import { Dropout } from './layers/dropout';
 import { VariableRegistry } from './layers/registry';
@@ -34,6 +35,24 @@ export class ModelBuilder {
   norm(name: string, channels: number): (x: tf.Tensor4D, ctx: ForwardContext) => tf.Tensor4D {
     const layer = new BatchNorm(name, channels, this.host, this.registry);
     this.layers.push(layer.info);
+    return (x, ctx) => layer.apply(x, this.host, ctx);
+  }
+
+  /**
+   * A conv followed by its batch norm (`convName`, then `normName`, as two layers) and an activation,
+   * folded into one kernel in inference forwards (see `ConvNorm`).
+   */
+  convNorm(
+    convName: string,
+    opts: Conv2dOptions,
+    normName: string,
+    activation: 'relu' | 'linear',
+  ): (x: tf.Tensor4D, ctx: ForwardContext) => tf.Tensor4D {
+    const conv = new Conv2d(convName, opts, this.host, this.registry, this.rng);
+    this.layers.push(conv.info);
+    const norm = new BatchNorm(normName, opts.filters, this.host, this.registry);
+    this.layers.push(norm.info);
+    const layer = new ConvNorm(conv, norm, activation);
     return (x, ctx) => layer.apply(x, this.host, ctx);
   }
 

@@ -100,6 +100,11 @@ export class PluginHost {
     return parts.join('.');
   }
 
+  /** Whether any plugin wraps normalized features (then a norm cannot be folded into its conv). */
+  wrapsNorm(): boolean {
+    return this.plugins.some((p) => p.normalization?.wrap);
+  }
+
   wrapNorm(features: tf.Tensor4D, layer: LayerInfo, ctx: ForwardContext): tf.Tensor4D {
     let y = features;
     for (const p of this.plugins) if (p.normalization?.wrap) y = p.normalization.wrap(y, layer, ctx);

@@ -16,8 +16,21 @@ export function batchNormInfer(
   epsilon: number,
 ): tf.Tensor4D {
   return tf.tidy(() => {
-    const scale = tf.mul(gamma, tf.rsqrt(tf.add(variance, epsilon)));
-    const shift = tf.sub(beta, tf.mul(mean, scale));
+    const { scale, shift } = inferenceAffine(mean, variance, gamma, beta, epsilon);
     return tf.add(tf.mul(x, scale), shift);
+  });
+}
+
+/** The per-channel s = γ/√(v + ε) and t = β − μ·s of inference-mode batch norm (differentiable). */
+export function inferenceAffine(
+  mean: tf.Tensor,
+  variance: tf.Tensor,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+  epsilon: number,
+): { scale: tf.Tensor1D; shift: tf.Tensor1D } {
+  return tf.tidy(() => {
+    const scale = tf.mul(gamma, tf.rsqrt(tf.add(variance, epsilon))) as tf.Tensor1D;
+    return { scale, shift: tf.sub(beta, tf.mul(mean, scale)) as tf.Tensor1D };
   });
 }

@@ -3,6 +3,7 @@ import type { ConvAttrs } from './conv-info';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter';
 import { conv2dBackpropInputPolyphase } from './conv2d-backprop-input-polyphase';
 import { convInfoOf } from './conv-info';
+import { registerFusedConv } from './fused-conv';
 
 const registered = new Set<string>();
 
@@ -25,6 +26,7 @@ export function registerTrainingKernels(backendName: string, options: { replaceI
   };
   replaceKernel(filterKernel);
   if (backendName === 'wasm') replaceKernel(sharedIdentity(backendName));
+  registerFusedConv(backendName);
   if (options.replaceInput ?? true) {
     replaceKernel({
       kernelName: tf.Conv2DBackpropInput,

@@ -3,7 +3,7 @@ import type { ForwardContext, LayerInfo } from '../plugin';
 import type { PluginHost } from '../plugin-host';
 import type { VariableRegistry } from './registry';
 import { batchNormTrain } from '../kernels/batch-norm-train';
-import { batchNormInfer } from '../kernels/batch-norm-infer';
+import { batchNormInfer, inferenceAffine } from '../kernels/batch-norm-infer';
 
 /** Backends whose tensors live in JS-readable memory, where the fused JS batch norm is fastest. */
 function hostMemoryBackend(): boolean {
@@ -48,17 +48,11 @@ export class BatchNorm {
   }
 
   apply(x: tf.Tensor4D, host: PluginHost, ctx: ForwardContext): tf.Tensor4D {
-    const key = host.normKey(this.info, ctx.cond);
-    const set = this.sets.get(key);
-    if (!set) throw new Error(`norm layer ${this.info.name} has no parameter set "${key}"`);
     if (ctx.cond.training && x.shape[0] === 0) {
       throw new Error(`norm layer ${this.info.name}: training forward on an empty batch would put NaN into the running statistics`);
     }
     const c = x.shape[3];
-    const full = this.info.shape[0];
-    if (c > full) throw new Error(`norm layer ${this.info.name}: input has ${c} channels, the layer holds ${full}`);
-    // A narrower input (a slimmable width) uses the first c channels of the set; slices keep the gradient path.
-    const p: NormValues = c === full ? (set as unknown as NormValues) : firstChannels(set, c);
+    const { set, p } = this.selected(c, host, ctx);
     let y: tf.Tensor4D;
     if (ctx.cond.training && hostMemoryBackend()) {
       const r = batchNormTrain(x, p.gamma, p.beta, BN_EPSILON);
@@ -74,6 +68,27 @@ export class BatchNorm {
       y = tf.batchNorm(x, p.movingMean, p.movingVariance, p.beta, p.gamma, BN_EPSILON) as tf.Tensor4D;
     }
     return host.wrapNorm(y, this.info, ctx);
+  }
+
+  /**
+   * Inference mode as a per-channel y = x·scale + shift over the first c channels of the selected set,
+   * for folding into the preceding conv. Only valid when no plugin wraps normalized features (`PluginHost.wrapsNorm`).
+   */
+  inferenceAffine(c: number, host: PluginHost, ctx: ForwardContext): { scale: tf.Tensor1D; shift: tf.Tensor1D } {
+    if (ctx.cond.training) throw new Error(`norm layer ${this.info.name}: a training forward cannot be folded`);
+    const { p } = this.selected(c, host, ctx);
+    return inferenceAffine(p.movingMean, p.movingVariance, p.gamma, p.beta, BN_EPSILON);
+  }
+
+  /** The parameter set the hooks select for this forward, narrowed to the input's c channels. */
+  private selected(c: number, host: PluginHost, ctx: ForwardContext): { set: NormParams; p: NormValues } {
+    const key = host.normKey(this.info, ctx.cond);
+    const set = this.sets.get(key);
+    if (!set) throw new Error(`norm layer ${this.info.name} has no parameter set "${key}"`);
+    const full = this.info.shape[0];
+    if (c > full) throw new Error(`norm layer ${this.info.name}: input has ${c} channels, the layer holds ${full}`);
+    // A narrower input (a slimmable width) uses the first c channels of the set; slices keep the gradient path.
+    return { set, p: c === full ? (set as unknown as NormValues) : firstChannels(set, c) };
   }
 }
 

@@ -34,7 +34,11 @@ export class Conv2d {
   }
 
   apply(x: tf.Tensor4D, host: PluginHost, ctx: ForwardContext): tf.Tensor4D {
-    const w = host.transformWeight(this.kernel, this.info, ctx) as tf.Tensor4D;
-    return tf.conv2d(x, w, this.stride, this.pad);
+    return tf.conv2d(x, this.weight(host, ctx), this.stride, this.pad);
+  }
+
+  /** The kernel this forward uses, after every weight-transform hook (noise, masks, width). */
+  weight(host: PluginHost, ctx: ForwardContext): tf.Tensor4D {
+    return host.transformWeight(this.kernel, this.info, ctx) as tf.Tensor4D;
   }
 }

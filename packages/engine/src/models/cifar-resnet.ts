@@ -6,17 +6,15 @@ type Apply = (x: tf.Tensor4D, ctx: ForwardContext) => tf.Tensor4D;
 
 /** conv3x3-BN-ReLU-conv3x3-BN + shortcut, then ReLU; shared by the CIFAR and ImageNet-stem ResNets. */
 export function basicBlock(b: ModelBuilder, name: string, inCh: number, outCh: number, stride: number): Apply {
-  const conv1 = b.conv(`${name}.conv1`, { inChannels: inCh, filters: outCh, kernelSize: 3, stride });
-  const bn1 = b.norm(`${name}.bn1`, outCh);
-  const conv2 = b.conv(`${name}.conv2`, { inChannels: outCh, filters: outCh, kernelSize: 3 });
-  const bn2 = b.norm(`${name}.bn2`, outCh);
+  const first = b.convNorm(`${name}.conv1`, { inChannels: inCh, filters: outCh, kernelSize: 3, stride }, `${name}.bn1`, 'relu');
+  const second = b.convNorm(`${name}.conv2`, { inChannels: outCh, filters: outCh, kernelSize: 3 }, `${name}.bn2`, 'linear');
   const needsProjection = stride !== 1 || inCh !== outCh;
-  const scConv = needsProjection ? b.conv(`${name}.shortcut.conv`, { inChannels: inCh, filters: outCh, kernelSize: 1, stride, role: 'shortcut' }) : null;
-  const scBn = needsProjection ? b.norm(`${name}.shortcut.bn`, outCh) : null;
+  const projection = needsProjection
+    ? b.convNorm(`${name}.shortcut.conv`, { inChannels: inCh, filters: outCh, kernelSize: 1, stride, role: 'shortcut' }, `${name}.shortcut.bn`, 'linear')
+    : null;
   return (x, ctx) => {
-    const h = tf.relu(bn1(conv1(x, ctx), ctx));
-    const main = bn2(conv2(h, ctx), ctx);
-    const short = scConv && scBn ? scBn(scConv(x, ctx), ctx) : x;
+    const main = second(first(x, ctx), ctx);
+    const short = projection ? projection(x, ctx) : x;
     return tf.relu(tf.add(main, short)) as tf.Tensor4D;
   };
 }
@@ -31,8 +29,7 @@ export function cifarResnet(name: string, description: string, widths: number[],
     name,
     description,
     build(b, input) {
-      const stem = b.conv('stem.conv', { inChannels: input.channels, filters: widths[0], kernelSize: 3, role: 'stem' });
-      const stemBn = b.norm('stem.bn', widths[0]);
+      const stem = b.convNorm('stem.conv', { inChannels: input.channels, filters: widths[0], kernelSize: 3, role: 'stem' }, 'stem.bn', 'relu');
       const blocks: Apply[] = [];
       let inCh = widths[0];
       widths.forEach((w, stage) => {
@@ -44,7 +41,7 @@ export function cifarResnet(name: string, description: string, widths: number[],
       });
       const fc = b.dense('fc', inCh, input.numClasses);
       return (x, ctx) => {
-        let h = tf.relu(stemBn(stem(x, ctx), ctx));
+        let h = stem(x, ctx);
         for (const block of blocks) h = block(h, ctx);
         return fc(tf.mean(h, [1, 2]) as tf.Tensor2D, ctx);
       };

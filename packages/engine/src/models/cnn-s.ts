@@ -10,15 +10,14 @@ export const cnnS: ArchitectureDef = {
     const strides = [1, 2, 2];
     let inCh = input.channels;
     const stages = widths.map((w, i) => {
-      const conv = b.conv(`conv${i + 1}`, { inChannels: inCh, filters: w, kernelSize: 3, stride: strides[i], role: i === 0 ? 'stem' : 'body' });
-      const bn = b.norm(`bn${i + 1}`, w);
+      const stage = b.convNorm(`conv${i + 1}`, { inChannels: inCh, filters: w, kernelSize: 3, stride: strides[i], role: i === 0 ? 'stem' : 'body' }, `bn${i + 1}`, 'relu');
       inCh = w;
-      return { conv, bn };
+      return stage;
     });
     const fc = b.dense('fc', inCh, input.numClasses);
     return (x, ctx) => {
       let h = x;
-      for (const s of stages) h = tf.relu(s.bn(s.conv(h, ctx), ctx));
+      for (const stage of stages) h = stage(h, ctx);
       return fc(tf.mean(h, [1, 2]) as tf.Tensor2D, ctx);
     };
   },

@@ -16,8 +16,7 @@ export function imagenetResnet(name: string, description: string, widths: number
     name,
     description,
     build(b, input) {
-      const stem = b.conv('stem.conv', { inChannels: input.channels, filters: widths[0], kernelSize: 7, stride: 2, role: 'stem' });
-      const stemBn = b.norm('stem.bn', widths[0]);
+      const stem = b.convNorm('stem.conv', { inChannels: input.channels, filters: widths[0], kernelSize: 7, stride: 2, role: 'stem' }, 'stem.bn', 'relu');
       const blocks: Apply[] = [];
       let inCh = widths[0];
       widths.forEach((w, stage) => {
@@ -28,7 +27,7 @@ export function imagenetResnet(name: string, description: string, widths: number
       });
       const fc = b.dense('fc', inCh, input.numClasses);
       return (x, ctx) => {
-        let h = tf.relu(stemBn(stem(x, ctx), ctx));
+        let h = stem(x, ctx);
         h = tf.maxPool(h, 3, 2, 1);
         for (const block of blocks) h = block(h, ctx);
         return fc(tf.mean(h, [1, 2]) as tf.Tensor2D, ctx);
