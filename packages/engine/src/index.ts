@@ -3,6 +3,7 @@ import './gradients';
 export { selectBackend, BACKEND_NAMES, type BackendChoice, type BackendName } from './backend';
 export { MAX_WASM_THREADS, wasmThreadsFromEnv } from './wasm-threads';
 export { registerTrainingKernels } from './kernels/register-training-kernels';
+export { FUSED_CONV } from './kernels/fused-conv';
 export { condition, conditionKey, type Condition } from './condition';
 export type {
   Adversary,

@@ -22,7 +22,9 @@ export function narrowArchitecture(arch: ArchitectureDef, width: number): Archit
     build(b, input) {
       // Everything else (the registry, dropout, the host) is the real builder's.
       const view = Object.create(b) as ModelBuilder;
-      view.conv = (name, opts) => b.conv(name, { ...opts, inChannels: opts.role === 'stem' ? opts.inChannels : k(opts.inChannels), filters: k(opts.filters) });
+      const narrowConv = (opts: Parameters<ModelBuilder['conv']>[1]) => ({ ...opts, inChannels: opts.role === 'stem' ? opts.inChannels : k(opts.inChannels), filters: k(opts.filters) });
+      view.conv = (name, opts) => b.conv(name, narrowConv(opts));
+      view.convNorm = (convName, opts, normName, activation) => b.convNorm(convName, narrowConv(opts), normName, activation);
       view.norm = (name, channels) => b.norm(name, k(channels));
       view.dense = (name, inFeatures, outFeatures, role = 'classifier') => b.dense(name, k(inFeatures), role === 'classifier' ? outFeatures : k(outFeatures), role);
       return arch.build(view, input);

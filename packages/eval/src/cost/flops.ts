@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { condition, createModel, type InputSpec, type LayerInfo, type Model, type Plugin } from '@floatjs/engine';
+import { condition, createModel, FUSED_CONV, type InputSpec, type LayerInfo, type Model, type Plugin } from '@floatjs/engine';
 
 /** One conv or dense layer with the sizes the cost models need (batch 1). */
 export interface LayerCost {
@@ -35,7 +35,7 @@ const shapeCache = new Map<string, LayerCost[]>();
 
 /**
  * Per-layer output sizes and MACs of a model's architecture, from one recorded forward of a zero image
- * (batch 1, inference mode) through a plugin-free copy of the architecture: the Conv2D kernels the forward
+ * (batch 1, inference mode) through a plugin-free copy of the architecture: the conv kernels (Conv2D, or the fused conv + norm) the forward
  * runs are matched, in order, with the conv layers the forward asked for their kernels. Results are cached
  * per (architecture, input).
  */
@@ -67,10 +67,11 @@ export async function architectureLayerCosts(architecture: string, input: InputS
     m.dispose();
   }
   tf.dispose(info.result as tf.Tensor);
-  const convKernels = info.kernels.filter((k) => k.name === 'Conv2D');
+  // Inference forwards fold conv + norm into one fused kernel where the backend has it.
+  const convKernels = info.kernels.filter((k) => k.name === 'Conv2D' || k.name === FUSED_CONV);
   const convLayers = order.filter((l) => l.kind === 'conv2d');
   if (convKernels.length !== convLayers.length) {
-    throw new Error(`layerCosts(${architecture}): the forward ran ${convKernels.length} Conv2D kernels for ${convLayers.length} conv layers`);
+    throw new Error(`layerCosts(${architecture}): the forward ran ${convKernels.length} conv kernels (Conv2D or ${FUSED_CONV}) for ${convLayers.length} conv layers`);
   }
   let ci = 0;
   const out: LayerCost[] = [];
