@@ -17,7 +17,7 @@ export function conv2dBackpropFilter(
   const info = convInfoOf(x.shape, filterShape, attrs);
   const unitSteps = info.strideHeight === 1 && info.strideWidth === 1 && info.dilationHeight === 1 && info.dilationWidth === 1;
   if (unitSteps && info.inChannels >= 16) return conv2dBackpropFilterViaConv(x, dy, info);
-  return conv2dBackpropFilterViaMatMul(x, dy, attrs, filterShape);
+  return conv2dBackpropFilterViaMatMul(x, dy, info);
 }
 
 /**
@@ -42,14 +42,8 @@ export function conv2dBackpropFilterViaConv(x: tf.Tensor4D, dy: tf.Tensor4D, inf
  * dW = im2col(x)ᵀ · dy: the patches are written already transposed ([KH·KW·Ci, N·OH·OW]) in JS, and the
  * product runs in the backend's matrix multiply. The stock wasm backend has no Conv2DBackpropFilter.
  */
-export function conv2dBackpropFilterViaMatMul(
-  x: tf.Tensor4D,
-  dy: tf.Tensor4D,
-  attrs: ConvAttrs,
-  filterShape: [number, number, number, number],
-): tf.Tensor4D {
-  const info = convInfoOf(x.shape, filterShape, attrs);
-  const [kh, kw, ci, co] = filterShape;
+export function conv2dBackpropFilterViaMatMul(x: tf.Tensor4D, dy: tf.Tensor4D, info: tf.backend_util.Conv2DInfo): tf.Tensor4D {
+  const { filterHeight: kh, filterWidth: kw, inChannels: ci, outChannels: co } = info;
   const k = kh * kw * ci;
   const m = info.batchSize * info.outHeight * info.outWidth;
   const backend = tf.backend();
