@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { globalAvgPool } from '../layers/global-avg-pool';
 import type { ArchitectureDef, ModelBuilder } from '../model';
 import type { ForwardContext } from '../plugin';
 
@@ -43,7 +44,7 @@ export function cifarResnet(name: string, description: string, widths: number[],
       return (x, ctx) => {
         let h = stem(x, ctx);
         for (const block of blocks) h = block(h, ctx);
-        return fc(tf.mean(h, [1, 2]) as tf.Tensor2D, ctx);
+        return fc(globalAvgPool(h), ctx);
       };
     },
   };

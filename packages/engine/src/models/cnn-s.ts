@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import { globalAvgPool } from '../layers/global-avg-pool';
 import type { ArchitectureDef } from '../model';
 
 /** conv3x3 32 → conv3x3 64 s2 → conv3x3 128 s2, each bias-free + BN + ReLU, global average pool, linear. */
@@ -18,7 +18,7 @@ export const cnnS: ArchitectureDef = {
     return (x, ctx) => {
       let h = x;
       for (const stage of stages) h = stage(h, ctx);
-      return fc(tf.mean(h, [1, 2]) as tf.Tensor2D, ctx);
+      return fc(globalAvgPool(h), ctx);
     };
   },
 };

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { globalAvgPool } from '../layers/global-avg-pool';
 import type { ArchitectureDef } from '../model';
 import type { ForwardContext } from '../plugin';
 import { basicBlock } from './cifar-resnet';
@@ -30,7 +31,7 @@ export function imagenetResnet(name: string, description: string, widths: number
         let h = stem(x, ctx);
         h = tf.maxPool(h, 3, 2, 1);
         for (const block of blocks) h = block(h, ctx);
-        return fc(tf.mean(h, [1, 2]) as tf.Tensor2D, ctx);
+        return fc(globalAvgPool(h), ctx);
       };
     },
   };

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { globalAvgPool } from '../layers/global-avg-pool';
 import type { ArchitectureDef, ModelBuilder } from '../model';
 import type { ForwardContext } from '../plugin';
 
@@ -12,8 +13,8 @@ type Apply = (x: tf.Tensor4D, ctx: ForwardContext) => tf.Tensor4D;
  */
 function wideBlock(b: ModelBuilder, name: string, inCh: number, outCh: number, stride: number, dropRate: number): Apply {
   const bn1 = b.norm(`${name}.bn1`, inCh);
-  const conv1 = b.conv(`${name}.conv1`, { inChannels: inCh, filters: outCh, kernelSize: 3, stride });
-  const bn2 = b.norm(`${name}.bn2`, outCh);
+  // conv1 → bn2 → ReLU is post-activation inside the block, so inference forwards fold it into one kernel.
+  const inner = b.convNorm(`${name}.conv1`, { inChannels: inCh, filters: outCh, kernelSize: 3, stride }, `${name}.bn2`, 'relu');
   const drop = b.dropout(`${name}.dropout`, dropRate);
   const conv2 = b.conv(`${name}.conv2`, { inChannels: outCh, filters: outCh, kernelSize: 3 });
   // The reference tests only in != out; a stride change always comes with one in WRNs, but guard anyway.
@@ -21,7 +22,7 @@ function wideBlock(b: ModelBuilder, name: string, inCh: number, outCh: number, s
   const scConv = project ? b.conv(`${name}.shortcut.conv`, { inChannels: inCh, filters: outCh, kernelSize: 1, stride, role: 'shortcut' }) : null;
   return (x, ctx) => {
     const a = tf.relu(bn1(x, ctx));
-    const h = drop(tf.relu(bn2(conv1(a, ctx), ctx)), ctx);
+    const h = drop(inner(a, ctx), ctx);
     const short = scConv ? scConv(a, ctx) : x;
     return tf.add(conv2(h, ctx), short) as tf.Tensor4D;
   };
@@ -58,7 +59,7 @@ export function wideResnet(name: string, description: string, depth: number, wid
         for (const block of blocks) h = block(h, ctx);
         h = tf.relu(headBn(h, ctx));
         // The reference's avg_pool2d(8) at 32x32 (SVHN) and avg_pool2d(24) at 96x96 (STL-10) are both global.
-        return fc(tf.mean(h, [1, 2]) as tf.Tensor2D, ctx);
+        return fc(globalAvgPool(h), ctx);
       };
     },
   };
