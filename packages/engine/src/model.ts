@@ -3,6 +3,7 @@ import { condition, type Condition } from './condition';
 import { BatchNorm } from './layers/batch-norm';
 import { Conv2d, type Conv2dOptions } from './layers/conv2d';
 import { ConvNorm } from './layers/conv-norm';
+import type { FusedActivation } from './kernels/fused-conv';
 import { Dense } from './layers/dense';
 import { Dropout } from './layers/dropout';
 import { VariableRegistry } from './layers/registry';
@@ -27,14 +28,12 @@ export class ModelBuilder {
   constructor(readonly host: PluginHost, private readonly rng: Rng) {}
 
   conv(name: string, opts: Conv2dOptions): (x: tf.Tensor4D, ctx: ForwardContext) => tf.Tensor4D {
-    const layer = new Conv2d(name, opts, this.host, this.registry, this.rng);
-    this.layers.push(layer.info);
+    const layer = this.addConv(name, opts);
     return (x, ctx) => layer.apply(x, this.host, ctx);
   }
 
   norm(name: string, channels: number): (x: tf.Tensor4D, ctx: ForwardContext) => tf.Tensor4D {
-    const layer = new BatchNorm(name, channels, this.host, this.registry);
-    this.layers.push(layer.info);
+    const layer = this.addNorm(name, channels);
     return (x, ctx) => layer.apply(x, this.host, ctx);
   }
 
@@ -46,14 +45,22 @@ export class ModelBuilder {
     convName: string,
     opts: Conv2dOptions,
     normName: string,
-    activation: 'relu' | 'linear',
+    activation: FusedActivation,
   ): (x: tf.Tensor4D, ctx: ForwardContext) => tf.Tensor4D {
-    const conv = new Conv2d(convName, opts, this.host, this.registry, this.rng);
-    this.layers.push(conv.info);
-    const norm = new BatchNorm(normName, opts.filters, this.host, this.registry);
-    this.layers.push(norm.info);
-    const layer = new ConvNorm(conv, norm, activation);
+    const layer = new ConvNorm(this.addConv(convName, opts), this.addNorm(normName, opts.filters), activation);
     return (x, ctx) => layer.apply(x, this.host, ctx);
+  }
+
+  private addConv(name: string, opts: Conv2dOptions): Conv2d {
+    const layer = new Conv2d(name, opts, this.host, this.registry, this.rng);
+    this.layers.push(layer.info);
+    return layer;
+  }
+
+  private addNorm(name: string, channels: number): BatchNorm {
+    const layer = new BatchNorm(name, channels, this.host, this.registry);
+    this.layers.push(layer.info);
+    return layer;
   }
 
   dense(name: string, inFeatures: number, outFeatures: number, role: LayerInfo['role'] = 'classifier') {

@@ -17,9 +17,9 @@ interface FusedConvAttrs {
  * bias together on every backward; an attack needs only x's, so this kernel carries a registered
  * gradient whose parts run only for inputs on the differentiated path.
  */
-export function registerFusedConv(backendName: string): boolean {
+export function registerFusedConv(backendName: string): void {
   const fused = tf.getKernel('FusedConv2D', backendName);
-  if (!fused) return false;
+  if (!fused) return;
   if (!tf.getKernel(FUSED_CONV, backendName)) {
     tf.registerKernel({
       kernelName: FUSED_CONV,
@@ -32,7 +32,6 @@ export function registerFusedConv(backendName: string): boolean {
     });
   }
   if (!tf.getGradient(FUSED_CONV)) tf.registerGradient(fusedConvGradient);
-  return true;
 }
 
 /** Whether the active backend runs FloatFusedConv2D. */

@@ -35,9 +35,9 @@ const shapeCache = new Map<string, LayerCost[]>();
 
 /**
  * Per-layer output sizes and MACs of a model's architecture, from one recorded forward of a zero image
- * (batch 1, inference mode) through a plugin-free copy of the architecture: the conv kernels (Conv2D, or the fused conv + norm) the forward
- * runs are matched, in order, with the conv layers the forward asked for their kernels. Results are cached
- * per (architecture, input).
+ * (batch 1, inference mode) through a plugin-free copy of the architecture: the conv kernels the forward
+ * runs (Conv2D, or the fused conv + norm) are matched, in order, with the conv layers the forward asked for
+ * their kernels. Results are cached per (architecture, input).
  */
 export async function layerCosts(model: Pick<Model, 'architecture' | 'input'>): Promise<LayerCost[]> {
   return architectureLayerCosts(model.architecture, model.input);
