@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createRequire } from 'node:module';
 import { registerTrainingKernels } from './kernels/register-training-kernels';
+import { loadNative } from './native';
 import { registerThreadedWasm, wasmThreadsFromEnv } from './wasm-threads';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -17,6 +18,11 @@ export interface BackendChoice {
   skipped: Array<{ name: string; error: string }>;
   /** Threads the backend's kernels run on (wasm: XNNPACK's pool; set with FLOAT_THREADS). */
   threads?: number;
+  /**
+   * The native convolution kernels (@floatjs/native-kernels) registered on wasm or cpu: their instruction
+   * set and threads. Absent when they are off (FLOAT_NATIVE=off) or unavailable (the reason is in `skipped`).
+   */
+  native?: { isa: string; threads: number };
 }
 
 const require = createRequire(import.meta.url);
@@ -37,8 +43,8 @@ export async function selectBackend(requested?: string, env: NodeJS.ProcessEnv =
   const skipped: BackendChoice['skipped'] = [];
   for (const name of order) {
     try {
-      const { pkg, threads } = await initBackend(name, env, skipped);
-      return { name, package: pkg, reason, skipped, ...(threads ? { threads } : {}) };
+      const { pkg, threads, native } = await initBackend(name, env, skipped);
+      return { name, package: pkg, reason, skipped, ...(threads ? { threads } : {}), ...(native ? { native } : {}) };
     } catch (err) {
       skipped.push({ name, error: err instanceof Error ? err.message.split('\n')[0] : String(err) });
     }
@@ -47,7 +53,13 @@ export async function selectBackend(requested?: string, env: NodeJS.ProcessEnv =
   throw new Error(`no usable tfjs backend (${detail})`);
 }
 
-async function initBackend(name: BackendName, env: NodeJS.ProcessEnv, skipped: BackendChoice['skipped']): Promise<{ pkg: string; threads?: number }> {
+interface Initialised {
+  pkg: string;
+  threads?: number;
+  native?: BackendChoice['native'];
+}
+
+async function initBackend(name: BackendName, env: NodeJS.ProcessEnv, skipped: BackendChoice['skipped']): Promise<Initialised> {
   if (name === 'tensorflow') {
     for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
       try {
@@ -73,13 +85,15 @@ async function initBackend(name: BackendName, env: NodeJS.ProcessEnv, skipped: B
     }
     if (threads === 1) wasm.setThreadsCount?.(1);
     if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
-    registerTrainingKernels('wasm');
-    return { pkg: '@tensorflow/tfjs-backend-wasm', threads: wasm.getThreadsCount() };
+    const native = await loadNative(env, wasmThreadsFromEnv(env), skipped);
+    registerTrainingKernels('wasm', { native });
+    return { pkg: '@tensorflow/tfjs-backend-wasm', threads: wasm.getThreadsCount(), native: native && { isa: native.isa(), threads: native.threads() } };
   }
   await import('@tensorflow/tfjs-backend-cpu');
   if (!(await tf.setBackend('cpu'))) throw new Error('the cpu backend failed to initialise');
-  registerTrainingKernels('cpu');
+  const native = await loadNative(env, wasmThreadsFromEnv(env), skipped);
+  registerTrainingKernels('cpu', { native });
   // The cpu backend prints a banner advising tfjs-node on first use; the choice is already reported.
   (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
-  return { pkg: '@tensorflow/tfjs-backend-cpu', threads: 1 };
+  return { pkg: '@tensorflow/tfjs-backend-cpu', threads: 1, native: native && { isa: native.isa(), threads: native.threads() } };
 }

@@ -12,20 +12,20 @@ interface FusedConvAttrs {
 }
 
 /**
- * Registers FloatFusedConv2D for `backendName`, forwarding to the backend's FusedConv2D (XNNPACK on wasm,
- * where bias and ReLU cost nothing extra). tfjs's own fused op computes the gradients of x, filter and
+ * Registers FloatFusedConv2D for `backendName`, forwarding to the backend's FusedConv2D (native or XNNPACK on
+ * wasm, where bias and ReLU cost nothing extra). tfjs's own fused op computes the gradients of x, filter and
  * bias together on every backward; an attack needs only x's, so this kernel carries a registered
  * gradient whose parts run only for inputs on the differentiated path.
  */
 export function registerFusedConv(backendName: string): void {
-  const fused = tf.getKernel('FusedConv2D', backendName);
-  if (!fused) return;
+  if (!tf.getKernel('FusedConv2D', backendName)) return;
   if (!tf.getKernel(FUSED_CONV, backendName)) {
     tf.registerKernel({
       kernelName: FUSED_CONV,
       backendName,
+      // Looked up per call: the native kernels may replace FusedConv2D after this registration.
       kernelFunc: (args) =>
-        fused.kernelFunc({
+        tf.getKernel('FusedConv2D', backendName)!.kernelFunc({
           ...args,
           attrs: { ...args.attrs, dataFormat: 'NHWC', dilations: [1, 1], leakyreluAlpha: 0 },
         }),

@@ -1,21 +1,44 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { NativeKernels } from '@floatjs/native-kernels';
 import type { ConvAttrs } from './conv-info';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter';
 import { conv2dBackpropInputPolyphase } from './conv2d-backprop-input-polyphase';
 import { convInfoOf } from './conv-info';
 import { registerFusedConv } from './fused-conv';
+import { registerNativeConvKernels } from './native-conv';
+import { replaceKernel, restoreStockKernel, stockKernel } from './stock-kernels';
 
-const registered = new Set<string>();
+export interface TrainingKernelOptions {
+  /** Replace the backend's Conv2DBackpropInput with the polyphase one (JS kernels only; default true). */
+  replaceInput?: boolean;
+  /** Convolutions from @floatjs/native-kernels instead of the JS/wasm compositions below. */
+  native?: NativeKernels;
+}
+
+const registered = new Map<string, NativeKernels | 'js'>();
 
 /**
- * Registers the conv gradient kernels for `backendName` (tfjs's kernel registry, by name). They are
- * composed of ops the backend already runs fast; nested ops inside a kernel are not taped, so
- * gradients still flow through tfjs's own Conv2D gradient definition.
+ * Registers the training kernels for `backendName` (tfjs's kernel registry, by name): either the native
+ * convolutions (forward, fused forward, both gradients), or the conv gradients composed of ops the
+ * backend already runs fast. Nested ops inside a kernel are not taped, so gradients still flow through
+ * tfjs's own Conv2D gradient definition. Calling it again with other options switches between the two.
  */
-export function registerTrainingKernels(backendName: string, options: { replaceInput?: boolean } = {}): void {
-  if (registered.has(backendName)) return;
-  registered.add(backendName);
-  const filterKernel: tf.KernelConfig = {
+export function registerTrainingKernels(backendName: string, options: TrainingKernelOptions = {}): void {
+  const mode = options.native ?? 'js';
+  if (registered.get(backendName) === mode) return;
+  registered.set(backendName, mode);
+  if (options.native) {
+    registerNativeConvKernels(backendName, options.native);
+  } else {
+    for (const name of [tf.Conv2D, 'FusedConv2D', tf.Conv2DBackpropInput]) restoreStockKernel(name, backendName);
+    registerJsConvGradients(backendName, options.replaceInput ?? true);
+  }
+  if (backendName === 'wasm') replaceKernel(sharedIdentity(backendName));
+  registerFusedConv(backendName);
+}
+
+function registerJsConvGradients(backendName: string, replaceInput: boolean): void {
+  replaceKernel({
     kernelName: tf.Conv2DBackpropFilter,
     backendName,
     kernelFunc: ({ inputs, attrs }) => {
@@ -23,29 +46,20 @@ export function registerTrainingKernels(backendName: string, options: { replaceI
       const a = attrs as unknown as ConvAttrs & { filterShape: [number, number, number, number] };
       return conv2dBackpropFilter(x, dy, a, a.filterShape);
     },
-  };
-  replaceKernel(filterKernel);
-  if (backendName === 'wasm') replaceKernel(sharedIdentity(backendName));
-  registerFusedConv(backendName);
-  if (options.replaceInput ?? true) {
-    replaceKernel({
-      kernelName: tf.Conv2DBackpropInput,
-      backendName,
-      kernelFunc: ({ inputs, attrs }) => {
-        const { dy, filter } = inputs as unknown as { dy: tf.Tensor4D; filter: tf.Tensor4D };
-        const a = attrs as unknown as ConvAttrs & { inputShape: [number, number, number, number] };
-        const info = convInfoOf(a.inputShape, filter.shape, a);
-        // tfjs differentiates undilated convs only, and polyphase covers all of them (stride 1 is its one-phase case).
-        if (info.dilationHeight !== 1 || info.dilationWidth !== 1) throw new Error('Conv2DBackpropInput: floatjs training kernels support dilation 1 only');
-        return conv2dBackpropInputPolyphase(dy, filter, a, a.inputShape);
-      },
-    });
-  }
-}
-
-function replaceKernel(config: tf.KernelConfig): void {
-  if (tf.getKernel(config.kernelName, config.backendName)) tf.unregisterKernel(config.kernelName, config.backendName);
-  tf.registerKernel(config);
+  });
+  if (!replaceInput) return;
+  replaceKernel({
+    kernelName: tf.Conv2DBackpropInput,
+    backendName,
+    kernelFunc: ({ inputs, attrs }) => {
+      const { dy, filter } = inputs as unknown as { dy: tf.Tensor4D; filter: tf.Tensor4D };
+      const a = attrs as unknown as ConvAttrs & { inputShape: [number, number, number, number] };
+      const info = convInfoOf(a.inputShape, filter.shape, a);
+      // tfjs differentiates undilated convs only, and polyphase covers all of them (stride 1 is its one-phase case).
+      if (info.dilationHeight !== 1 || info.dilationWidth !== 1) throw new Error('Conv2DBackpropInput: floatjs training kernels support dilation 1 only');
+      return conv2dBackpropInputPolyphase(dy, filter, a, a.inputShape);
+    },
+  });
 }
 
 /**
@@ -54,7 +68,7 @@ function replaceKernel(config: tf.KernelConfig): void {
  * immutable, so sharing is safe; the backend's reference count frees the storage with its last user.
  */
 function sharedIdentity(backendName: string): tf.KernelConfig {
-  const copy = tf.getKernel(tf.Identity, backendName)?.kernelFunc;
+  const copy = stockKernel(tf.Identity, backendName)?.kernelFunc;
   return {
     kernelName: tf.Identity,
     backendName,

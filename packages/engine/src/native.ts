@@ -1,0 +1,44 @@
+import type { NativeIsa, NativeKernels } from '@floatjs/native-kernels';
+
+export type NativeMode = 'auto' | 'on' | 'off';
+const MODES: readonly NativeMode[] = ['auto', 'on', 'off'];
+const ISAS: readonly NativeIsa[] = ['avx512', 'avx2', 'generic'];
+
+/**
+ * The native convolution kernels to use, per FLOAT_NATIVE: `auto` (default) uses @floatjs/native-kernels
+ * when its addon was built and records why not in `skipped` otherwise; `on` requires it; `off` never uses
+ * it. FLOAT_NATIVE_ISA (avx512, avx2, generic) picks a narrower instruction set than the CPU's best.
+ */
+export async function loadNative(
+  env: NodeJS.ProcessEnv,
+  threads: number,
+  skipped: Array<{ name: string; error: string }>,
+): Promise<NativeKernels | undefined> {
+  const mode = (env.FLOAT_NATIVE || 'auto') as NativeMode;
+  if (!MODES.includes(mode)) throw new Error(`FLOAT_NATIVE: expected one of ${MODES.join(', ')}, got "${env.FLOAT_NATIVE}"`);
+  if (mode === 'off') return undefined;
+  const unavailable = (reason: string): undefined => {
+    if (mode === 'on') throw new Error(`FLOAT_NATIVE=on: ${reason}`);
+    skipped.push({ name: 'native-kernels', error: reason });
+    return undefined;
+  };
+  let mod: typeof import('@floatjs/native-kernels');
+  try {
+    // An optional dependency: absent when installed with --omit=optional.
+    mod = await import('@floatjs/native-kernels');
+  } catch (err) {
+    return unavailable(`@floatjs/native-kernels is not installed (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`);
+  }
+  const load = mod.loadNativeKernels();
+  return load.ok ? configure(load.kernels, env, threads) : unavailable(load.reason);
+}
+
+function configure(kernels: NativeKernels, env: NodeJS.ProcessEnv, threads: number): NativeKernels {
+  const isa = env.FLOAT_NATIVE_ISA;
+  if (isa) {
+    if (!(ISAS as readonly string[]).includes(isa)) throw new Error(`FLOAT_NATIVE_ISA: expected one of ${ISAS.join(', ')}, got "${isa}"`);
+    if (!kernels.setIsa(isa as NativeIsa)) throw new Error(`FLOAT_NATIVE_ISA: this CPU does not run ${isa}`);
+  }
+  kernels.setThreads(threads);
+  return kernels;
+}

@@ -1,0 +1,47 @@
+{
+  # Kernels are compiled once per instruction set, each file with its own flags; dispatch.cc picks one at
+  # run time, so one build runs on any CPU of the architecture. Nothing compiled for AVX-512 is shared with
+  # the other objects: each ISA file keeps its code in a namespace of its own.
+  "variables": {
+    "common_cflags": ["-O3", "-std=gnu++17", "-fno-exceptions", "-fno-math-errno", "-Wall", "-Wno-unused-function"]
+  },
+  "targets": [
+    {
+      "target_name": "floatjs_native",
+      "sources": ["csrc/addon.cc", "csrc/dispatch.cc", "csrc/thread_pool.cc", "csrc/scratch.cc", "csrc/isa_generic.cc"],
+      "cflags_cc": ["<@(common_cflags)"],
+      "cflags_cc!": ["-std=gnu++20", "-std=gnu++17", "-fno-exceptions"],
+      "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["<@(common_cflags)"] },
+      "conditions": [
+        ["target_arch=='x64'", {
+          "defines": ["FLOATJS_X86_KERNELS"],
+          "dependencies": ["floatjs_avx512", "floatjs_avx2"]
+        }]
+      ]
+    }
+  ],
+  "conditions": [
+    ["target_arch=='x64'", {
+      "targets": [
+        {
+          "target_name": "floatjs_avx512",
+          "type": "static_library",
+          "sources": ["csrc/isa_avx512.cc"],
+          "cflags_cc": ["<@(common_cflags)", "-mavx512f", "-mavx512vl", "-mavx512bw", "-mavx512dq", "-mfma", "-Wno-maybe-uninitialized"],
+          "cflags_cc!": ["-std=gnu++20", "-std=gnu++17"],
+          "cflags": ["-fPIC"],
+          "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["<@(common_cflags)", "-mavx512f", "-mavx512vl", "-mavx512bw", "-mavx512dq", "-mfma"] }
+        },
+        {
+          "target_name": "floatjs_avx2",
+          "type": "static_library",
+          "sources": ["csrc/isa_avx2.cc"],
+          "cflags_cc": ["<@(common_cflags)", "-mavx2", "-mfma"],
+          "cflags_cc!": ["-std=gnu++20", "-std=gnu++17"],
+          "cflags": ["-fPIC"],
+          "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["<@(common_cflags)", "-mavx2", "-mfma"] }
+        }
+      ]
+    }]
+  ]
+}

@@ -1,0 +1,204 @@
+// The Node-API surface: argument checking, then one kernel call on the caller's Float32Arrays (which may
+// view a WebAssembly heap: the kernels read and write them in place).
+#include <node_api.h>
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "kernel_table.h"
+#include "thread_pool.h"
+
+namespace floatjs {
+namespace {
+
+const KernelTable* active = nullptr;
+
+napi_value fail(napi_env env, const std::string& message) {
+  napi_throw_error(env, "FLOATJS_NATIVE", message.c_str());
+  return nullptr;
+}
+
+struct Floats {
+  float* data = nullptr;
+  size_t length = 0;
+};
+
+bool isNullish(napi_env env, napi_value v) {
+  napi_valuetype t;
+  napi_typeof(env, v, &t);
+  return t == napi_null || t == napi_undefined;
+}
+
+// Reads a Float32Array of exactly `expected` elements; `optional` accepts null and undefined.
+bool floatsArg(napi_env env, napi_value v, const std::string& where, int64_t expected, bool optional, Floats* out) {
+  if (optional && isNullish(env, v)) return true;
+  bool typed = false;
+  napi_is_typedarray(env, v, &typed);
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  if (!typed || napi_get_typedarray_info(env, v, &type, &length, &data, nullptr, nullptr) != napi_ok ||
+      type != napi_float32_array) {
+    fail(env, where + ": expected a Float32Array");
+    return false;
+  }
+  if (int64_t(length) != expected) {
+    fail(env, where + ": has " + std::to_string(length) + " elements, expected " + std::to_string(expected));
+    return false;
+  }
+  out->data = static_cast<float*>(data);
+  out->length = length;
+  return true;
+}
+
+bool geometryArg(napi_env env, napi_value v, const std::string& fn, ConvGeometry* g) {
+  bool typed = false;
+  napi_is_typedarray(env, v, &typed);
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  if (!typed || napi_get_typedarray_info(env, v, &type, &length, &data, nullptr, nullptr) != napi_ok ||
+      type != napi_int32_array || length != kGeometryFields) {
+    fail(env, fn + ": geometry: expected an Int32Array of " + std::to_string(kGeometryFields) + " fields");
+    return false;
+  }
+  std::memcpy(g, data, sizeof(ConvGeometry));
+  static const char* names[kGeometryFields] = {"batch", "inHeight", "inWidth", "inChannels", "outHeight",
+                                               "outWidth", "outChannels", "filterHeight", "filterWidth",
+                                               "strideHeight", "strideWidth", "dilationHeight", "dilationWidth",
+                                               "padTop", "padLeft"};
+  const int* f = static_cast<const int*>(data);
+  for (int i = 0; i < kGeometryFields; i++) {
+    // Filter sizes, strides and dilations are at least 1; counts and padding at least 0.
+    int least = (i >= 7 && i <= 12) ? 1 : 0;
+    if (f[i] < least) {
+      fail(env, fn + ": geometry." + names[i] + " is " + std::to_string(f[i]) + ", expected at least " +
+                    std::to_string(least));
+      return false;
+    }
+  }
+  return true;
+}
+
+bool args(napi_env env, napi_callback_info info, size_t want, napi_value* argv, const std::string& fn) {
+  size_t argc = want;
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc < want) {
+    fail(env, fn + ": expected " + std::to_string(want) + " arguments, got " + std::to_string(argc));
+    return false;
+  }
+  return true;
+}
+
+napi_value done(napi_env env, const char* error, const std::string& fn) {
+  if (error) return fail(env, fn + ": " + error);
+  napi_value undefined;
+  napi_get_undefined(env, &undefined);
+  return undefined;
+}
+
+// conv2d(x, filter, bias | null, y, geometry, activation)
+napi_value Conv2d(napi_env env, napi_callback_info info) {
+  const std::string fn = "conv2d";
+  napi_value argv[6];
+  ConvGeometry g;
+  if (!args(env, info, 6, argv, fn) || !geometryArg(env, argv[4], fn, &g)) return nullptr;
+  Floats x, w, bias, y;
+  if (!floatsArg(env, argv[0], fn + ": x", g.inputSize(), false, &x) ||
+      !floatsArg(env, argv[1], fn + ": filter", g.filterSize(), false, &w) ||
+      !floatsArg(env, argv[2], fn + ": bias", g.outChannels, true, &bias) ||
+      !floatsArg(env, argv[3], fn + ": y", g.outputSize(), false, &y))
+    return nullptr;
+  int32_t act = 0;
+  if (napi_get_value_int32(env, argv[5], &act) != napi_ok || (act != kLinear && act != kRelu))
+    return fail(env, fn + ": activation: expected 0 (linear) or 1 (relu)");
+  return done(env, active->conv2d(g, x.data, w.data, bias.data, y.data, act), fn);
+}
+
+// conv2dBackpropInput(dy, filter, dx, geometry)
+napi_value Conv2dBackpropInput(napi_env env, napi_callback_info info) {
+  const std::string fn = "conv2dBackpropInput";
+  napi_value argv[4];
+  ConvGeometry g;
+  if (!args(env, info, 4, argv, fn) || !geometryArg(env, argv[3], fn, &g)) return nullptr;
+  if (g.dilationHeight != 1 || g.dilationWidth != 1) return fail(env, fn + ": dilation must be 1");
+  Floats dy, w, dx;
+  if (!floatsArg(env, argv[0], fn + ": dy", g.outputSize(), false, &dy) ||
+      !floatsArg(env, argv[1], fn + ": filter", g.filterSize(), false, &w) ||
+      !floatsArg(env, argv[2], fn + ": dx", g.inputSize(), false, &dx))
+    return nullptr;
+  return done(env, active->conv2dBackpropInput(g, dy.data, w.data, dx.data), fn);
+}
+
+// conv2dBackpropFilter(x, dy, dfilter, geometry)
+napi_value Conv2dBackpropFilter(napi_env env, napi_callback_info info) {
+  const std::string fn = "conv2dBackpropFilter";
+  napi_value argv[4];
+  ConvGeometry g;
+  if (!args(env, info, 4, argv, fn) || !geometryArg(env, argv[3], fn, &g)) return nullptr;
+  Floats x, dy, dw;
+  if (!floatsArg(env, argv[0], fn + ": x", g.inputSize(), false, &x) ||
+      !floatsArg(env, argv[1], fn + ": dy", g.outputSize(), false, &dy) ||
+      !floatsArg(env, argv[2], fn + ": dfilter", g.filterSize(), false, &dw))
+    return nullptr;
+  return done(env, active->conv2dBackpropFilter(g, x.data, dy.data, dw.data), fn);
+}
+
+napi_value SetThreads(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (!args(env, info, 1, argv, "setThreads")) return nullptr;
+  int32_t n = 0;
+  if (napi_get_value_int32(env, argv[0], &n) != napi_ok || n < 1 || n > 256)
+    return fail(env, "setThreads: expected an integer from 1 to 256");
+  setThreadCount(n);
+  return done(env, nullptr, "setThreads");
+}
+
+napi_value Threads(napi_env env, napi_callback_info) {
+  napi_value v;
+  napi_create_int32(env, threadCount(), &v);
+  return v;
+}
+
+napi_value Isa(napi_env env, napi_callback_info) {
+  napi_value v;
+  napi_create_string_utf8(env, active->isa, NAPI_AUTO_LENGTH, &v);
+  return v;
+}
+
+// setIsa(name): true if this CPU runs it (then it is used from now on), else false.
+napi_value SetIsa(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (!args(env, info, 1, argv, "setIsa")) return nullptr;
+  char name[32] = {0};
+  size_t len = 0;
+  if (napi_get_value_string_utf8(env, argv[0], name, sizeof name, &len) != napi_ok)
+    return fail(env, "setIsa: expected a string");
+  const KernelTable* k = kernelsFor(name);
+  if (k) active = k;
+  napi_value v;
+  napi_get_boolean(env, k != nullptr, &v);
+  return v;
+}
+
+}  // namespace
+}  // namespace floatjs
+
+NAPI_MODULE_INIT() {
+  using namespace floatjs;
+  if (!active) active = bestKernels();
+  struct Entry {
+    const char* name;
+    napi_callback cb;
+  } entries[] = {{"conv2d", Conv2d},         {"conv2dBackpropInput", Conv2dBackpropInput},
+                 {"conv2dBackpropFilter", Conv2dBackpropFilter},
+                 {"setThreads", SetThreads}, {"threads", Threads},
+                 {"isa", Isa},               {"setIsa", SetIsa}};
+  for (const Entry& e : entries) {
+    napi_value f;
+    napi_create_function(env, e.name, NAPI_AUTO_LENGTH, e.cb, nullptr, &f);
+    napi_set_named_property(env, exports, e.name, f);
+  }
+  return exports;
+}

@@ -1,0 +1,555 @@
+// The convolution kernels, written once over a Simd traits struct (simd_*.h) and compiled once per
+// instruction set. Included only by isa_*.cc, each of which defines ISA_NAMESPACE, so that no inline
+// function or template instance is shared between object files built for different instruction sets.
+//
+// Forward and input-gradient convolutions are one "gather GEMM": each output pixel is a row, whose value
+// is the sum over taps t and channels c of in(row, t)[c] · w[t][c][:], where in(row, t) points at a
+// pixel's channel vector (or at zeros, outside the image). Tiles of rows × output channels live in
+// registers; the filter is packed per block of output channels. The input gradient is the same GEMM run
+// once per stride phase (polyphase): dx pixels whose coordinates have the same remainders modulo the
+// stride are reached by the same subset of taps, so no multiply is wasted on the zeros a transposed
+// convolution would insert. The filter gradient tiles input × output channels and runs over the output
+// pixels in fixed chunks whose partial sums are added in order, so its result does not depend on the
+// number of threads.
+#pragma once
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+
+#include "conv_geometry.h"
+#include "kernel_table.h"
+#include "scratch.h"
+#include "thread_pool.h"
+
+namespace floatjs {
+namespace ISA_NAMESPACE {
+
+using Vec = Simd::Vec;
+constexpr int kW = Simd::kWidth;
+constexpr const char* kOutOfMemory = "out of memory for the kernel's scratch buffers";
+
+inline int imin(int a, int b) { return a < b ? a : b; }
+inline int imax(int a, int b) { return a > b ? a : b; }
+inline int64_t lmin(int64_t a, int64_t b) { return a < b ? a : b; }
+inline int ceilDiv(int a, int b) { return (a + b - 1) / b; }
+inline int64_t ceilDiv64(int64_t a, int64_t b) { return (a + b - 1) / b; }
+// Floor division for any sign of a (b > 0).
+inline int floorDiv(int a, int b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+inline bool inside(int i, int size) { return static_cast<unsigned>(i) < static_cast<unsigned>(size); }
+
+// A block of output channels [offset, offset + cols), held in `vectors` vectors by tiles of `rows` rows.
+struct ChannelBlock {
+  int offset, cols, vectors, rows;
+};
+
+// Splits `channels` into blocks of at most kMaxVectors vectors, writing at most ceil(channels / kW).
+inline int channelBlocks(int channels, const int* rowsFor, ChannelBlock* out) {
+  int n = 0;
+  for (int off = 0; off < channels;) {
+    int vectors = imin(Simd::kMaxVectors, ceilDiv(channels - off, kW));
+    out[n++] = ChannelBlock{off, imin(vectors * kW, channels - off), vectors, rowsFor[vectors]};
+    off += vectors * kW;
+  }
+  return n;
+}
+
+// An upper bound on channelBlocks' count.
+inline int maxBlocksOf(int channels) { return ceilDiv(channels, kW) + 1; }
+
+inline int maxTileRows() {
+  int m = 0;
+  for (int v = 1; v <= Simd::kMaxVectors; v++) m = imax(m, Simd::kRows[v]);
+  return m;
+}
+
+// Small bookkeeping arrays (blocks, segments, phases): freed when the call returns.
+struct Allocation {
+  void* p = nullptr;
+  explicit Allocation(size_t bytes) : p(std::malloc(bytes ? bytes : 1)) {}
+  ~Allocation() { std::free(p); }
+  Allocation(const Allocation&) = delete;
+  Allocation& operator=(const Allocation&) = delete;
+};
+
+// ---------------------------------------------------------------------------------------------------
+// Gather GEMM
+
+// One register tile: MR rows × NV vectors of output channels, over all taps and input channels.
+template <int MR, int NV>
+void gatherTile(const float* const* in, int taps, int channels, const float* w, float* const* out, int rows, int cols,
+                const float* bias, int act) {
+  Vec acc[MR][NV];
+  for (int r = 0; r < MR; r++)
+    for (int v = 0; v < NV; v++) acc[r][v] = Simd::zero();
+  for (int t = 0; t < taps; t++) {
+    const float* p[MR];
+    for (int r = 0; r < MR; r++) p[r] = in[t * MR + r];
+    const float* wt = w + int64_t(t) * channels * NV * kW;
+    for (int c = 0; c < channels; c++) {
+      Vec wv[NV];
+      for (int v = 0; v < NV; v++) wv[v] = Simd::load(wt + (c * NV + v) * kW);
+      for (int r = 0; r < MR; r++) {
+        Vec b = Simd::broadcast(p[r] + c);
+        for (int v = 0; v < NV; v++) acc[r][v] = Simd::fma(b, wv[v], acc[r][v]);
+      }
+    }
+  }
+  for (int r = 0; r < rows; r++) {
+    float* o = out[r];
+    for (int v = 0; v < NV; v++) {
+      int n = cols - v * kW;
+      Vec y = acc[r][v];
+      if (bias) y = Simd::add(y, Simd::loadN(bias + v * kW, n));
+      if (act == kRelu) y = Simd::relu(y);
+      if (n >= kW) Simd::store(o + v * kW, y);
+      else Simd::storeN(o + v * kW, y, n);
+    }
+  }
+}
+
+using GatherTileFn = void (*)(const float* const*, int, int, const float*, float* const*, int, int, const float*, int);
+
+inline GatherTileFn gatherTileFor(int vectors) {
+  switch (vectors) {
+    case 1: return &gatherTile<Simd::kRows[1], 1>;
+    case 2: return &gatherTile<Simd::kRows[2], 2>;
+    case 3: return &gatherTile<Simd::kRows[3], 3>;
+    default: return &gatherTile<Simd::kRows[Simd::kMaxVectors], Simd::kMaxVectors>;
+  }
+}
+
+// Packs output columns [b.offset, b.offset + b.cols) of a GEMM filter as [tap][channel][vectors · kW],
+// zero-padded. `at(t, c, j)` is the filter value for tap t, GEMM input channel c and output column j.
+template <class At>
+void packBlock(const ChannelBlock& b, int taps, int channels, float* dst, const At& at) {
+  int width = b.vectors * kW;
+  for (int t = 0; t < taps; t++)
+    for (int c = 0; c < channels; c++) {
+      float* row = dst + (int64_t(t) * channels + c) * width;
+      for (int j = 0; j < width; j++) row[j] = j < b.cols ? at(t, c, b.offset + j) : 0.0f;
+    }
+}
+
+inline int64_t packedSize(const ChannelBlock& b, int taps, int channels) { return int64_t(taps) * channels * b.vectors * kW; }
+
+// A run of tiles over `rows` GEMM rows for one block of output channels.
+struct GatherSegment {
+  ChannelBlock block;
+  int64_t rows, tiles, firstTask;
+  const float* packed;
+  int taps, channels;
+  int phase;  // the input gradient's stride phase
+};
+
+// Fill(seg, row0, rows, mr, in, out) writes a tile's input pointers in[t * mr + r] (zeros for r >= rows)
+// and output pointers out[r], offset to the segment's block.
+template <class Fill>
+struct GatherRun {
+  const GatherSegment* segments;
+  const float* bias;
+  int act;
+  int maxTaps;
+  const Fill* fill;
+  int failed;
+};
+
+template <class Fill>
+void gatherRange(void* vrun, int64_t begin, int64_t end) {
+  auto& run = *static_cast<GatherRun<Fill>*>(vrun);
+  int mr = maxTileRows();
+  float* mem = scratch(kTilePointers, size_t(run.maxTaps + 1) * mr * sizeof(void*) / sizeof(float));
+  if (!mem) {
+    __atomic_store_n(&run.failed, 1, __ATOMIC_RELAXED);
+    return;
+  }
+  const float** in = reinterpret_cast<const float**>(mem);
+  float** out = reinterpret_cast<float**>(mem) + int64_t(run.maxTaps) * mr;
+  const GatherSegment* seg = run.segments;
+  for (int64_t task = begin; task < end; task++) {
+    while (task >= seg->firstTask + seg->tiles) seg++;
+    const ChannelBlock& b = seg->block;
+    int64_t row0 = (task - seg->firstTask) * b.rows;
+    int rows = int(lmin(b.rows, seg->rows - row0));
+    (*run.fill)(*seg, row0, rows, b.rows, in, out);
+    gatherTileFor(b.vectors)(in, seg->taps, seg->channels, seg->packed, out, rows, b.cols,
+                             run.bias ? run.bias + b.offset : nullptr, run.act);
+  }
+}
+
+template <class Fill>
+const char* runGather(const GatherSegment* segments, int64_t tasks, int maxTaps, const float* bias, int act, const Fill& fill) {
+  GatherRun<Fill> run{segments, bias, act, maxTaps, &fill, 0};
+  parallelFor(tasks, &gatherRange<Fill>, &run);
+  return run.failed ? kOutOfMemory : nullptr;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Forward
+
+struct ForwardFill {
+  const ConvGeometry* g;
+  const float* x;
+  const float* zeros;
+  float* y;
+  const int64_t* tapOffset;  // (kh·dh·W + kw·dw)·C for each tap
+
+  void operator()(const GatherSegment& seg, int64_t row0, int rows, int mr, const float** in, float** out) const {
+    const ConvGeometry& s = *g;
+    const int taps = s.taps(), C = s.inChannels;
+    int64_t plane = int64_t(s.outHeight) * s.outWidth;
+    int n = int(row0 / plane);
+    int oy = int(row0 % plane) / s.outWidth, ox = int(row0 % plane) % s.outWidth;
+    for (int r = 0; r < mr; r++) {
+      if (r >= rows) {
+        for (int t = 0; t < taps; t++) in[t * mr + r] = zeros;
+        out[r] = nullptr;
+        continue;
+      }
+      out[r] = y + (row0 + r) * s.outChannels + seg.block.offset;
+      int iy0 = oy * s.strideHeight - s.padTop, ix0 = ox * s.strideWidth - s.padLeft;
+      const float* image = x + int64_t(n) * s.inHeight * s.inWidth * C;
+      bool interior = iy0 >= 0 && iy0 + (s.filterHeight - 1) * s.dilationHeight < s.inHeight && ix0 >= 0 &&
+                      ix0 + (s.filterWidth - 1) * s.dilationWidth < s.inWidth;
+      if (interior) {
+        const float* base = image + (int64_t(iy0) * s.inWidth + ix0) * C;
+        for (int t = 0; t < taps; t++) in[t * mr + r] = base + tapOffset[t];
+      } else {
+        for (int kh = 0; kh < s.filterHeight; kh++) {
+          int iy = iy0 + kh * s.dilationHeight;
+          for (int kw = 0; kw < s.filterWidth; kw++) {
+            int ix = ix0 + kw * s.dilationWidth;
+            in[(kh * s.filterWidth + kw) * mr + r] =
+                inside(iy, s.inHeight) && inside(ix, s.inWidth) ? image + (int64_t(iy) * s.inWidth + ix) * C : zeros;
+          }
+        }
+      }
+      if (++ox == s.outWidth) {
+        ox = 0;
+        if (++oy == s.outHeight) {
+          oy = 0;
+          n++;
+        }
+      }
+    }
+  }
+};
+
+inline const char* conv2d(const ConvGeometry& g, const float* x, const float* filter, const float* bias, float* y, int act) {
+  const int taps = g.taps(), C = g.inChannels, Co = g.outChannels;
+  const int64_t rows = int64_t(g.batch) * g.outHeight * g.outWidth;
+  if (rows == 0 || Co == 0) return nullptr;
+  Allocation blocksMem(sizeof(ChannelBlock) * maxBlocksOf(Co)), segMem(sizeof(GatherSegment) * maxBlocksOf(Co)),
+      tapMem(sizeof(int64_t) * taps);
+  auto* blocks = static_cast<ChannelBlock*>(blocksMem.p);
+  auto* segments = static_cast<GatherSegment*>(segMem.p);
+  auto* tapOffset = static_cast<int64_t*>(tapMem.p);
+  if (!blocks || !segments || !tapOffset) return kOutOfMemory;
+  int nb = channelBlocks(Co, Simd::kRows, blocks);
+  int64_t packedTotal = 0;
+  for (int b = 0; b < nb; b++) packedTotal += packedSize(blocks[b], taps, C);
+  float* packed = scratch(kPackedWeights, size_t(packedTotal));
+  float* zeros = scratch(kZeros, size_t(C));
+  if (!packed || !zeros) return kOutOfMemory;
+  std::memset(zeros, 0, sizeof(float) * C);
+  int64_t tasks = 0;
+  float* dst = packed;
+  for (int b = 0; b < nb; b++) {
+    packBlock(blocks[b], taps, C, dst, [&](int t, int c, int j) { return filter[(int64_t(t) * C + c) * Co + j]; });
+    int64_t tiles = ceilDiv64(rows, blocks[b].rows);
+    segments[b] = GatherSegment{blocks[b], rows, tiles, tasks, dst, taps, C, 0};
+    tasks += tiles;
+    dst += packedSize(blocks[b], taps, C);
+  }
+  for (int kh = 0; kh < g.filterHeight; kh++)
+    for (int kw = 0; kw < g.filterWidth; kw++)
+      tapOffset[kh * g.filterWidth + kw] = (int64_t(kh) * g.dilationHeight * g.inWidth + int64_t(kw) * g.dilationWidth) * C;
+  ForwardFill fill{&g, x, zeros, y, tapOffset};
+  return runGather(segments, tasks, taps, bias, act, fill);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Input gradient
+
+// The dx pixels (iy, ix) with (iy + padTop) mod sh = ph and (ix + padLeft) mod sw = pw, and the taps
+// kh = ph + jh·sh, kw = pw + jw·sw that reach them from dy[oy = qh0 + a − jh, ox = qw0 + b − jw], where
+// iy = firstH + a·sh and ix = firstW + b·sw.
+struct Phase {
+  int ph, pw, firstH, firstW, countH, countW, tapsH, tapsW, qh0, qw0;
+};
+
+inline void axisPhase(int r, int stride, int kernel, int pad, int size, int* first, int* count, int* taps, int* q0) {
+  *first = ((r - pad) % stride + stride) % stride;
+  *count = *first < size ? ceilDiv(size - *first, stride) : 0;
+  *taps = r < kernel ? ceilDiv(kernel - r, stride) : 0;
+  *q0 = (*first + pad - r) / stride;
+}
+
+struct InputGradFill {
+  const ConvGeometry* g;
+  const float* dy;
+  const float* zeros;
+  float* dx;
+  const Phase* phases;
+
+  void operator()(const GatherSegment& seg, int64_t row0, int rows, int mr, const float** in, float** out) const {
+    const ConvGeometry& s = *g;
+    const Phase& p = phases[seg.phase];
+    const int taps = p.tapsH * p.tapsW;
+    int64_t plane = int64_t(p.countH) * p.countW;
+    int n = int(row0 / plane);
+    int a = int(row0 % plane) / p.countW, b = int(row0 % plane) % p.countW;
+    for (int r = 0; r < mr; r++) {
+      if (r >= rows) {
+        for (int t = 0; t < taps; t++) in[t * mr + r] = zeros;
+        out[r] = nullptr;
+        continue;
+      }
+      int iy = p.firstH + a * s.strideHeight, ix = p.firstW + b * s.strideWidth;
+      out[r] = dx + ((int64_t(n) * s.inHeight + iy) * s.inWidth + ix) * s.inChannels + seg.block.offset;
+      const float* image = dy + int64_t(n) * s.outHeight * s.outWidth * s.outChannels;
+      for (int jh = 0; jh < p.tapsH; jh++) {
+        int oy = p.qh0 + a - jh;
+        for (int jw = 0; jw < p.tapsW; jw++) {
+          int ox = p.qw0 + b - jw;
+          in[(jh * p.tapsW + jw) * mr + r] = inside(oy, s.outHeight) && inside(ox, s.outWidth)
+                                                 ? image + (int64_t(oy) * s.outWidth + ox) * s.outChannels
+                                                 : zeros;
+        }
+      }
+      if (++b == p.countW) {
+        b = 0;
+        if (++a == p.countH) {
+          a = 0;
+          n++;
+        }
+      }
+    }
+  }
+};
+
+inline const char* conv2dBackpropInput(const ConvGeometry& g, const float* dy, const float* filter, float* dx) {
+  const int sh = g.strideHeight, sw = g.strideWidth, Ci = g.inChannels, Co = g.outChannels;
+  const int phaseCount = sh * sw;
+  const int nbMax = maxBlocksOf(Ci);
+  Allocation phaseMem(sizeof(Phase) * phaseCount), blocksMem(sizeof(ChannelBlock) * nbMax),
+      segMem(sizeof(GatherSegment) * phaseCount * nbMax);
+  auto* phases = static_cast<Phase*>(phaseMem.p);
+  auto* blocks = static_cast<ChannelBlock*>(blocksMem.p);
+  auto* segments = static_cast<GatherSegment*>(segMem.p);
+  if (!phases || !blocks || !segments) return kOutOfMemory;
+  int nb = channelBlocks(Ci, Simd::kRows, blocks);
+  int64_t packedTotal = 0;
+  int maxTaps = 1;
+  for (int ph = 0; ph < sh; ph++)
+    for (int pw = 0; pw < sw; pw++) {
+      Phase& p = phases[ph * sw + pw];
+      p.ph = ph;
+      p.pw = pw;
+      axisPhase(ph, sh, g.filterHeight, g.padTop, g.inHeight, &p.firstH, &p.countH, &p.tapsH, &p.qh0);
+      axisPhase(pw, sw, g.filterWidth, g.padLeft, g.inWidth, &p.firstW, &p.countW, &p.tapsW, &p.qw0);
+      int taps = p.tapsH * p.tapsW;
+      maxTaps = imax(maxTaps, taps);
+      if (taps > 0 && p.countH > 0 && p.countW > 0)
+        for (int b = 0; b < nb; b++) packedTotal += packedSize(blocks[b], taps, Co);
+    }
+  float* packed = scratch(kPackedWeights, size_t(packedTotal));
+  float* zeros = scratch(kZeros, size_t(Co));
+  if (!packed || !zeros) return kOutOfMemory;
+  std::memset(zeros, 0, sizeof(float) * Co);
+  int nseg = 0;
+  int64_t tasks = 0;
+  float* dst = packed;
+  for (int i = 0; i < phaseCount; i++) {
+    const Phase& p = phases[i];
+    int taps = p.tapsH * p.tapsW;
+    int64_t rows = int64_t(g.batch) * p.countH * p.countW;
+    if (rows == 0) continue;
+    if (taps == 0) {
+      // No tap reaches these pixels (stride larger than the kernel): their gradient is zero.
+      for (int n = 0; n < g.batch; n++)
+        for (int a = 0; a < p.countH; a++)
+          for (int b = 0; b < p.countW; b++) {
+            int iy = p.firstH + a * sh, ix = p.firstW + b * sw;
+            std::memset(dx + ((int64_t(n) * g.inHeight + iy) * g.inWidth + ix) * Ci, 0, sizeof(float) * Ci);
+          }
+      continue;
+    }
+    for (int b = 0; b < nb; b++) {
+      // Tap (jh, jw) is kernel (ph + jh·sh, pw + jw·sw); the GEMM maps dy's Co channels to dx's Ci.
+      packBlock(blocks[b], taps, Co, dst, [&](int t, int c, int j) {
+        int kh = p.ph + (t / p.tapsW) * sh, kw = p.pw + (t % p.tapsW) * sw;
+        return filter[((int64_t(kh) * g.filterWidth + kw) * Ci + j) * Co + c];
+      });
+      int64_t tiles = ceilDiv64(rows, blocks[b].rows);
+      segments[nseg++] = GatherSegment{blocks[b], rows, tiles, tasks, dst, taps, Co, i};
+      tasks += tiles;
+      dst += packedSize(blocks[b], taps, Co);
+    }
+  }
+  if (tasks == 0) return nullptr;
+  InputGradFill fill{&g, dy, zeros, dx, phases};
+  return runGather(segments, tasks, maxTaps, nullptr, kLinear, fill);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Filter gradient
+
+struct FilterRun {
+  const ConvGeometry* g;
+  const float* x;
+  const float* dy;
+  float* out;             // partial sums [chunk][taps][Ci][Co], or the filter gradient itself (one chunk)
+  int64_t chunkStride;    // taps · Ci · Co
+  int64_t chunkRows;      // output rows (n, oy) per chunk
+  int64_t itemsPerChunk;
+  const ChannelBlock* blocks;
+  const int64_t* blockFirstItem;  // items of the blocks before it, within a chunk
+  int blockCount;
+};
+
+// One tile: MR input channels from ci0 × NV vectors of output channels, for one tap, over one chunk.
+template <int MR, int NV>
+void filterTile(const FilterRun& run, int64_t rowBegin, int64_t rowEnd, int kh, int kw, int ci0, const ChannelBlock& b, float* out) {
+  const ConvGeometry& s = *run.g;
+  const int C = s.inChannels, Co = s.outChannels;
+  Vec acc[MR][NV];
+  for (int r = 0; r < MR; r++)
+    for (int v = 0; v < NV; v++) acc[r][v] = Simd::zero();
+  // ix = ox·sw + shiftX must fall inside the input row.
+  const int shiftX = kw * s.dilationWidth - s.padLeft;
+  const int oxBegin = shiftX >= 0 ? 0 : ceilDiv(-shiftX, s.strideWidth);
+  const int oxEnd = imin(s.outWidth, floorDiv(s.inWidth - 1 - shiftX, s.strideWidth) + 1);
+  const int lastCols = b.cols - (NV - 1) * kW;
+  int n = int(rowBegin / s.outHeight), oy = int(rowBegin % s.outHeight);
+  for (int64_t row = rowBegin; row < rowEnd; row++) {
+    int iy = oy * s.strideHeight + kh * s.dilationHeight - s.padTop;
+    if (inside(iy, s.inHeight)) {
+      const float* xr = run.x + (int64_t(n) * s.inHeight + iy) * s.inWidth * C + ci0;
+      const float* dr = run.dy + row * s.outWidth * Co + b.offset;
+      for (int ox = oxBegin; ox < oxEnd; ox++) {
+        const float* p = xr + int64_t(ox * s.strideWidth + shiftX) * C;
+        const float* d = dr + int64_t(ox) * Co;
+        Vec dv[NV];
+        for (int v = 0; v < NV - 1; v++) dv[v] = Simd::load(d + v * kW);
+        dv[NV - 1] = Simd::loadN(d + (NV - 1) * kW, lastCols);
+        for (int r = 0; r < MR; r++) {
+          Vec xv = Simd::broadcast(p + r);
+          for (int v = 0; v < NV; v++) acc[r][v] = Simd::fma(xv, dv[v], acc[r][v]);
+        }
+      }
+    }
+    if (++oy == s.outHeight) {
+      oy = 0;
+      n++;
+    }
+  }
+  for (int r = 0; r < MR; r++)
+    for (int v = 0; v < NV; v++) {
+      int cols = b.cols - v * kW;
+      if (cols >= kW) Simd::store(out + int64_t(r) * Co + v * kW, acc[r][v]);
+      else Simd::storeN(out + int64_t(r) * Co + v * kW, acc[r][v], cols);
+    }
+}
+
+using FilterTileFn = void (*)(const FilterRun&, int64_t, int64_t, int, int, int, const ChannelBlock&, float*);
+
+// filterTile<rows, NV> for rows = 1..MR, so a block's last input channels never read past the pixel.
+template <int NV, int MR>
+struct FilterTiles {
+  static FilterTileFn get(int rows) { return rows == MR ? &filterTile<MR, NV> : FilterTiles<NV, MR - 1>::get(rows); }
+};
+template <int NV>
+struct FilterTiles<NV, 0> {
+  static FilterTileFn get(int) { return nullptr; }
+};
+
+inline FilterTileFn filterTileFor(int vectors, int rows) {
+  switch (vectors) {
+    case 1: return FilterTiles<1, Simd::kFilterRows[1]>::get(rows);
+    case 2: return FilterTiles<2, Simd::kFilterRows[2]>::get(rows);
+    case 3: return FilterTiles<3, Simd::kFilterRows[3]>::get(rows);
+    default: return FilterTiles<Simd::kMaxVectors, Simd::kFilterRows[Simd::kMaxVectors]>::get(rows);
+  }
+}
+
+inline void filterRange(void* vrun, int64_t begin, int64_t end) {
+  const auto& run = *static_cast<const FilterRun*>(vrun);
+  const ConvGeometry& s = *run.g;
+  const int64_t totalRows = int64_t(s.batch) * s.outHeight;
+  for (int64_t item = begin; item < end; item++) {
+    int64_t chunk = item / run.itemsPerChunk, local = item % run.itemsPerChunk;
+    int bi = 0;
+    while (bi + 1 < run.blockCount && local >= run.blockFirstItem[bi + 1]) bi++;
+    const ChannelBlock& b = run.blocks[bi];
+    local -= run.blockFirstItem[bi];
+    int ciBlocks = ceilDiv(s.inChannels, b.rows);
+    int t = int(local / ciBlocks), ci0 = int(local % ciBlocks) * b.rows;
+    int rows = imin(b.rows, s.inChannels - ci0);
+    int64_t rowBegin = chunk * run.chunkRows, rowEnd = lmin(totalRows, rowBegin + run.chunkRows);
+    float* out = run.out + chunk * run.chunkStride + (int64_t(t) * s.inChannels + ci0) * s.outChannels + b.offset;
+    filterTileFor(b.vectors, rows)(run, rowBegin, rowEnd, t / s.filterWidth, t % s.filterWidth, ci0, b, out);
+  }
+}
+
+struct ReduceRun {
+  const float* partial;
+  float* out;
+  int64_t stride;
+  int64_t chunks;
+};
+
+inline void reduceRange(void* vrun, int64_t begin, int64_t end) {
+  const auto& run = *static_cast<const ReduceRun*>(vrun);
+  std::memcpy(run.out + begin, run.partial + begin, sizeof(float) * (end - begin));
+  for (int64_t c = 1; c < run.chunks; c++) {
+    const float* p = run.partial + c * run.stride;
+    for (int64_t i = begin; i < end; i++) run.out[i] += p[i];
+  }
+}
+
+// Output pixels per chunk of the filter gradient's sum, and the most chunks (bounding scratch memory).
+constexpr int64_t kChunkPixels = 1024;
+constexpr int64_t kMaxChunks = 64;
+
+inline const char* conv2dBackpropFilter(const ConvGeometry& g, const float* x, const float* dy, float* dfilter) {
+  const int taps = g.taps(), Ci = g.inChannels, Co = g.outChannels;
+  const int64_t stride = int64_t(taps) * Ci * Co;
+  if (stride == 0) return nullptr;
+  const int64_t totalRows = int64_t(g.batch) * g.outHeight;
+  const int64_t pixels = totalRows * g.outWidth;
+  if (pixels == 0) {
+    std::memset(dfilter, 0, sizeof(float) * stride);
+    return nullptr;
+  }
+  // The chunking depends on the shape only, never on the thread count.
+  int64_t chunks = ceilDiv64(pixels, kChunkPixels);
+  if (chunks > kMaxChunks) chunks = kMaxChunks;
+  if (chunks > totalRows) chunks = totalRows;
+  int64_t chunkRows = ceilDiv64(totalRows, chunks);
+  chunks = ceilDiv64(totalRows, chunkRows);
+  Allocation blocksMem(sizeof(ChannelBlock) * maxBlocksOf(Co)), firstMem(sizeof(int64_t) * (maxBlocksOf(Co) + 1));
+  auto* blocks = static_cast<ChannelBlock*>(blocksMem.p);
+  auto* first = static_cast<int64_t*>(firstMem.p);
+  if (!blocks || !first) return kOutOfMemory;
+  int nb = channelBlocks(Co, Simd::kFilterRows, blocks);
+  int64_t items = 0;
+  for (int b = 0; b < nb; b++) {
+    first[b] = items;
+    items += int64_t(taps) * ceilDiv(Ci, blocks[b].rows);
+  }
+  float* out = dfilter;
+  if (chunks > 1) {
+    out = scratch(kPartialSums, size_t(chunks * stride));
+    if (!out) return kOutOfMemory;
+  }
+  FilterRun run{&g, x, dy, out, stride, chunkRows, items, blocks, first, nb};
+  parallelFor(chunks * items, &filterRange, &run);
+  if (chunks > 1) {
+    ReduceRun reduce{out, dfilter, stride, chunks};
+    parallelFor(stride, &reduceRange, &reduce);
+  }
+  return nullptr;
+}
+
+}  // namespace ISA_NAMESPACE
+}  // namespace floatjs

@@ -1,0 +1,14 @@
+// The kernels for the generic instruction set (binding.gyp compiles this file with its flags).
+#define ISA_NAMESPACE isa_generic
+#include "simd_generic.h"
+#include "conv_kernels.h"
+
+namespace floatjs {
+
+const KernelTable* kernelsGeneric() {
+  static const KernelTable table{"generic", &isa_generic::conv2d, &isa_generic::conv2dBackpropInput,
+                                 &isa_generic::conv2dBackpropFilter};
+  return &table;
+}
+
+}  // namespace floatjs

@@ -1,0 +1,32 @@
+// One instruction set's kernels. isa_avx512.cc, isa_avx2.cc and isa_generic.cc each build one table from
+// conv_kernels.h; dispatch.cc picks the best the CPU runs.
+#pragma once
+#include "conv_geometry.h"
+
+namespace floatjs {
+
+// Each kernel returns null on success, else a message (the only failure is running out of memory).
+struct KernelTable {
+  const char* isa;
+  // y = act(conv(x, filter) + bias); bias may be null.
+  const char* (*conv2d)(const ConvGeometry& g, const float* x, const float* filter, const float* bias, float* y, int act);
+  // dx of conv(x, filter) given dy; dilation must be 1.
+  const char* (*conv2dBackpropInput)(const ConvGeometry& g, const float* dy, const float* filter, float* dx);
+  // dfilter of conv(x, filter) given dy.
+  const char* (*conv2dBackpropFilter)(const ConvGeometry& g, const float* x, const float* dy, float* dfilter);
+};
+
+const KernelTable* kernelsAvx512();
+const KernelTable* kernelsAvx2();
+const KernelTable* kernelsGeneric();
+
+}  // namespace floatjs
+
+namespace floatjs {
+
+// The kernels for an instruction set ("avx512", "avx2", "generic"), or null if this CPU or build lacks it.
+const KernelTable* kernelsFor(const char* isa);
+// The fastest set this CPU runs.
+const KernelTable* bestKernels();
+
+}  // namespace floatjs

@@ -1,0 +1,90 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Instruction sets the kernels are compiled for; `generic` is portable C++ vectors (SSE2 or NEON). */
+export type NativeIsa = 'avx512' | 'avx2' | 'generic';
+export const NATIVE_ISAS: readonly NativeIsa[] = ['avx512', 'avx2', 'generic'];
+
+/**
+ * One 2-D convolution: NHWC input [batch, inHeight, inWidth, inChannels], filter [filterHeight,
+ * filterWidth, inChannels, outChannels] (TensorFlow's layout), output [batch, outHeight, outWidth,
+ * outChannels]. Padding below and right of the image is implied by the output size.
+ */
+export interface ConvGeometry {
+  batch: number;
+  inHeight: number;
+  inWidth: number;
+  inChannels: number;
+  outHeight: number;
+  outWidth: number;
+  outChannels: number;
+  filterHeight: number;
+  filterWidth: number;
+  strideHeight: number;
+  strideWidth: number;
+  dilationHeight: number;
+  dilationWidth: number;
+  padTop: number;
+  padLeft: number;
+}
+
+const GEOMETRY_FIELDS: ReadonlyArray<keyof ConvGeometry> = [
+  'batch', 'inHeight', 'inWidth', 'inChannels', 'outHeight', 'outWidth', 'outChannels', 'filterHeight',
+  'filterWidth', 'strideHeight', 'strideWidth', 'dilationHeight', 'dilationWidth', 'padTop', 'padLeft',
+];
+
+/** The geometry as the addon takes it: 15 int32 fields in ConvGeometry's order. */
+export function packGeometry(g: ConvGeometry): Int32Array {
+  return Int32Array.from(GEOMETRY_FIELDS, (k) => g[k]);
+}
+
+export type Activation = 'linear' | 'relu';
+
+/**
+ * The addon. Every array is read or written in place (it may view a WebAssembly heap) and must have
+ * exactly the length its geometry implies; a wrong length or type throws, naming the argument.
+ * Results do not depend on the thread count.
+ */
+export interface NativeKernels {
+  /** y = act(conv(x, filter) + bias); bias may be null. */
+  conv2d(x: Float32Array, filter: Float32Array, bias: Float32Array | null, y: Float32Array, geometry: Int32Array, activation: 0 | 1): void;
+  /** dx of conv(x, filter) from dy (dilation 1). Every element of dx is written. */
+  conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, geometry: Int32Array): void;
+  /** dfilter of conv(x, filter) from dy. Every element of dfilter is written. */
+  conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dfilter: Float32Array, geometry: Int32Array): void;
+  setThreads(threads: number): void;
+  threads(): number;
+  /** The instruction set in use: the best this CPU runs, unless changed with setIsa. */
+  isa(): NativeIsa;
+  /** Switches to `isa` if this CPU runs it; returns whether it did. */
+  setIsa(isa: NativeIsa): boolean;
+}
+
+export type NativeLoad = { ok: true; kernels: NativeKernels; path: string } | { ok: false; reason: string };
+
+const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+let loaded: NativeLoad | undefined;
+
+/**
+ * Loads the addon built at install (`build/Release/floatjs_native.node`). Never throws: when the build
+ * failed or was skipped, `reason` says why (from `build/BUILD_FAILED.txt`).
+ */
+export function loadNativeKernels(): NativeLoad {
+  if (loaded) return loaded;
+  const path = join(packageRoot, 'build', 'Release', 'floatjs_native.node');
+  if (!existsSync(path)) {
+    const failed = join(packageRoot, 'build', 'BUILD_FAILED.txt');
+    const why = existsSync(failed) ? readFileSync(failed, 'utf8').split('\n')[0] : 'the addon was never built (run `npm run build:native -w @floatjs/native-kernels`)';
+    loaded = { ok: false, reason: `@floatjs/native-kernels: ${why}` };
+    return loaded;
+  }
+  try {
+    loaded = { ok: true, kernels: require(path) as NativeKernels, path };
+  } catch (err) {
+    loaded = { ok: false, reason: `@floatjs/native-kernels: ${path} did not load: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}` };
+  }
+  return loaded;
+}
