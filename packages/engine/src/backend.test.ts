@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { loadNativeKernels } from '@floatjs/native-kernels';
 import { selectBackend } from './backend';
 
 describe('selectBackend', () => {
@@ -33,5 +34,26 @@ describe('selectBackend', () => {
   it('an explicit tensorflow request fails loudly instead of silently using another backend', async () => {
     const hasNode = await import('@tensorflow/tfjs-node-gpu' as string).then(() => true, () => false);
     if (!hasNode) await expect(selectBackend('tensorflow', {})).rejects.toThrow(/no usable tfjs backend \(tensorflow: neither @tensorflow\/tfjs-node-gpu nor @tensorflow\/tfjs-node is installed/);
+  });
+
+  it('registers the native kernels on wasm and cpu by default, and reports their instruction set and threads', async (ctx) => {
+    const load = loadNativeKernels();
+    if (!load.ok) return ctx.skip();
+    const b0 = { isa: load.kernels.isa() };
+    for (const name of ['wasm', 'cpu']) {
+      const b = await selectBackend(name, { FLOAT_THREADS: '2' });
+      expect(b.native).toEqual({ isa: load.kernels.isa(), threads: 2 });
+    }
+    const generic = await selectBackend('cpu', { FLOAT_NATIVE_ISA: 'generic', FLOAT_THREADS: '1' });
+    expect(generic.native).toEqual({ isa: 'generic', threads: 1 });
+    expect((await selectBackend('cpu', {})).native?.isa).toBe(b0.isa);
+  });
+
+  it('FLOAT_NATIVE=off keeps the JS/wasm kernels; bad FLOAT_NATIVE and FLOAT_NATIVE_ISA values are named', async () => {
+    const off = await selectBackend('wasm', { FLOAT_NATIVE: 'off' });
+    expect(off.native).toBeUndefined();
+    expect(off.skipped.map((s) => s.name)).not.toContain('native-kernels');
+    await expect(selectBackend('cpu', { FLOAT_NATIVE: 'yes' })).rejects.toThrow('FLOAT_NATIVE: expected one of auto, on, off, got "yes"');
+    await expect(selectBackend('cpu', { FLOAT_NATIVE_ISA: 'sse9' })).rejects.toThrow('FLOAT_NATIVE_ISA: expected one of avx512, avx2, generic, got "sse9"');
   });
 });

@@ -38,6 +38,9 @@ function configure(kernels: NativeKernels, env: NodeJS.ProcessEnv, threads: numb
   if (isa) {
     if (!(ISAS as readonly string[]).includes(isa)) throw new Error(`FLOAT_NATIVE_ISA: expected one of ${ISAS.join(', ')}, got "${isa}"`);
     if (!kernels.setIsa(isa as NativeIsa)) throw new Error(`FLOAT_NATIVE_ISA: this CPU does not run ${isa}`);
+  } else {
+    // The best this CPU runs (ISAS is in that order), also after an earlier selection narrowed it.
+    ISAS.some((best) => kernels.setIsa(best));
   }
   kernels.setThreads(threads);
   return kernels;

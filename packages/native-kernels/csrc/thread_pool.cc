@@ -14,7 +14,9 @@ class Pool {
     std::lock_guard<std::mutex> run(runMutex_);
     stopWorkers();
     threads_ = threads < 1 ? 1 : threads;
-    for (int i = 1; i < threads_; i++) workers_.emplace_back([this, i] { workerLoop(i); });
+    // New workers wait for the next job, not the last one run before they existed.
+    uint64_t current = generation_;
+    for (int i = 1; i < threads_; i++) workers_.emplace_back([this, i, current] { workerLoop(i, current); });
   }
 
   int threads() const { return threads_; }
@@ -44,8 +46,7 @@ class Pool {
   }
 
  private:
-  void workerLoop(int index) {
-    uint64_t seen = 0;
+  void workerLoop(int index, uint64_t seen) {
     for (;;) {
       RangeFn fn;
       void* ctx;
@@ -75,6 +76,7 @@ class Pool {
     start_.notify_all();
     for (auto& w : workers_) w.join();
     workers_.clear();
+    std::lock_guard<std::mutex> lock(mutex_);
     stop_ = false;
   }
 
