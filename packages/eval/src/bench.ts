@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createModel, Rng, selectBackend, Trainer } from '@floatjs/engine';
 import { pgdAdversary } from './adversary';
+import { KernelProfiler } from './kernel-profile';
 import { getMethod } from './methods';
 
 /** The workloads of ../shared/bench/pytorch_reference.py, with the same shapes and attack. */
@@ -21,6 +22,8 @@ export interface BenchOptions {
   steps?: number;
   warmup?: number;
   backend?: string;
+  /** Time every kernel during the timed steps (adds a little overhead to the step times). */
+  profile?: boolean;
 }
 
 export interface BenchResult {
@@ -30,6 +33,8 @@ export interface BenchResult {
   backend: string;
   /** Threads of the backend's kernels (wasm: XNNPACK's pool). */
   threads?: number;
+  /** The native convolution kernels, when registered (their instruction set and threads). */
+  native?: { isa: string; threads: number };
   batch: number;
   steps: number;
   step_ms_median: number;
@@ -38,6 +43,8 @@ export interface BenchResult {
   /** wasm only: heap size after warm-up and at the end; equal when memory is bounded. */
   heap_bytes_after_warmup?: number;
   heap_bytes_end?: number;
+  /** With `profile`: per timed step, each kernel's exclusive ms and calls, and the ms spent outside kernels. */
+  profile?: { kernels: Array<{ kernel: string; ms_per_step: number; calls_per_step: number }>; outside_kernels_ms_per_step: number };
 }
 
 /** The wasm backend's heap size (it only grows), or undefined on other backends. */
@@ -71,6 +78,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   const x = Float32Array.from({ length: batch * height * width * channels }, () => rng.next());
   const y = Int32Array.from({ length: batch }, () => rng.nextU32() % 10);
   const times: number[] = [];
+  let profiler: KernelProfiler | undefined;
   let tensorsAfterWarmup = -1;
   let heapAfterWarmup: number | undefined;
   for (let i = 0; i < warmup + steps; i++) {
@@ -80,25 +88,35 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     if (i === Math.max(warmup - 1, 0)) {
       tensorsAfterWarmup = tf.memory().numTensors;
       heapAfterWarmup = wasmHeapBytes();
+      if (opts.profile) profiler = new KernelProfiler(tf.getBackend());
     }
   }
+  const kernelTimes = profiler?.report();
+  profiler?.stop();
   const flat = tf.memory().numTensors === tensorsAfterWarmup;
   trainer.dispose();
   model.dispose();
   times.sort((a, b) => a - b);
   const mid = times.length >> 1;
   const median = times.length % 2 ? times[mid] : (times[mid - 1] + times[mid]) / 2;
+  const perStep = (v: number) => Math.round((v / steps) * 100) / 100;
+  const profile = kernelTimes && {
+    kernels: kernelTimes.map((k) => ({ kernel: k.kernel, ms_per_step: perStep(k.ms), calls_per_step: perStep(k.calls) })),
+    outside_kernels_ms_per_step: perStep(times.reduce((a, b) => a + b, 0) - kernelTimes.reduce((a, k) => a + k.ms, 0)),
+  };
   return {
     impl: 'floatjs',
     workload: opts.workload,
     method: methodName,
     backend: backend.name,
     ...(backend.threads ? { threads: backend.threads } : {}),
+    ...(backend.native ? { native: backend.native } : {}),
     batch,
     steps,
     step_ms_median: Math.round(median * 10) / 10,
     images_per_s: Math.round((batch / (median / 1000)) * 100) / 100,
     num_tensors_flat: flat,
     ...(heapAfterWarmup === undefined ? {} : { heap_bytes_after_warmup: heapAfterWarmup, heap_bytes_end: wasmHeapBytes() }),
+    ...(profile ? { profile } : {}),
   };
 }

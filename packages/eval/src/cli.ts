@@ -165,6 +165,7 @@ export function buildProgram(): Command {
     .option('--warmup <n>', 'untimed steps first', integer('--warmup'), 2)
     .option('--backend <name>', 'tensorflow | wasm | cpu')
     .option('--json', 'print only the JSON line (the default output is JSON too)')
+    .option('--profile', 'add each kernel\'s time per step (exclusive) to the JSON line')
     .action(async (o) => {
       const r = await runBench(o);
       process.stdout.write(`${JSON.stringify(r)}\n`);

@@ -145,6 +145,100 @@ napi_value Conv2dBackpropFilter(napi_env env, napi_callback_info info) {
   return done(env, active->conv2dBackpropFilter(g, x.data, dy.data, dw.data), fn);
 }
 
+bool channelsArg(napi_env env, napi_value v, const std::string& fn, const Floats& x, int32_t* channels) {
+  if (napi_get_value_int32(env, v, channels) != napi_ok || *channels < 1) {
+    fail(env, fn + ": channels: expected a positive integer");
+    return false;
+  }
+  if (x.length % size_t(*channels) != 0) {
+    fail(env, fn + ": x: has " + std::to_string(x.length) + " elements, not a multiple of " + std::to_string(*channels) +
+                  " channels");
+    return false;
+  }
+  return true;
+}
+
+bool epsilonArg(napi_env env, napi_value v, const std::string& fn, float* epsilon) {
+  double e = 0;
+  if (napi_get_value_double(env, v, &e) != napi_ok || !(e > 0)) {
+    fail(env, fn + ": epsilon: expected a positive number");
+    return false;
+  }
+  *epsilon = float(e);
+  return true;
+}
+
+// Reads a Float32Array of any length.
+bool anyFloatsArg(napi_env env, napi_value v, const std::string& where, Floats* out) {
+  bool typed = false;
+  napi_is_typedarray(env, v, &typed);
+  napi_typedarray_type type;
+  void* data = nullptr;
+  if (!typed || napi_get_typedarray_info(env, v, &type, &out->length, &data, nullptr, nullptr) != napi_ok ||
+      type != napi_float32_array) {
+    fail(env, where + ": expected a Float32Array");
+    return false;
+  }
+  out->data = static_cast<float*>(data);
+  return true;
+}
+
+// batchNormTrain(x, gamma, beta, y, mean, variance, channels, epsilon)
+napi_value BatchNormTrain(napi_env env, napi_callback_info info) {
+  const std::string fn = "batchNormTrain";
+  napi_value argv[8];
+  Floats x, gamma, beta, y, mean, variance;
+  int32_t c = 0;
+  float eps = 0;
+  if (!args(env, info, 8, argv, fn) || !anyFloatsArg(env, argv[0], fn + ": x", &x) ||
+      !channelsArg(env, argv[6], fn, x, &c) || !epsilonArg(env, argv[7], fn, &eps) ||
+      !floatsArg(env, argv[1], fn + ": gamma", c, false, &gamma) ||
+      !floatsArg(env, argv[2], fn + ": beta", c, false, &beta) ||
+      !floatsArg(env, argv[3], fn + ": y", int64_t(x.length), false, &y) ||
+      !floatsArg(env, argv[4], fn + ": mean", c, false, &mean) ||
+      !floatsArg(env, argv[5], fn + ": variance", c, false, &variance))
+    return nullptr;
+  if (x.length == 0) return fail(env, fn + ": x is empty: batch statistics need at least one row");
+  return done(env, active->batchNormTrain(x.data, gamma.data, beta.data, y.data, mean.data, variance.data,
+                                          int64_t(x.length / c), c, eps),
+              fn);
+}
+
+// batchNormTrainGrad(x, dy, gamma, mean, variance, dx, dGamma, dBeta, channels, epsilon)
+napi_value BatchNormTrainGrad(napi_env env, napi_callback_info info) {
+  const std::string fn = "batchNormTrainGrad";
+  napi_value argv[10];
+  Floats x, dy, gamma, mean, variance, dx, dGamma, dBeta;
+  int32_t c = 0;
+  float eps = 0;
+  if (!args(env, info, 10, argv, fn) || !anyFloatsArg(env, argv[0], fn + ": x", &x) ||
+      !channelsArg(env, argv[8], fn, x, &c) || !epsilonArg(env, argv[9], fn, &eps) ||
+      !floatsArg(env, argv[1], fn + ": dy", int64_t(x.length), false, &dy) ||
+      !floatsArg(env, argv[2], fn + ": gamma", c, false, &gamma) ||
+      !floatsArg(env, argv[3], fn + ": mean", c, false, &mean) ||
+      !floatsArg(env, argv[4], fn + ": variance", c, false, &variance) ||
+      !floatsArg(env, argv[5], fn + ": dx", int64_t(x.length), false, &dx) ||
+      !floatsArg(env, argv[6], fn + ": dGamma", c, false, &dGamma) ||
+      !floatsArg(env, argv[7], fn + ": dBeta", c, false, &dBeta))
+    return nullptr;
+  if (x.length == 0) return fail(env, fn + ": x is empty: batch statistics need at least one row");
+  return done(env, active->batchNormTrainGrad(x.data, dy.data, gamma.data, mean.data, variance.data, dx.data,
+                                              dGamma.data, dBeta.data, int64_t(x.length / c), c, eps),
+              fn);
+}
+
+// reluGrad(dy, y, dx)
+napi_value ReluGrad(napi_env env, napi_callback_info info) {
+  const std::string fn = "reluGrad";
+  napi_value argv[3];
+  Floats dy, y, dx;
+  if (!args(env, info, 3, argv, fn) || !anyFloatsArg(env, argv[0], fn + ": dy", &dy) ||
+      !floatsArg(env, argv[1], fn + ": y", int64_t(dy.length), false, &y) ||
+      !floatsArg(env, argv[2], fn + ": dx", int64_t(dy.length), false, &dx))
+    return nullptr;
+  return done(env, active->reluGrad(dy.data, y.data, dx.data, int64_t(dy.length)), fn);
+}
+
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   if (!args(env, info, 1, argv, "setThreads")) return nullptr;
@@ -193,6 +287,9 @@ NAPI_MODULE_INIT() {
     napi_callback cb;
   } entries[] = {{"conv2d", Conv2d},         {"conv2dBackpropInput", Conv2dBackpropInput},
                  {"conv2dBackpropFilter", Conv2dBackpropFilter},
+                 {"batchNormTrain", BatchNormTrain},
+                 {"batchNormTrainGrad", BatchNormTrainGrad},
+                 {"reluGrad", ReluGrad},
                  {"setThreads", SetThreads}, {"threads", Threads},
                  {"isa", Isa},               {"setIsa", SetIsa}};
   for (const Entry& e : entries) {

@@ -38,8 +38,10 @@ inline int floorDiv(int a, int b) { return a >= 0 ? a / b : -((-a + b - 1) / b);
 inline bool inside(int i, int size) { return static_cast<unsigned>(i) < static_cast<unsigned>(size); }
 
 // A block of output channels [offset, offset + cols), held in `vectors` vectors by tiles of `rows` rows.
+// A dot block instead holds `cols` (1..4) outputs per row as horizontal sums over vectors of input channels.
 struct ChannelBlock {
   int offset, cols, vectors, rows;
+  bool dot;
 };
 
 // Splits `channels` into blocks of at most kMaxVectors vectors, writing at most ceil(channels / kW).
@@ -47,10 +49,20 @@ inline int channelBlocks(int channels, const int* rowsFor, ChannelBlock* out) {
   int n = 0;
   for (int off = 0; off < channels;) {
     int vectors = imin(Simd::kMaxVectors, ceilDiv(channels - off, kW));
-    out[n++] = ChannelBlock{off, imin(vectors * kW, channels - off), vectors, rowsFor[vectors]};
+    out[n++] = ChannelBlock{off, imin(vectors * kW, channels - off), vectors, rowsFor[vectors], false};
     off += vectors * kW;
   }
   return n;
+}
+
+// The blocks of a gather GEMM with `cols` outputs over `channels` inputs per tap. A few outputs (the input
+// gradient of a first layer, for instance) would fill one vector lane in kW, so they take the dot form.
+inline int gatherBlocks(int cols, int channels, ChannelBlock* out) {
+  if (cols <= 4 && channels >= kW) {
+    out[0] = ChannelBlock{0, cols, 0, Simd::kDotRows[cols], true};
+    return 1;
+  }
+  return channelBlocks(cols, Simd::kRows, out);
 }
 
 // An upper bound on channelBlocks' count.
@@ -59,6 +71,7 @@ inline int maxBlocksOf(int channels) { return ceilDiv(channels, kW) + 1; }
 inline int maxTileRows() {
   int m = 0;
   for (int v = 1; v <= Simd::kMaxVectors; v++) m = imax(m, Simd::kRows[v]);
+  for (int j = 1; j <= 4; j++) m = imax(m, Simd::kDotRows[j]);
   return m;
 }
 
@@ -118,10 +131,59 @@ inline GatherTileFn gatherTileFor(int vectors) {
   }
 }
 
+// A tile of MR rows × J narrow outputs: vectors run over the input channels, and each output is a
+// horizontal sum at the end. The filter is packed [tap][j][channels rounded up to kW], zero-padded.
+template <int MR, int J>
+void gatherDotTile(const float* const* in, int taps, int channels, const float* w, float* const* out, int rows, int,
+                   const float* bias, int act) {
+  const int padded = (channels + kW - 1) / kW * kW, full = channels / kW * kW;
+  Vec acc[MR][J];
+  for (int r = 0; r < MR; r++)
+    for (int j = 0; j < J; j++) acc[r][j] = Simd::zero();
+  for (int t = 0; t < taps; t++) {
+    const float* p[MR];
+    for (int r = 0; r < MR; r++) p[r] = in[t * MR + r];
+    const float* wt = w + int64_t(t) * J * padded;
+    for (int c = 0; c < padded; c += kW) {
+      Vec wv[J];
+      for (int j = 0; j < J; j++) wv[j] = Simd::load(wt + j * padded + c);
+      for (int r = 0; r < MR; r++) {
+        Vec xv = c < full ? Simd::load(p[r] + c) : Simd::loadN(p[r] + c, channels - c);
+        for (int j = 0; j < J; j++) acc[r][j] = Simd::fma(xv, wv[j], acc[r][j]);
+      }
+    }
+  }
+  for (int r = 0; r < rows; r++)
+    for (int j = 0; j < J; j++) {
+      float y = Simd::hsum(acc[r][j]);
+      if (bias) y += bias[j];
+      if (act == kRelu && !(y > 0.0f)) y = 0.0f;
+      out[r][j] = y;
+    }
+}
+
+inline GatherTileFn dotTileFor(int cols) {
+  switch (cols) {
+    case 1: return &gatherDotTile<Simd::kDotRows[1], 1>;
+    case 2: return &gatherDotTile<Simd::kDotRows[2], 2>;
+    case 3: return &gatherDotTile<Simd::kDotRows[3], 3>;
+    default: return &gatherDotTile<Simd::kDotRows[4], 4>;
+  }
+}
+
 // Packs output columns [b.offset, b.offset + b.cols) of a GEMM filter as [tap][channel][vectors · kW],
 // zero-padded. `at(t, c, j)` is the filter value for tap t, GEMM input channel c and output column j.
 template <class At>
 void packBlock(const ChannelBlock& b, int taps, int channels, float* dst, const At& at) {
+  if (b.dot) {
+    int padded = (channels + kW - 1) / kW * kW;
+    for (int t = 0; t < taps; t++)
+      for (int j = 0; j < b.cols; j++) {
+        float* row = dst + (int64_t(t) * b.cols + j) * padded;
+        for (int c = 0; c < padded; c++) row[c] = c < channels ? at(t, c, b.offset + j) : 0.0f;
+      }
+    return;
+  }
   int width = b.vectors * kW;
   for (int t = 0; t < taps; t++)
     for (int c = 0; c < channels; c++) {
@@ -130,7 +192,10 @@ void packBlock(const ChannelBlock& b, int taps, int channels, float* dst, const 
     }
 }
 
-inline int64_t packedSize(const ChannelBlock& b, int taps, int channels) { return int64_t(taps) * channels * b.vectors * kW; }
+inline int64_t packedSize(const ChannelBlock& b, int taps, int channels) {
+  if (b.dot) return int64_t(taps) * b.cols * ((channels + kW - 1) / kW * kW);
+  return int64_t(taps) * channels * b.vectors * kW;
+}
 
 // A run of tiles over `rows` GEMM rows for one block of output channels.
 struct GatherSegment {
@@ -171,7 +236,7 @@ void gatherRange(void* vrun, int64_t begin, int64_t end) {
     int64_t row0 = (task - seg->firstTask) * b.rows;
     int rows = int(lmin(b.rows, seg->rows - row0));
     (*run.fill)(*seg, row0, rows, b.rows, in, out);
-    gatherTileFor(b.vectors)(in, seg->taps, seg->channels, seg->packed, out, rows, b.cols,
+    (b.dot ? dotTileFor(b.cols) : gatherTileFor(b.vectors))(in, seg->taps, seg->channels, seg->packed, out, rows, b.cols,
                              run.bias ? run.bias + b.offset : nullptr, run.act);
   }
 }
@@ -244,7 +309,7 @@ inline const char* conv2d(const ConvGeometry& g, const float* x, const float* fi
   auto* segments = static_cast<GatherSegment*>(segMem.p);
   auto* tapOffset = static_cast<int64_t*>(tapMem.p);
   if (!blocks || !segments || !tapOffset) return kOutOfMemory;
-  int nb = channelBlocks(Co, Simd::kRows, blocks);
+  int nb = gatherBlocks(Co, C, blocks);
   int64_t packedTotal = 0;
   for (int b = 0; b < nb; b++) packedTotal += packedSize(blocks[b], taps, C);
   float* packed = scratch(kPackedWeights, size_t(packedTotal));
@@ -337,7 +402,7 @@ inline const char* conv2dBackpropInput(const ConvGeometry& g, const float* dy, c
   auto* blocks = static_cast<ChannelBlock*>(blocksMem.p);
   auto* segments = static_cast<GatherSegment*>(segMem.p);
   if (!phases || !blocks || !segments) return kOutOfMemory;
-  int nb = channelBlocks(Ci, Simd::kRows, blocks);
+  int nb = gatherBlocks(Ci, Co, blocks);
   int64_t packedTotal = 0;
   int maxTaps = 1;
   for (int ph = 0; ph < sh; ph++)

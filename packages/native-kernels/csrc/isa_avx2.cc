@@ -2,12 +2,14 @@
 #define ISA_NAMESPACE isa_avx2
 #include "simd_avx2.h"
 #include "conv_kernels.h"
+#include "norm_kernels.h"
 
 namespace floatjs {
 
 const KernelTable* kernelsAvx2() {
   static const KernelTable table{"avx2", &isa_avx2::conv2d, &isa_avx2::conv2dBackpropInput,
-                                 &isa_avx2::conv2dBackpropFilter};
+                                 &isa_avx2::conv2dBackpropFilter, &isa_avx2::batchNormTrain,
+                                 &isa_avx2::batchNormTrainGrad, &isa_avx2::reluGrad};
   return &table;
 }
 

@@ -2,12 +2,14 @@
 #define ISA_NAMESPACE isa_avx512
 #include "simd_avx512.h"
 #include "conv_kernels.h"
+#include "norm_kernels.h"
 
 namespace floatjs {
 
 const KernelTable* kernelsAvx512() {
   static const KernelTable table{"avx512", &isa_avx512::conv2d, &isa_avx512::conv2dBackpropInput,
-                                 &isa_avx512::conv2dBackpropFilter};
+                                 &isa_avx512::conv2dBackpropFilter, &isa_avx512::batchNormTrain,
+                                 &isa_avx512::batchNormTrainGrad, &isa_avx512::reluGrad};
   return &table;
 }
 

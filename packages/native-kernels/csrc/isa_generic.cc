@@ -2,12 +2,14 @@
 #define ISA_NAMESPACE isa_generic
 #include "simd_generic.h"
 #include "conv_kernels.h"
+#include "norm_kernels.h"
 
 namespace floatjs {
 
 const KernelTable* kernelsGeneric() {
   static const KernelTable table{"generic", &isa_generic::conv2d, &isa_generic::conv2dBackpropInput,
-                                 &isa_generic::conv2dBackpropFilter};
+                                 &isa_generic::conv2dBackpropFilter, &isa_generic::batchNormTrain,
+                                 &isa_generic::batchNormTrainGrad, &isa_generic::reluGrad};
   return &table;
 }
 

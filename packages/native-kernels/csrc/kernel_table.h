@@ -1,6 +1,8 @@
 // One instruction set's kernels. isa_avx512.cc, isa_avx2.cc and isa_generic.cc each build one table from
 // conv_kernels.h; dispatch.cc picks the best the CPU runs.
 #pragma once
+#include <cstdint>
+
 #include "conv_geometry.h"
 
 namespace floatjs {
@@ -14,6 +16,15 @@ struct KernelTable {
   const char* (*conv2dBackpropInput)(const ConvGeometry& g, const float* dy, const float* filter, float* dx);
   // dfilter of conv(x, filter) given dy.
   const char* (*conv2dBackpropFilter)(const ConvGeometry& g, const float* x, const float* dy, float* dfilter);
+  // Training batch norm over [rows, channels]: y, and the batch mean and biased variance.
+  const char* (*batchNormTrain)(const float* x, const float* gamma, const float* beta, float* y, float* mean,
+                                float* variance, int64_t rows, int channels, float epsilon);
+  // Its gradient, from the statistics the forward returned.
+  const char* (*batchNormTrainGrad)(const float* x, const float* dy, const float* gamma, const float* mean,
+                                    const float* variance, float* dx, float* dGamma, float* dBeta, int64_t rows,
+                                    int channels, float epsilon);
+  // dx = dy where y > 0, else 0.
+  const char* (*reluGrad)(const float* dy, const float* y, float* dx, int64_t size);
 };
 
 const KernelTable* kernelsAvx512();

@@ -12,6 +12,8 @@ struct Simd {
   static constexpr int kMaxVectors = 4;
   static constexpr int kRows[5] = {0, 8, 6, 4, 3};
   static constexpr int kFilterRows[5] = {0, 12, 6, 4, 3};
+  // Rows of a tile with 1..4 narrow outputs, each a horizontal sum (the dot-product form).
+  static constexpr int kDotRows[5] = {0, 6, 4, 3, 3};
 
   static Vec zero() { return _mm256_setzero_ps(); }
   static Vec load(const float* p) { return _mm256_loadu_ps(p); }
@@ -19,6 +21,12 @@ struct Simd {
   static Vec broadcast(const float* p) { return _mm256_broadcast_ss(p); }
   static Vec fma(Vec a, Vec b, Vec c) { return _mm256_fmadd_ps(a, b, c); }
   static Vec add(Vec a, Vec b) { return _mm256_add_ps(a, b); }
+  static float hsum(Vec v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+  }
   static Vec relu(Vec a) { return _mm256_max_ps(a, _mm256_setzero_ps()); }
   static void store(float* p, Vec v) { _mm256_storeu_ps(p, v); }
   static void storeN(float* p, Vec v, int n) {

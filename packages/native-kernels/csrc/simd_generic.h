@@ -12,6 +12,8 @@ struct Simd {
   static constexpr int kMaxVectors = 3;
   static constexpr int kRows[5] = {0, 8, 6, 4, 4};
   static constexpr int kFilterRows[5] = {0, 12, 6, 4, 4};
+  // Rows of a tile with 1..4 narrow outputs, each a horizontal sum (the dot-product form).
+  static constexpr int kDotRows[5] = {0, 6, 4, 3, 3};
 
   static Vec zero() { return Vec{0, 0, 0, 0}; }
   static Vec load(const float* p) {
@@ -29,6 +31,7 @@ struct Simd {
   static Vec broadcast(const float* p) { return Vec{*p, *p, *p, *p}; }
   static Vec fma(Vec a, Vec b, Vec c) { return a * b + c; }
   static Vec add(Vec a, Vec b) { return a + b; }
+  static float hsum(Vec v) { return (v[0] + v[1]) + (v[2] + v[3]); }
   static Vec relu(Vec a) {
     typedef int Mask __attribute__((vector_size(16)));
     Mask keep = a > zero();

@@ -23,6 +23,11 @@ const CASES = [
   { n: 1, h: 7, w: 7, ci: 2, co: 3, kh: 3, s: 2, pad: 4 },
   { n: 2, h: 9, w: 10, ci: 6, co: 8, kh: 1, s: 3, pad: 0 },
   { n: 1, h: 4, w: 4, ci: 5, co: 1, kh: 3, s: 1, pad: 1 },
+  // A few outputs over many inputs (the dot form): forward with 3 outputs, input gradients of 1-4 channels.
+  { n: 2, h: 6, w: 7, ci: 20, co: 3, kh: 3, s: 1, pad: 1 },
+  { n: 2, h: 9, w: 8, ci: 3, co: 17, kh: 3, s: 2, pad: 1 },
+  { n: 2, h: 8, w: 8, ci: 4, co: 40, kh: 3, s: 1, pad: 1 },
+  { n: 1, h: 7, w: 9, ci: 2, co: 64, kh: 5, s: 1, pad: 2 },
 ];
 
 function describeCase(g: ConvGeometry): string {

@@ -54,6 +54,18 @@ export interface NativeKernels {
   conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, geometry: Int32Array): void;
   /** dfilter of conv(x, filter) from dy. Every element of dfilter is written. */
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dfilter: Float32Array, geometry: Int32Array): void;
+  /**
+   * Training batch norm over x = [rows, channels]: y = γ·(x − μ)/√(σ² + ε) + β, writing the batch mean
+   * and biased variance. Sums accumulate in double.
+   */
+  batchNormTrain(x: Float32Array, gamma: Float32Array, beta: Float32Array, y: Float32Array, mean: Float32Array, variance: Float32Array, channels: number, epsilon: number): void;
+  /** The gradient of batchNormTrain, from the mean and variance it returned: dx, dγ and dβ. */
+  batchNormTrainGrad(
+    x: Float32Array, dy: Float32Array, gamma: Float32Array, mean: Float32Array, variance: Float32Array,
+    dx: Float32Array, dGamma: Float32Array, dBeta: Float32Array, channels: number, epsilon: number,
+  ): void;
+  /** dx = dy where y > 0, else 0: the ReLU gradient from its output (or input). */
+  reluGrad(dy: Float32Array, y: Float32Array, dx: Float32Array): void;
   setThreads(threads: number): void;
   threads(): number;
   /** The instruction set in use: the best this CPU runs, unless changed with setIsa. */

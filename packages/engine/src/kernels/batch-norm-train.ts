@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { floatView } from './tensor-memory';
+import type { NativeKernels } from '@floatjs/native-kernels';
+import { nativeKernelsFor } from './native-registry';
+import { floatView, outputTensor } from './tensor-memory';
 
 export interface BatchNormTrainResult {
   y: tf.Tensor4D;
@@ -18,6 +20,8 @@ export interface BatchNormTrainResult {
  * Only for backends whose memory JS can read (wasm, cpu); elsewhere use tfjs ops.
  */
 export function batchNormTrain(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number): BatchNormTrainResult {
+  const native = nativeKernelsFor();
+  if (native) return batchNormTrainNative(native, x, gamma, beta, epsilon);
   const c = x.shape[3];
   const mean = new Float32Array(c);
   const variance = new Float32Array(c);
@@ -101,4 +105,33 @@ function channelAffine(x: tf.Tensor, scale: Float32Array, shift: Float32Array, x
     if (x2 && scale2) y = tf.add(y, tf.mul(x2, tf.tensor1d(scale2)));
     return y as tf.Tensor4D;
   });
+}
+
+/**
+ * The same batch norm and gradient as one native pass each (statistics, output; sums, dx), multi-threaded
+ * and with double-precision sums, reading and writing the backend's memory in place.
+ */
+function batchNormTrainNative(native: NativeKernels, x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number): BatchNormTrainResult {
+  const c = x.shape[3];
+  const mean = new Float32Array(c);
+  const variance = new Float32Array(c);
+  const backend = tf.backend();
+  const fn = (xt: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+    const y = outputTensor(xt.shape, (out) => native.batchNormTrain(floatView(backend, xt), floatView(backend, g), floatView(backend, b), out, mean, variance, c, epsilon), true);
+    save([xt, g]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs0, g0] = saved;
+        const dGamma = new Float32Array(c);
+        const dBeta = new Float32Array(c);
+        const dx = outputTensor(xs0.shape, (out) =>
+          native.batchNormTrainGrad(floatView(backend, xs0), floatView(backend, dy), floatView(backend, g0), mean, variance, out, dGamma, dBeta, c, epsilon), true);
+        return [dx, tf.tensor1d(dGamma), tf.tensor1d(dBeta)];
+      },
+    };
+  };
+  const op = tf.customGrad(fn as unknown as Parameters<typeof tf.customGrad>[0]);
+  const y = op(x, gamma, beta) as tf.Tensor4D;
+  return { y, mean, variance };
 }

@@ -111,9 +111,10 @@ function expectClose(got: Result, ref: Result): void {
   if (ref.variance) expect(maxRelErr(got.variance!, ref.variance)).toBeLessThan(TOL);
 }
 
-describe('fused JS batch norm kernels against tfjs ops (cpu)', () => {
+// Both ways: the native kernels (when built) and the JS/wasm composition (FLOAT_NATIVE=off).
+for (const native of ['auto', 'off']) describe(`fused batch norm kernels against tfjs ops (cpu, FLOAT_NATIVE=${native})`, () => {
   beforeAll(async () => {
-    await selectBackend('cpu');
+    await selectBackend('cpu', { FLOAT_NATIVE: native });
   });
 
   for (const [i, shape] of SHAPES.entries()) {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { reluGrad } from './relu';
 
 /** The kernel name: a bias-and-activation conv whose gradient the tape computes per input, on demand. */
 export const FUSED_CONV = 'FloatFusedConv2D';
@@ -61,7 +62,7 @@ const fusedConvGradient: tf.GradConfig = {
     const { strides, pad, activation } = attrs as unknown as FusedConvAttrs;
     const g = dy as tf.Tensor4D;
     // ReLU passes the gradient where its output is positive (equivalently, where its input is).
-    const dyAct = () => (activation === 'relu' ? tf.mul(g, tf.step(y)) : g);
+    const dyAct = () => (activation === 'relu' ? reluGrad(g, y) : g);
     const conv = { strides, pad, dataFormat: 'NHWC' } as const;
     return {
       x: () => tf.engine().runKernel(tf.Conv2DBackpropInput, { dy: dyAct(), filter }, { ...conv, inputShape: x.shape } as unknown as tf.NamedAttrMap) as tf.Tensor,

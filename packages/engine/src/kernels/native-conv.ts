@@ -28,7 +28,7 @@ export function registerNativeConvKernels(backendName: string, native: NativeKer
       const attrs = args.attrs as unknown as ConvAttrs;
       if (!nativeLayout(attrs)) return conv2d(args);
       const info = convInfoOf(x.shape, filter.shape, attrs);
-      const b = args.backend;
+      const b = args.backend as tf.KernelBackend;
       return withOutput(b, info.outShape, (y) => native.conv2d(floatView(b, x), floatView(b, filter), null, y, geometry(info), 0), true);
     },
   });
@@ -44,7 +44,7 @@ export function registerNativeConvKernels(backendName: string, native: NativeKer
       const simpleBias = !bias || (bias.shape.length === 1 && bias.shape[0] === co);
       if (!nativeLayout(attrs) || preluActivationWeights || !simpleBias || (activation !== 'linear' && activation !== 'relu')) return fused(args);
       const info = convInfoOf(x!.shape, filter!.shape, attrs);
-      const b = args.backend;
+      const b = args.backend as tf.KernelBackend;
       return withOutput(b, info.outShape, (y) =>
         native.conv2d(floatView(b, x!), floatView(b, filter!), bias ? floatView(b, bias) : null, y, geometry(info), activation === 'relu' ? 1 : 0), true);
     },
@@ -59,7 +59,7 @@ export function registerNativeConvKernels(backendName: string, native: NativeKer
       if (!nativeLayout(attrs)) return backpropInput(args);
       const info = convInfoOf(attrs.inputShape, filter.shape, attrs);
       if (info.dilationHeight !== 1 || info.dilationWidth !== 1) return backpropInput(args);
-      const b = args.backend;
+      const b = args.backend as tf.KernelBackend;
       return withOutput(b, attrs.inputShape, (dx) => native.conv2dBackpropInput(floatView(b, dy), floatView(b, filter), dx, geometry(info)), true);
     },
   });
@@ -72,7 +72,7 @@ export function registerNativeConvKernels(backendName: string, native: NativeKer
       const attrs = args.attrs as unknown as ConvAttrs & { filterShape: [number, number, number, number] };
       if (!nativeLayout(attrs)) return backpropFilter(args);
       const info = convInfoOf(x.shape, attrs.filterShape, attrs);
-      const b = args.backend;
+      const b = args.backend as tf.KernelBackend;
       return withOutput(b, attrs.filterShape, (dw) => native.conv2dBackpropFilter(floatView(b, x), floatView(b, dy), dw, geometry(info)), true);
     },
   });

@@ -6,6 +6,7 @@ import { conv2dBackpropInputPolyphase } from './conv2d-backprop-input-polyphase'
 import { convInfoOf } from './conv-info';
 import { registerFusedConv } from './fused-conv';
 import { registerNativeConvKernels } from './native-conv';
+import { setNativeKernels } from './native-registry';
 import { replaceKernel, restoreStockKernel, stockKernel } from './stock-kernels';
 
 export interface TrainingKernelOptions {
@@ -27,6 +28,7 @@ export function registerTrainingKernels(backendName: string, options: TrainingKe
   const mode = options.native ?? 'js';
   if (registered.get(backendName) === mode) return;
   registered.set(backendName, mode);
+  setNativeKernels(backendName, options.native);
   if (options.native) {
     registerNativeConvKernels(backendName, options.native);
   } else {

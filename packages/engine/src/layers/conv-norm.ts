@@ -4,6 +4,7 @@ import type { ForwardContext } from '../plugin';
 import type { PluginHost } from '../plugin-host';
 import type { BatchNorm } from './batch-norm';
 import type { Conv2d } from './conv2d';
+import { relu } from '../kernels/relu';
 
 /**
  * conv → batch norm → activation. In inference forwards (every attack step) the norm is folded into the
@@ -23,7 +24,7 @@ export class ConvNorm {
   apply(x: tf.Tensor4D, host: PluginHost, ctx: ForwardContext): tf.Tensor4D {
     if (ctx.cond.training || host.wrapsNorm() || !fusedConvAvailable()) {
       const y = this.norm.apply(this.conv.apply(x, host, ctx), host, ctx);
-      return this.activation === 'relu' ? tf.relu(y) : y;
+      return this.activation === 'relu' ? relu(y) : y;
     }
     return tf.tidy(() => {
       const w = this.conv.weight(host, ctx);

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { globalAvgPool } from '../layers/global-avg-pool';
 import type { ArchitectureDef, ModelBuilder } from '../model';
 import type { ForwardContext } from '../plugin';
+import { relu } from '../kernels/relu';
 
 type Apply = (x: tf.Tensor4D, ctx: ForwardContext) => tf.Tensor4D;
 
@@ -16,7 +17,7 @@ export function basicBlock(b: ModelBuilder, name: string, inCh: number, outCh: n
   return (x, ctx) => {
     const main = second(first(x, ctx), ctx);
     const short = projection ? projection(x, ctx) : x;
-    return tf.relu(tf.add(main, short)) as tf.Tensor4D;
+    return relu(tf.add(main, short)) as tf.Tensor4D;
   };
 }
 

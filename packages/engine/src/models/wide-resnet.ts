@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { globalAvgPool } from '../layers/global-avg-pool';
 import type { ArchitectureDef, ModelBuilder } from '../model';
 import type { ForwardContext } from '../plugin';
+import { relu } from '../kernels/relu';
 
 type Apply = (x: tf.Tensor4D, ctx: ForwardContext) => tf.Tensor4D;
 
@@ -21,7 +22,7 @@ function wideBlock(b: ModelBuilder, name: string, inCh: number, outCh: number, s
   const project = inCh !== outCh || stride !== 1;
   const scConv = project ? b.conv(`${name}.shortcut.conv`, { inChannels: inCh, filters: outCh, kernelSize: 1, stride, role: 'shortcut' }) : null;
   return (x, ctx) => {
-    const a = tf.relu(bn1(x, ctx));
+    const a = relu(bn1(x, ctx));
     const h = drop(inner(a, ctx), ctx);
     const short = scConv ? scConv(a, ctx) : x;
     return tf.add(conv2(h, ctx), short) as tf.Tensor4D;
@@ -57,7 +58,7 @@ export function wideResnet(name: string, description: string, depth: number, wid
       return (x, ctx) => {
         let h = stem(x, ctx);
         for (const block of blocks) h = block(h, ctx);
-        h = tf.relu(headBn(h, ctx));
+        h = relu(headBn(h, ctx));
         // The reference's avg_pool2d(8) at 32x32 (SVHN) and avg_pool2d(24) at 96x96 (STL-10) are both global.
         return fc(globalAvgPool(h), ctx);
       };
