@@ -197,10 +197,10 @@ inline int64_t packedSize(const ChannelBlock& b, int taps, int channels) {
   return int64_t(taps) * channels * b.vectors * kW;
 }
 
-// A run of tiles over `rows` GEMM rows for one block of output channels.
+// A run of tiles over GEMM rows [rowBegin, rowBegin + rows) for one block of output channels.
 struct GatherSegment {
   ChannelBlock block;
-  int64_t rows, tiles, firstTask;
+  int64_t rowBegin, rows, tiles, firstTask;
   const float* packed;
   int taps, channels;
   int phase;  // the input gradient's stride phase
@@ -233,12 +233,32 @@ void gatherRange(void* vrun, int64_t begin, int64_t end) {
   for (int64_t task = begin; task < end; task++) {
     while (task >= seg->firstTask + seg->tiles) seg++;
     const ChannelBlock& b = seg->block;
-    int64_t row0 = (task - seg->firstTask) * b.rows;
-    int rows = int(lmin(b.rows, seg->rows - row0));
+    int64_t local = (task - seg->firstTask) * b.rows;
+    int64_t row0 = seg->rowBegin + local;
+    int rows = int(lmin(b.rows, seg->rows - local));
     (*run.fill)(*seg, row0, rows, b.rows, in, out);
     (b.dot ? dotTileFor(b.cols) : gatherTileFor(b.vectors))(in, seg->taps, seg->channels, seg->packed, out, rows, b.cols,
                              run.bias ? run.bias + b.offset : nullptr, run.act);
   }
+}
+
+// GEMM input bytes per group of images. Segments run group by group (every phase and channel block of a
+// group before the next group), so a group's input is still in L2 when its next phase or block reads it.
+constexpr int64_t kGroupBytes = 256 << 10;
+
+inline int imagesPerGroup(int64_t inputBytesPerImage) {
+  int64_t n = inputBytesPerImage > 0 ? kGroupBytes / inputBytesPerImage : 1;
+  return n < 1 ? 1 : n > (1 << 20) ? (1 << 20) : int(n);
+}
+
+// Appends the segments of image group [n0, n1) for one block, `plane` GEMM rows per image.
+inline void appendSegment(GatherSegment* segs, int* count, int64_t* tasks, const ChannelBlock& b, int64_t plane, int n0,
+                          int n1, const float* packed, int taps, int channels, int phase) {
+  int64_t rows = int64_t(n1 - n0) * plane;
+  if (rows == 0) return;
+  int64_t tiles = ceilDiv64(rows, b.rows);
+  segs[(*count)++] = GatherSegment{b, int64_t(n0) * plane, rows, tiles, *tasks, packed, taps, channels, phase};
+  *tasks += tiles;
 }
 
 template <class Fill>
@@ -301,14 +321,18 @@ struct ForwardFill {
 
 inline const char* conv2d(const ConvGeometry& g, const float* x, const float* filter, const float* bias, float* y, int act) {
   const int taps = g.taps(), C = g.inChannels, Co = g.outChannels;
-  const int64_t rows = int64_t(g.batch) * g.outHeight * g.outWidth;
-  if (rows == 0 || Co == 0) return nullptr;
-  Allocation blocksMem(sizeof(ChannelBlock) * maxBlocksOf(Co)), segMem(sizeof(GatherSegment) * maxBlocksOf(Co)),
-      tapMem(sizeof(int64_t) * taps);
+  const int64_t plane = int64_t(g.outHeight) * g.outWidth;
+  if (plane * g.batch == 0 || Co == 0) return nullptr;
+  const int group = imagesPerGroup(int64_t(g.inHeight) * g.inWidth * C * 4);
+  const int groups = ceilDiv(g.batch, group);
+  const int nbMax = maxBlocksOf(Co);
+  Allocation blocksMem(sizeof(ChannelBlock) * nbMax), packedAt(sizeof(float*) * nbMax),
+      segMem(sizeof(GatherSegment) * nbMax * groups), tapMem(sizeof(int64_t) * taps);
   auto* blocks = static_cast<ChannelBlock*>(blocksMem.p);
+  auto* blockPacked = static_cast<float**>(packedAt.p);
   auto* segments = static_cast<GatherSegment*>(segMem.p);
   auto* tapOffset = static_cast<int64_t*>(tapMem.p);
-  if (!blocks || !segments || !tapOffset) return kOutOfMemory;
+  if (!blocks || !blockPacked || !segments || !tapOffset) return kOutOfMemory;
   int nb = gatherBlocks(Co, C, blocks);
   int64_t packedTotal = 0;
   for (int b = 0; b < nb; b++) packedTotal += packedSize(blocks[b], taps, C);
@@ -316,15 +340,17 @@ inline const char* conv2d(const ConvGeometry& g, const float* x, const float* fi
   float* zeros = scratch(kZeros, size_t(C));
   if (!packed || !zeros) return kOutOfMemory;
   std::memset(zeros, 0, sizeof(float) * C);
-  int64_t tasks = 0;
   float* dst = packed;
   for (int b = 0; b < nb; b++) {
     packBlock(blocks[b], taps, C, dst, [&](int t, int c, int j) { return filter[(int64_t(t) * C + c) * Co + j]; });
-    int64_t tiles = ceilDiv64(rows, blocks[b].rows);
-    segments[b] = GatherSegment{blocks[b], rows, tiles, tasks, dst, taps, C, 0};
-    tasks += tiles;
+    blockPacked[b] = dst;
     dst += packedSize(blocks[b], taps, C);
   }
+  int nseg = 0;
+  int64_t tasks = 0;
+  for (int n0 = 0; n0 < g.batch; n0 += group)
+    for (int b = 0; b < nb; b++)
+      appendSegment(segments, &nseg, &tasks, blocks[b], plane, n0, imin(g.batch, n0 + group), blockPacked[b], taps, C, 0);
   for (int kh = 0; kh < g.filterHeight; kh++)
     for (int kw = 0; kw < g.filterWidth; kw++)
       tapOffset[kh * g.filterWidth + kw] = (int64_t(kh) * g.dilationHeight * g.inWidth + int64_t(kw) * g.dilationWidth) * C;
@@ -347,6 +373,23 @@ inline void axisPhase(int r, int stride, int kernel, int pad, int size, int* fir
   *count = *first < size ? ceilDiv(size - *first, stride) : 0;
   *taps = r < kernel ? ceilDiv(kernel - r, stride) : 0;
   *q0 = (*first + pad - r) / stride;
+}
+
+struct ZeroRun {
+  float* p;
+  int64_t size;
+};
+
+inline void zeroRange(void* vrun, int64_t first, int64_t last) {
+  const auto& r = *static_cast<const ZeroRun*>(vrun);
+  const int64_t chunk = 1 << 16;
+  int64_t begin = first * chunk, end = lmin(r.size, last * chunk);
+  if (end > begin) std::memset(r.p + begin, 0, sizeof(float) * (end - begin));
+}
+
+inline void zeroFloats(float* p, int64_t size) {
+  ZeroRun run{p, size};
+  parallelFor(ceilDiv64(size, 1 << 16), &zeroRange, &run);
 }
 
 struct InputGradFill {
@@ -396,12 +439,15 @@ inline const char* conv2dBackpropInput(const ConvGeometry& g, const float* dy, c
   const int sh = g.strideHeight, sw = g.strideWidth, Ci = g.inChannels, Co = g.outChannels;
   const int phaseCount = sh * sw;
   const int nbMax = maxBlocksOf(Ci);
+  const int group = imagesPerGroup(int64_t(g.outHeight) * g.outWidth * Co * 4);
+  const int groups = ceilDiv(g.batch, group);
   Allocation phaseMem(sizeof(Phase) * phaseCount), blocksMem(sizeof(ChannelBlock) * nbMax),
-      segMem(sizeof(GatherSegment) * phaseCount * nbMax);
+      packedAt(sizeof(float*) * phaseCount * nbMax), segMem(sizeof(GatherSegment) * phaseCount * nbMax * groups);
   auto* phases = static_cast<Phase*>(phaseMem.p);
   auto* blocks = static_cast<ChannelBlock*>(blocksMem.p);
+  auto* phasePacked = static_cast<float**>(packedAt.p);
   auto* segments = static_cast<GatherSegment*>(segMem.p);
-  if (!phases || !blocks || !segments) return kOutOfMemory;
+  if (!phases || !blocks || !phasePacked || !segments) return kOutOfMemory;
   int nb = gatherBlocks(Ci, Co, blocks);
   int64_t packedTotal = 0;
   int maxTaps = 1;
@@ -421,22 +467,18 @@ inline const char* conv2dBackpropInput(const ConvGeometry& g, const float* dy, c
   float* zeros = scratch(kZeros, size_t(Co));
   if (!packed || !zeros) return kOutOfMemory;
   std::memset(zeros, 0, sizeof(float) * Co);
-  int nseg = 0;
-  int64_t tasks = 0;
   float* dst = packed;
+  bool zeroed = false;
   for (int i = 0; i < phaseCount; i++) {
     const Phase& p = phases[i];
     int taps = p.tapsH * p.tapsW;
     int64_t rows = int64_t(g.batch) * p.countH * p.countW;
     if (rows == 0) continue;
     if (taps == 0) {
-      // No tap reaches these pixels (stride larger than the kernel): their gradient is zero.
-      for (int n = 0; n < g.batch; n++)
-        for (int a = 0; a < p.countH; a++)
-          for (int b = 0; b < p.countW; b++) {
-            int iy = p.firstH + a * sh, ix = p.firstW + b * sw;
-            std::memset(dx + ((int64_t(n) * g.inHeight + iy) * g.inWidth + ix) * Ci, 0, sizeof(float) * Ci);
-          }
+      // No tap reaches these pixels (stride larger than the kernel): their gradient is zero. Zeroing all
+      // of dx once, in parallel, is cheaper than a write per pixel; the other phases overwrite theirs.
+      if (!zeroed) zeroFloats(dx, g.inputSize());
+      zeroed = true;
       continue;
     }
     for (int b = 0; b < nb; b++) {
@@ -445,12 +487,21 @@ inline const char* conv2dBackpropInput(const ConvGeometry& g, const float* dy, c
         int kh = p.ph + (t / p.tapsW) * sh, kw = p.pw + (t % p.tapsW) * sw;
         return filter[((int64_t(kh) * g.filterWidth + kw) * Ci + j) * Co + c];
       });
-      int64_t tiles = ceilDiv64(rows, blocks[b].rows);
-      segments[nseg++] = GatherSegment{blocks[b], rows, tiles, tasks, dst, taps, Co, i};
-      tasks += tiles;
+      phasePacked[i * nb + b] = dst;
       dst += packedSize(blocks[b], taps, Co);
     }
   }
+  int nseg = 0;
+  int64_t tasks = 0;
+  for (int n0 = 0; n0 < g.batch; n0 += group)
+    for (int i = 0; i < phaseCount; i++) {
+      const Phase& p = phases[i];
+      int taps = p.tapsH * p.tapsW;
+      if (taps == 0) continue;
+      for (int b = 0; b < nb; b++)
+        appendSegment(segments, &nseg, &tasks, blocks[b], int64_t(p.countH) * p.countW, n0, imin(g.batch, n0 + group),
+                      phasePacked[i * nb + b], taps, Co, i);
+    }
   if (tasks == 0) return nullptr;
   InputGradFill fill{&g, dy, zeros, dx, phases};
   return runGather(segments, tasks, maxTaps, nullptr, kLinear, fill);
