@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createRequire } from 'node:module';
 import { registerTrainingKernels } from './kernels/register-training-kernels';
 import { loadNative } from './native';
-import { registerThreadedWasm, wasmThreadsFromEnv } from './wasm-threads';
+import { registerThreadedWasm, wasmThreadsFromEnv, xnnpackThreads } from './wasm-threads';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export const BACKEND_NAMES: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
@@ -16,7 +16,10 @@ export interface BackendChoice {
   reason: 'flag' | 'env' | 'auto';
   /** Backends tried before it, with the reason each was skipped. */
   skipped: Array<{ name: string; error: string }>;
-  /** Threads the backend's kernels run on (wasm: XNNPACK's pool; set with FLOAT_THREADS). */
+  /**
+   * Threads of the backend's own kernels (wasm: XNNPACK's pool; FLOAT_THREADS, or 1 when native kernels
+   * run the convolutions, unless FLOAT_WASM_THREADS says otherwise).
+   */
   threads?: number;
   /**
    * The native convolution kernels (@floatjs/native-kernels) registered on wasm or cpu: their instruction
@@ -73,7 +76,9 @@ async function initBackend(name: BackendName, env: NodeJS.ProcessEnv, skipped: B
   }
   if (name === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    let threads = wasmThreadsFromEnv(env);
+    const computeThreads = wasmThreadsFromEnv(env);
+    const native = await loadNative(env, computeThreads, skipped);
+    let threads = xnnpackThreads(env, computeThreads, native !== undefined);
     if (threads > 1) {
       try {
         registerThreadedWasm(threads);
@@ -85,7 +90,6 @@ async function initBackend(name: BackendName, env: NodeJS.ProcessEnv, skipped: B
     }
     if (threads === 1) wasm.setThreadsCount?.(1);
     if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
-    const native = await loadNative(env, wasmThreadsFromEnv(env), skipped);
     registerTrainingKernels('wasm', { native });
     return { pkg: '@tensorflow/tfjs-backend-wasm', threads: wasm.getThreadsCount(), native: native && { isa: native.isa(), threads: native.threads() } };
   }

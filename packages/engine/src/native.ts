@@ -42,6 +42,6 @@ function configure(kernels: NativeKernels, env: NodeJS.ProcessEnv, threads: numb
     // The best this CPU runs (ISAS is in that order), also after an earlier selection narrowed it.
     ISAS.some((best) => kernels.setIsa(best));
   }
-  kernels.setThreads(env.FLOAT_NATIVE_THREADS ? Number(env.FLOAT_NATIVE_THREADS) : threads);
+  kernels.setThreads(threads);
   return kernels;
 }

@@ -14,7 +14,10 @@ const dist = join(pkgDir, 'dist', 'index.js');
  * runs a convolution's forward and both backward kernels and a matrix product, and prints the thread
  * count and the outputs' bits. It must also exit on its own: the pool's workers may not hold Node open.
  */
-function runChild(threads: number, env: Record<string, string> = {}): { threads: number; bits: string; skipped: Array<{ name: string; error: string }>; ms: number } {
+function runChild(
+  threads: number,
+  env: Record<string, string> = {},
+): { threads: number; native?: { isa: string; threads: number }; bits: string; skipped: Array<{ name: string; error: string }>; ms: number } {
   const code = `
 const tf = await import('@tensorflow/tfjs-core');
 const { selectBackend } = await import(${JSON.stringify(dist)});
@@ -27,7 +30,7 @@ const [dx, dw] = tf.grads((a, k) => tf.sum(tf.square(tf.conv2d(a, k, 2, 'same'))
 const m = tf.matMul(tf.tensor2d(rnd(300 * 500), [300, 500]), tf.tensor2d(rnd(500 * 200), [500, 200]));
 const parts = [tf.conv2d(x, w, 1, 'same'), dx, dw, m].map((t) => Buffer.from(t.dataSync().buffer).toString('base64'));
 const { createHash } = await import('node:crypto');
-process.stdout.write(JSON.stringify({ threads: b.threads, skipped: b.skipped, bits: createHash('sha256').update(parts.join('|')).digest('hex') }));`;
+process.stdout.write(JSON.stringify({ threads: b.threads, native: b.native, skipped: b.skipped, bits: createHash('sha256').update(parts.join('|')).digest('hex') }));`;
   const t0 = Date.now();
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], {
     cwd: pkgDir,
@@ -51,21 +54,35 @@ describe('FLOAT_THREADS', () => {
 });
 
 describe('threaded wasm backend (child processes of the build; nx builds before test)', () => {
+  // XNNPACK runs the convolutions only without the native kernels.
+  const xnnpack = { FLOAT_NATIVE: 'off' };
+
   it('runs XNNPACK on 2 threads, gives bit-identical results to 1 thread, and lets the process exit', () => {
-    const one = runChild(1);
-    const two = runChild(2);
+    const one = runChild(1, xnnpack);
+    const two = runChild(2, xnnpack);
     expect(one.threads).toBe(1);
     expect(two.threads).toBe(2);
     expect(two.bits).toBe(one.bits);
   }, 150_000);
 
-  it('falls back to one thread, saying why, when the worker script cannot be written', () => {
+  it('with native kernels: FLOAT_THREADS sizes their pool, XNNPACK keeps 1 thread, results are bit-identical', (ctx) => {
+    const one = runChild(1, { FLOAT_NATIVE: 'auto' });
+    if (!one.native) return ctx.skip();
+    const two = runChild(2, { FLOAT_NATIVE: 'auto' });
+    expect(one.native.threads).toBe(1);
+    expect(two.native!.threads).toBe(2);
+    expect(two.threads).toBe(1);
+    expect(two.bits).toBe(one.bits);
+    expect(runChild(2, { FLOAT_NATIVE: 'auto', FLOAT_WASM_THREADS: '2' }).threads).toBe(2);
+  }, 150_000);
+
+  it('falls back to one XNNPACK thread, saying why, when the worker script cannot be written', () => {
     // A temp "directory" that is a file: writing the pthread worker script fails even for root.
     const notADir = join(mkdtempSync(join(tmpdir(), 'floatjs-tmp-')), 'file');
     writeFileSync(notADir, '');
-    const r = runChild(2, { TMPDIR: notADir });
+    const r = runChild(2, { TMPDIR: notADir, ...xnnpack });
     expect(r.threads).toBe(1);
     expect(r.skipped).toEqual([expect.objectContaining({ name: 'wasm-threads', error: expect.stringMatching(/ENOTDIR|EEXIST|ENOENT/) })]);
-    expect(r.bits).toBe(runChild(1).bits);
+    expect(r.bits).toBe(runChild(1, xnnpack).bits);
   }, 150_000);
 });

@@ -25,7 +25,8 @@ type Factory = (config: Record<string, unknown>) => Promise<ThreadedModule>;
 export const MAX_WASM_THREADS = 8;
 
 /**
- * The number of XNNPACK threads to use: FLOAT_THREADS if set, else every core the process may use.
+ * The number of threads for the compute kernels (the native pool, or XNNPACK without native kernels):
+ * FLOAT_THREADS if set, else every core the process may use.
  * Throws a message naming FLOAT_THREADS when it is not an integer in 1..8.
  */
 export function wasmThreadsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
@@ -34,6 +35,21 @@ export function wasmThreadsFromEnv(env: NodeJS.ProcessEnv = process.env): number
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > MAX_WASM_THREADS) {
     throw new Error(`FLOAT_THREADS: expected an integer from 1 to ${MAX_WASM_THREADS}, got "${raw}"`);
+  }
+  return n;
+}
+
+/**
+ * XNNPACK's threads on wasm: FLOAT_WASM_THREADS if set; else 1 when the native kernels run the
+ * convolutions (what is left to XNNPACK is memory-bound element-wise work, and its idle workers spin,
+ * taking cores from the native pool); else `threads`.
+ */
+export function xnnpackThreads(env: NodeJS.ProcessEnv, threads: number, nativeKernels: boolean): number {
+  const raw = env.FLOAT_WASM_THREADS;
+  if (raw === undefined || raw === '') return nativeKernels ? 1 : threads;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_WASM_THREADS) {
+    throw new Error(`FLOAT_WASM_THREADS: expected an integer from 1 to ${MAX_WASM_THREADS}, got "${raw}"`);
   }
   return n;
 }

@@ -175,10 +175,13 @@ export function buildProgram(): Command {
   return program;
 }
 
-/** `--threads N`: the wasm backend's XNNPACK threads, passed on as FLOAT_THREADS (read when the backend starts). */
+/**
+ * `--threads N`: threads for the compute kernels (the native kernels' pool, or XNNPACK's on wasm without
+ * them), passed on as FLOAT_THREADS (read when the backend starts).
+ */
 function withThreadsOption(cmd: Command): Command {
   return cmd
-    .option('--threads <n>', `wasm: threads for convolutions and matrix products, 1-${MAX_WASM_THREADS} (default: FLOAT_THREADS, else all cores)`, (v: string) => {
+    .option('--threads <n>', `threads for convolutions (native kernels, else XNNPACK on wasm), 1-${MAX_WASM_THREADS} (default: FLOAT_THREADS, else all cores)`, (v: string) => {
       const n = integer('--threads')(v);
       if (n < 1 || n > MAX_WASM_THREADS) throw new InvalidArgumentError(`--threads expects 1 to ${MAX_WASM_THREADS}, got ${n}`);
       return n;
