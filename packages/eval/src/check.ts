@@ -3,7 +3,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { obfuscatedGradientsChecklist, type ChecklistReport } from '@floatjs/attacks';
 import { batches } from '@floatjs/datasets';
-import { conditionKey, loadWeights, Rng, selectBackend, writeFileAtomic, type BackendChoice } from '@floatjs/engine';
+import { conditionKey, loadWeights, Rng, selectBackend, writeFileAtomic } from '@floatjs/engine';
+import { backendRecord, type BackendRecord } from './backend-record';
 import { loadSplit, type DataOptions } from './data';
 import { sourceModel } from './evaluate';
 import { renderSvg, svgToPng, type VegaLiteSpec } from './experiment/plots';
@@ -30,7 +31,7 @@ export interface CheckReport {
   checkpoint: string;
   method: string;
   preset: string;
-  backend: Pick<BackendChoice, 'name' | 'package'>;
+  backend: BackendRecord;
   source: string | null;
   testImages: number;
   conditions: Array<{ lambda: number | null; lambdaTh: number | null; randomized: boolean; eot: number; report: ChecklistReport }>;
@@ -88,7 +89,7 @@ export async function runCheck(dir: string, opts: CheckOptions = {}): Promise<Ch
     checkpoint: dir,
     method: recipe.method,
     preset: recipe.preset,
-    backend: { name: backend.name, package: backend.package },
+    backend: backendRecord(backend),
     source: opts.source ?? null,
     testImages: test.n,
     conditions,

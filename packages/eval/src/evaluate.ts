@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { join } from 'node:path';
 import { batches } from '@floatjs/datasets';
-import { conditionKey, loadWeights, Rng, selectBackend, writeFileAtomic, type BackendChoice, type LogitsFn } from '@floatjs/engine';
+import { conditionKey, loadWeights, Rng, selectBackend, writeFileAtomic, type LogitsFn } from '@floatjs/engine';
+import { backendLine, backendRecord, type BackendRecord } from './backend-record';
 import { drawAccuracy } from './attack/draw-accuracy';
 import { attackLabel, craft, parseAttack, type AutoAttackSummary } from './attack/eval-attack';
 import { loadSplit, type DataOptions } from './data';
@@ -65,7 +66,7 @@ export interface EvalReport {
   preset: string;
   dataset: string;
   testImages: number;
-  backend: Pick<BackendChoice, 'name' | 'package'>;
+  backend: BackendRecord;
   attack: { name: string; source?: string } & Partial<PgdSpec>;
   rows: EvalRow[];
   seconds: number;
@@ -92,7 +93,7 @@ export async function runEval(dir: string, opts: EvalOptions = {}): Promise<Eval
   const attack = parseAttack(opts.attack ?? 'pgd');
   const progress = new Progress(process.stderr, opts.quiet);
   const backend = await selectBackend(opts.backend);
-  progress.log('backend', { backend: backend.name, package: backend.package, threads: backend.threads }, `backend: ${backend.name} (${backend.package}${backend.threads ? `, ${backend.threads} threads` : ''})`);
+  progress.log('backend', { backend: backend.name, ...backendRecord(backend) }, backendLine(backend));
   const model = buildModel(recipe);
   loadWeights(dir, model);
   const test = await loadSplit(preset, 'test', opts, opts.limit);
@@ -191,7 +192,7 @@ export async function runEval(dir: string, opts: EvalOptions = {}): Promise<Eval
     preset: recipe.preset,
     dataset: recipe.dataset,
     testImages: test.n,
-    backend: { name: backend.name, package: backend.package },
+    backend: backendRecord(backend),
     attack: attack.kind === 'fgsm' ? { name: label, eps: spec.eps } : attack.kind === 'autoattack' ? { name: label, eps: spec.eps } : { name: label, ...spec, ...(attack.kind === 'transfer' ? { source: attack.sourceDir } : {}) },
     rows,
     seconds: (performance.now() - t0) / 1000,

@@ -1,6 +1,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DivergenceError, firstNonFinite, loadTrainingCheckpoint, RECIPE_FILE, saveTrainingCheckpoint, selectBackend, Trainer, writeFileAtomic, type BackendChoice, type TrainerHooks } from '@floatjs/engine';
+import { DivergenceError, firstNonFinite, loadTrainingCheckpoint, RECIPE_FILE, saveTrainingCheckpoint, selectBackend, Trainer, writeFileAtomic, type TrainerHooks } from '@floatjs/engine';
+import { backendLine, backendRecord, type BackendRecord } from './backend-record';
 import { pgdAdversary } from './adversary';
 import { loadTrainData, type DataOptions } from './data';
 import { getMethod } from './methods';
@@ -38,7 +39,7 @@ export interface TrainSummary {
   method: string;
   preset: string;
   seed: number;
-  backend: Pick<BackendChoice, 'name' | 'package' | 'threads'>;
+  backend: BackendRecord;
   params: { total: number; trainable: number };
   epochs: number;
   trainImages: number;
@@ -66,7 +67,7 @@ export async function runTrain(opts: TrainOptions): Promise<TrainSummary> {
   const policy = opts.onDivergence ?? 'stop';
   const progress = new Progress(process.stderr, opts.quiet);
   const backend = await selectBackend(opts.backend);
-  progress.log('backend', { backend: backend.name, package: backend.package, reason: backend.reason, threads: backend.threads }, `backend: ${backend.name} (${backend.package}, ${backend.reason}${backend.threads ? `, ${backend.threads} threads` : ''})`);
+  progress.log('backend', { backend: backend.name, ...backendRecord(backend), reason: backend.reason }, backendLine(backend));
 
   const run = { method: method.name, seed, epochs, batchSize, trainLimit: trainLimit ?? null };
   progress.log('config', { preset, run }, `config: preset ${JSON.stringify(preset)}\nrun: ${JSON.stringify(run)}`);
@@ -177,7 +178,7 @@ export async function runTrain(opts: TrainOptions): Promise<TrainSummary> {
       method: method.name,
       preset: preset.name,
       seed,
-      backend: { name: backend.name, package: backend.package, ...(backend.threads ? { threads: backend.threads } : {}) },
+      backend: backendRecord(backend),
       params: model.paramCount(),
       epochs,
       trainImages: train.n,

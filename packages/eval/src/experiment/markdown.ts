@@ -19,7 +19,7 @@ export function experimentMarkdown(r: ExperimentReport): string {
   L.push(`# Experiment \`${r.experiment}\``, '', r.description, '');
   L.push(
     `- preset: \`${r.preset}\` (${r.dataset}, model \`${r.architecture}\`), ${r.epochs} epoch(s), seed ${r.seed}`,
-    `- backend: ${r.backend.name} (${r.backend.package})`,
+    `- backend: ${r.backend.name} (${r.backend.package})${r.backend.native ? `, native kernels ${r.backend.native.isa} on ${r.backend.native.threads} thread(s)` : ''}`,
     `- every model evaluated on the same ${r.methods[0]?.testImages ?? 0} test images with the same attack (${attack}, RA counts a sample only if clean and adversarial predictions are correct)`,
     `- wall time: ${num(r.seconds, 0)} s; written ${r.createdAt}`,
     '',

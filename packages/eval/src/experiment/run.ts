@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createModel, selectBackend, writeFileAtomic, type InputSpec, type Model } from '@floatjs/engine';
+import { backendRecord } from '../backend-record';
 import { architectureLayerCosts, compressionOf, countParams, delayModel, filmParamsFor, measureLatency, modelCost, type LatencyTarget } from '../cost';
 import type { DataOptions } from '../data';
 import { loadCheckpointModel } from '../checkpoint-model';
@@ -248,7 +249,7 @@ export async function runExperiment(name: string, opts: ExperimentOptions): Prom
     preset: preset.name,
     dataset: preset.dataset,
     architecture,
-    backend: { name: backend.name, package: backend.package },
+    backend: backendRecord(backend),
     seed,
     epochs,
     createdAt: new Date().toISOString(),

@@ -1,4 +1,4 @@
-import type { BackendChoice } from '@floatjs/engine';
+import type { BackendRecord } from '../backend-record';
 import type { Compression, DelayConstants, DelayKind, ParamBreakdown, RatioStats } from '../cost';
 import type { EvalReport, EvalRow } from '../evaluate';
 import type { NarrowLatency } from '../export-narrow';
@@ -134,7 +134,7 @@ export interface ExperimentReport {
   preset: string;
   dataset: string;
   architecture: string;
-  backend: Pick<BackendChoice, 'name' | 'package'>;
+  backend: BackendRecord;
   seed: number;
   epochs: number;
   createdAt: string;
