@@ -2,7 +2,8 @@ import './gradients';
 
 export { selectBackend, BACKEND_NAMES, type BackendChoice, type BackendName } from './backend';
 export { MAX_WASM_THREADS, wasmThreadsFromEnv } from './wasm-threads';
-export { registerTrainingKernels } from './kernels/register-training-kernels';
+export { registerTrainingKernels, type TrainingKernelOptions } from './kernels/register-training-kernels';
+export { nativeKernelsFor } from './kernels/native-registry';
 export { FUSED_CONV } from './kernels/fused-conv';
 export { condition, conditionKey, type Condition } from './condition';
 export type {

@@ -17,10 +17,14 @@ describe('float bench', () => {
     expect(r.num_tensors_flat).toBe(true);
   }, 60_000);
 
-  it('memory is bounded: tensor count and wasm heap flat over 50 steps after warm-up', async () => {
+  it('memory is bounded: tensor count, wasm heap and native scratch flat over 50 steps after warm-up', async () => {
     const r = await runBench({ workload: 'cnn-s-pgd7', batch: 4, steps: 50, warmup: 3, backend: 'wasm' });
     expect(r.num_tensors_flat).toBe(true);
     expect(r.heap_bytes_end).toBe(r.heap_bytes_after_warmup);
+    if (r.native) {
+      expect(r.native_scratch_bytes_after_warmup).toBeGreaterThan(0);
+      expect(r.native_scratch_bytes_end).toBe(r.native_scratch_bytes_after_warmup);
+    }
   }, 120_000);
 
   it('times OAT (FiLM after every norm, per-sample λ) on the same workload', async () => {

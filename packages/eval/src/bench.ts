@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createModel, Rng, selectBackend, Trainer } from '@floatjs/engine';
+import { createModel, nativeKernelsFor, Rng, selectBackend, Trainer } from '@floatjs/engine';
 import { pgdAdversary } from './adversary';
 import { KernelProfiler } from './kernel-profile';
 import { getMethod } from './methods';
@@ -43,6 +43,9 @@ export interface BenchResult {
   /** wasm only: heap size after warm-up and at the end; equal when memory is bounded. */
   heap_bytes_after_warmup?: number;
   heap_bytes_end?: number;
+  /** With native kernels: their scratch memory after warm-up and at the end; equal when memory is bounded. */
+  native_scratch_bytes_after_warmup?: number;
+  native_scratch_bytes_end?: number;
   /** With `profile`: per timed step, each kernel's exclusive ms and calls, and the ms spent outside kernels. */
   profile?: { kernels: Array<{ kernel: string; ms_per_step: number; calls_per_step: number }>; outside_kernels_ms_per_step: number };
 }
@@ -81,6 +84,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   let profiler: KernelProfiler | undefined;
   let tensorsAfterWarmup = -1;
   let heapAfterWarmup: number | undefined;
+  let scratchAfterWarmup: number | undefined;
   for (let i = 0; i < warmup + steps; i++) {
     const t0 = performance.now();
     trainer.trainStep({ x, y, size: batch }, 0.01);
@@ -88,6 +92,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     if (i === Math.max(warmup - 1, 0)) {
       tensorsAfterWarmup = tf.memory().numTensors;
       heapAfterWarmup = wasmHeapBytes();
+      scratchAfterWarmup = nativeKernelsFor()?.scratchBytes();
       if (opts.profile) profiler = new KernelProfiler(tf.getBackend());
     }
   }
@@ -117,6 +122,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     images_per_s: Math.round((batch / (median / 1000)) * 100) / 100,
     num_tensors_flat: flat,
     ...(heapAfterWarmup === undefined ? {} : { heap_bytes_after_warmup: heapAfterWarmup, heap_bytes_end: wasmHeapBytes() }),
+    ...(scratchAfterWarmup === undefined ? {} : { native_scratch_bytes_after_warmup: scratchAfterWarmup, native_scratch_bytes_end: nativeKernelsFor()?.scratchBytes() }),
     ...(profile ? { profile } : {}),
   };
 }

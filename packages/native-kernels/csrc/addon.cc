@@ -7,6 +7,7 @@
 #include <string>
 
 #include "kernel_table.h"
+#include "scratch.h"
 #include "thread_pool.h"
 
 namespace floatjs {
@@ -255,6 +256,12 @@ napi_value Threads(napi_env env, napi_callback_info) {
   return v;
 }
 
+napi_value ScratchBytes(napi_env env, napi_callback_info) {
+  napi_value v;
+  napi_create_double(env, double(scratchBytes()), &v);
+  return v;
+}
+
 napi_value Isa(napi_env env, napi_callback_info) {
   napi_value v;
   napi_create_string_utf8(env, active->isa, NAPI_AUTO_LENGTH, &v);
@@ -291,7 +298,7 @@ NAPI_MODULE_INIT() {
                  {"batchNormTrainGrad", BatchNormTrainGrad},
                  {"reluGrad", ReluGrad},
                  {"setThreads", SetThreads}, {"threads", Threads},
-                 {"isa", Isa},               {"setIsa", SetIsa}};
+                 {"isa", Isa},               {"scratchBytes", ScratchBytes},               {"setIsa", SetIsa}};
   for (const Entry& e : entries) {
     napi_value f;
     napi_create_function(env, e.name, NAPI_AUTO_LENGTH, e.cb, nullptr, &f);

@@ -68,6 +68,8 @@ export interface NativeKernels {
   reluGrad(dy: Float32Array, y: Float32Array, dx: Float32Array): void;
   setThreads(threads: number): void;
   threads(): number;
+  /** Scratch memory the kernels hold (bytes, all threads): it grows to the largest shapes seen, then stays. */
+  scratchBytes(): number;
   /** The instruction set in use: the best this CPU runs, unless changed with setIsa. */
   isa(): NativeIsa;
   /** Switches to `isa` if this CPU runs it; returns whether it did. */
