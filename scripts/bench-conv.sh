@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Convolution throughput, the bound on a PGD step: the forward 3×3 convolutions of ResNet-20's three stages
-# at batch 64, in PyTorch (Debian's python3-torch, all cores) and in floatjs's backend (FLOAT_THREADS, default
-# all cores). Median of 20 runs each, without reading the output back; prints one JSON line per layer and
+# at batch 64, in PyTorch (Debian's python3-torch, all cores) and in floatjs (FLOAT_THREADS, default all cores:
+# the native kernels, then XNNPACK). Median of 20 runs each, without reading the output back; prints one JSON line per layer and
 # implementation.
 # Needs `npm run build` first. Usage: bash scripts/bench-conv.sh
 set -euo pipefail
@@ -23,7 +23,9 @@ for hw, c in json.loads(sys.argv[1]):
     print(json.dumps(dict(impl='pytorch-cpu', threads=torch.get_num_threads(), shape=[64, hw, hw, c, c], ms=round(ms, 2), gflops=round(2 * 64 * hw * hw * c * c * 9 / ms / 1e6, 1))))
 PY
 fi
-node --input-type=module -e "
+# floatjs twice: with the native kernels (default) and with XNNPACK (FLOAT_NATIVE=off).
+for native in auto off; do
+FLOAT_NATIVE=$native node --input-type=module -e "
 const tf = await import('@tensorflow/tfjs-core');
 const { selectBackend } = await import('./packages/engine/dist/index.js');
 const b = await selectBackend(process.env.FLOAT_BACKEND);
@@ -35,6 +37,7 @@ for (const [hw, c] of $SHAPES) {
   // reading the output back (dataSync copies 4 MB out of the wasm heap) is not part of a training step.
   for (let i = 0; i < 20; i++) { const t = performance.now(); const y = tf.conv2d(x, w, 1, 'same'); ts.push(performance.now() - t); y.dispose(); }
   ts.sort((a, b) => a - b); const ms = (ts[9] + ts[10]) / 2;
-  console.log(JSON.stringify({ impl: 'floatjs', backend: b.name, threads: b.threads, shape: [64, hw, hw, c, c], ms: Math.round(ms * 100) / 100, gflops: Math.round(2 * 64 * hw * hw * c * c * 9 / ms / 1e5) / 10 }));
+  console.log(JSON.stringify({ impl: 'floatjs', backend: b.name, threads: b.threads, native: b.native ?? null, shape: [64, hw, hw, c, c], ms: Math.round(ms * 100) / 100, gflops: Math.round(2 * 64 * hw * hw * c * c * 9 / ms / 1e5) / 10 }));
   x.dispose(); w.dispose();
 }"
+done

@@ -1,23 +1,30 @@
 #!/usr/bin/env bash
-# One benchmark sitting as in BENCHMARKS.md: conv throughput, two rounds of bench-all.sh, three more rounds
-# of the PyTorch reference and `float bench --method pgd-at`, then one-thread rows. Needs `npm run build`.
+# One benchmark sitting as in BENCHMARKS.md. This machine's speed drifts by tens of percent over minutes, so
+# PyTorch and floatjs alternate: five rounds, each running the PyTorch reference and `float bench` (pgd-at,
+# float) for both workloads back to back. Then OAT's step, the wasm-only kernels (FLOAT_NATIVE=off), one thread,
+# and the convolution throughput. Every line is JSON; `node scripts/bench-summary.mjs LOG` makes the tables.
+# Needs `npm run build`. Usage: bash scripts/bench-sitting.sh | tee LOG
 set -uo pipefail
 cd "$(dirname "$0")/.."
-echo "# start $(date -Is) load $(cut -d' ' -f1-3 /proc/loadavg)"
-bash scripts/bench-conv.sh 2>/dev/null
-for round in 1 2; do bash scripts/bench-all.sh 2>/dev/null; done
 ref=${PYTORCH_REFERENCE:-../shared/bench/pytorch_reference.py}
 py=${PYTHON:-/usr/bin/python3}
+rounds=${ROUNDS:-5}
 torch_ok=false
 if [ -f "$ref" ] && $py -c "import torch" 2>/dev/null; then torch_ok=true; fi
-for i in 1 2 3; do
-  if $torch_ok; then
-    $py "$ref" --workload resnet20-pgd7 --batch 64
-    $py "$ref" --workload cnn-s-pgd7 --batch 128
-  fi
-  node packages/eval/bin/float.js bench --workload resnet20-pgd7 --batch 64 --method pgd-at --json 2>/dev/null
-  node packages/eval/bin/float.js bench --workload cnn-s-pgd7 --batch 128 --method pgd-at --json 2>/dev/null
+bench() { node packages/eval/bin/float.js bench --json "$@" 2>/dev/null; }
+echo "{\"event\":\"start\",\"at\":\"$(date -Is)\",\"load\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"commit\":\"$(git rev-parse --short HEAD)\"}"
+for round in $(seq "$rounds"); do
+  for spec in "resnet20-pgd7 64" "cnn-s-pgd7 128"; do
+    set -- $spec
+    if $torch_ok; then $py "$ref" --workload "$1" --batch "$2"; fi
+    for method in pgd-at float; do bench --workload "$1" --batch "$2" --method "$method"; done
+  done
 done
-FLOAT_THREADS=1 node packages/eval/bin/float.js bench --workload resnet20-pgd7 --batch 64 --method pgd-at --json 2>/dev/null
-FLOAT_THREADS=1 node packages/eval/bin/float.js bench --workload cnn-s-pgd7 --batch 128 --method pgd-at --json 2>/dev/null
-echo "# end $(date -Is)"
+for spec in "resnet20-pgd7 64" "cnn-s-pgd7 128"; do
+  set -- $spec
+  bench --workload "$1" --batch "$2" --method oat
+  for method in pgd-at float; do FLOAT_NATIVE=off bench --workload "$1" --batch "$2" --method "$method"; done
+  FLOAT_THREADS=1 bench --workload "$1" --batch "$2" --method pgd-at
+done
+bash scripts/bench-conv.sh 2>/dev/null
+echo "{\"event\":\"end\",\"at\":\"$(date -Is)\"}"
