@@ -240,6 +240,31 @@ napi_value ReluGrad(napi_env env, napi_callback_info info) {
   return done(env, active->reluGrad(dy.data, y.data, dx.data, int64_t(dy.length)), fn);
 }
 
+// add(a, b, out): b's length divides a's; b repeats along a.
+napi_value Add(napi_env env, napi_callback_info info) {
+  const std::string fn = "add";
+  napi_value argv[3];
+  Floats a, b, out;
+  if (!args(env, info, 3, argv, fn) || !anyFloatsArg(env, argv[0], fn + ": a", &a) ||
+      !anyFloatsArg(env, argv[1], fn + ": b", &b) || !floatsArg(env, argv[2], fn + ": out", int64_t(a.length), false, &out))
+    return nullptr;
+  if (b.length == 0 ? a.length != 0 : a.length % b.length != 0)
+    return fail(env, fn + ": b: has " + std::to_string(b.length) + " elements, which do not divide a's " + std::to_string(a.length));
+  if (a.length == 0) return done(env, nullptr, fn);
+  return done(env, active->addBroadcast(a.data, b.data, out.data, int64_t(a.length), int64_t(b.length)), fn);
+}
+
+// relu(x, out)
+napi_value Relu(napi_env env, napi_callback_info info) {
+  const std::string fn = "relu";
+  napi_value argv[2];
+  Floats x, out;
+  if (!args(env, info, 2, argv, fn) || !anyFloatsArg(env, argv[0], fn + ": x", &x) ||
+      !floatsArg(env, argv[1], fn + ": out", int64_t(x.length), false, &out))
+    return nullptr;
+  return done(env, active->relu(x.data, out.data, int64_t(x.length)), fn);
+}
+
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   if (!args(env, info, 1, argv, "setThreads")) return nullptr;
@@ -297,6 +322,8 @@ NAPI_MODULE_INIT() {
                  {"batchNormTrain", BatchNormTrain},
                  {"batchNormTrainGrad", BatchNormTrainGrad},
                  {"reluGrad", ReluGrad},
+                 {"add", Add},
+                 {"relu", Relu},
                  {"setThreads", SetThreads}, {"threads", Threads},
                  {"isa", Isa},               {"scratchBytes", ScratchBytes},               {"setIsa", SetIsa}};
   for (const Entry& e : entries) {

@@ -9,7 +9,8 @@ namespace floatjs {
 const KernelTable* kernelsGeneric() {
   static const KernelTable table{"generic", &isa_generic::conv2d, &isa_generic::conv2dBackpropInput,
                                  &isa_generic::conv2dBackpropFilter, &isa_generic::batchNormTrain,
-                                 &isa_generic::batchNormTrainGrad, &isa_generic::reluGrad};
+                                 &isa_generic::batchNormTrainGrad, &isa_generic::reluGrad, &isa_generic::addBroadcast,
+                                 &isa_generic::relu};
   return &table;
 }
 

@@ -25,6 +25,9 @@ struct KernelTable {
                                     int channels, float epsilon);
   // dx = dy where y > 0, else 0.
   const char* (*reluGrad)(const float* dy, const float* y, float* dx, int64_t size);
+  // out = a + b, b repeating every `period` elements.
+  const char* (*addBroadcast)(const float* a, const float* b, float* out, int64_t size, int64_t period);
+  const char* (*relu)(const float* x, float* out, int64_t size);
 };
 
 const KernelTable* kernelsAvx512();

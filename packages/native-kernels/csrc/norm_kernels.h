@@ -1,4 +1,4 @@
-// Training-mode batch norm and the ReLU gradient: memory-bound passes over [rows, channels] arrays,
+// Training-mode batch norm, ReLU and its gradient, and a broadcasting add: memory-bound passes over [rows, channels] arrays,
 // written as plain loops that each isa_*.cc compiles (and vectorises) for its instruction set.
 // Per-channel sums accumulate in double within fixed chunks of rows, and the chunks are added in order,
 // so results do not depend on the thread count.
@@ -217,6 +217,60 @@ inline void reluGradRange(void* vrun, int64_t first, int64_t last) {
 inline const char* reluGrad(const float* dy, const float* y, float* dx, int64_t size) {
   ReluGradRun run{dy, y, dx, size};
   parallelFor((size + kElementChunk - 1) / kElementChunk, &reluGradRange, &run);
+  return nullptr;
+}
+
+struct ElementRun {
+  const float* a;
+  const float* b;
+  float* out;
+  int64_t size;
+  int64_t period;  // b repeats every `period` elements (period == size: no broadcast)
+};
+
+inline void addRange(void* vrun, int64_t first, int64_t last) {
+  const auto& r = *static_cast<const ElementRun*>(vrun);
+  int64_t begin = first * kElementChunk, end = last * kElementChunk < r.size ? last * kElementChunk : r.size;
+  const float* __restrict a = r.a;
+  const float* __restrict b = r.b;
+  float* __restrict out = r.out;
+  if (r.period == r.size) {
+    for (int64_t i = begin; i < end; i++) out[i] = a[i] + b[i];
+    return;
+  }
+  // Rows of `period` elements; a chunk may start and end inside a row.
+  int64_t i = begin;
+  while (i < end) {
+    int64_t k = i % r.period;
+    int64_t n = r.period - k < end - i ? r.period - k : end - i;
+    const float* bb = b + k;
+    for (int64_t j = 0; j < n; j++) out[i + j] = a[i + j] + bb[j];
+    i += n;
+  }
+}
+
+// out = a + b, with b repeating every `period` elements of a (period divides size).
+inline const char* addBroadcast(const float* a, const float* b, float* out, int64_t size, int64_t period) {
+  ElementRun run{a, b, out, size, period};
+  parallelFor((size + kElementChunk - 1) / kElementChunk, &addRange, &run);
+  return nullptr;
+}
+
+inline void reluRange(void* vrun, int64_t first, int64_t last) {
+  const auto& r = *static_cast<const ElementRun*>(vrun);
+  int64_t begin = first * kElementChunk, end = last * kElementChunk < r.size ? last * kElementChunk : r.size;
+  const float* __restrict a = r.a;
+  float* __restrict out = r.out;
+  // max(x, 0) as a compare and blend; NaN stays NaN (as tfjs's relu).
+  for (int64_t i = begin; i < end; i++) {
+    float v = a[i];
+    out[i] = v < 0.0f ? 0.0f : v;
+  }
+}
+
+inline const char* relu(const float* x, float* out, int64_t size) {
+  ElementRun run{x, nullptr, out, size, size};
+  parallelFor((size + kElementChunk - 1) / kElementChunk, &reluRange, &run);
   return nullptr;
 }
 

@@ -66,6 +66,10 @@ export interface NativeKernels {
   ): void;
   /** dx = dy where y > 0, else 0: the ReLU gradient from its output (or input). */
   reluGrad(dy: Float32Array, y: Float32Array, dx: Float32Array): void;
+  /** out = a + b, with b repeating along a (b's length divides a's: same shape, a channel vector, a scalar). */
+  add(a: Float32Array, b: Float32Array, out: Float32Array): void;
+  /** out = max(x, 0) (NaN stays NaN). */
+  relu(x: Float32Array, out: Float32Array): void;
   setThreads(threads: number): void;
   threads(): number;
   /** Scratch memory the kernels hold (bytes, all threads): it grows to the largest shapes seen, then stays. */

@@ -31,7 +31,7 @@ function referenceBatchNorm(x: Float32Array, dy: Float32Array, gamma: Float32Arr
   return { y, mean, variance, dx, dGamma, dBeta };
 }
 
-describe.skipIf(!load.ok)('native batch norm and ReLU gradient', () => {
+describe.skipIf(!load.ok)('native batch norm, ReLU, its gradient and add', () => {
   const k = load.ok ? load.kernels : undefined!;
   const best = load.ok ? k.isa() : 'generic';
   afterAll(() => {
@@ -112,6 +112,22 @@ describe.skipIf(!load.ok)('native batch norm and ReLU gradient', () => {
     k.setThreads(2);
     k.reluGrad(g, big, out);
     expect(out.every((v, i) => v === (big[i] > 0 ? g[i] : 0))).toBe(true);
+  });
+
+  it('add broadcasts b along a (same length, a channel vector, a scalar) and relu keeps NaN', () => {
+    k.setThreads(2);
+    for (const [n, period] of [[100_003, 100_003], [64 * 1000, 64], [50_000, 1], [3 * 7, 7]]) {
+      const a = seeded(n, n);
+      const b = seeded(period, period + 1);
+      const out = new Float32Array(n).fill(NaN);
+      k.add(a, b, out);
+      expect(out.every((v, i) => v === Math.fround(a[i] + b[i % period])), `${n}/${period}`).toBe(true);
+    }
+    const x = Float32Array.from([-1, 0, 2, NaN, -Infinity, 3e38]);
+    const y = new Float32Array(6);
+    k.relu(x, y);
+    expect(Array.from(y)).toEqual([0, 0, 2, NaN, 0, Math.fround(3e38)]);
+    expect(() => k.add(new Float32Array(10), new Float32Array(3), new Float32Array(10))).toThrow("add: b: has 3 elements, which do not divide a's 10");
   });
 
   it('names bad arguments', () => {

@@ -6,6 +6,7 @@ import { conv2dBackpropInputPolyphase } from './conv2d-backprop-input-polyphase'
 import { convInfoOf } from './conv-info';
 import { registerFusedConv } from './fused-conv';
 import { registerNativeConvKernels } from './native-conv';
+import { NATIVE_ELEMENTWISE_KERNELS, registerNativeElementwiseKernels } from './native-elementwise';
 import { setNativeKernels } from './native-registry';
 import { replaceKernel, restoreStockKernel, stockKernel } from './stock-kernels';
 
@@ -31,8 +32,10 @@ export function registerTrainingKernels(backendName: string, options: TrainingKe
   setNativeKernels(backendName, options.native);
   if (options.native) {
     registerNativeConvKernels(backendName, options.native);
+    if (backendName === 'cpu') registerNativeElementwiseKernels(backendName, options.native);
   } else {
     for (const name of [tf.Conv2D, 'FusedConv2D', tf.Conv2DBackpropInput]) restoreStockKernel(name, backendName);
+    if (backendName === 'cpu') for (const name of NATIVE_ELEMENTWISE_KERNELS) restoreStockKernel(name, backendName);
     registerJsConvGradients(backendName, options.replaceInput ?? true);
   }
   if (backendName === 'wasm') replaceKernel(sharedIdentity(backendName));
