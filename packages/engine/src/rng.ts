@@ -89,8 +89,7 @@ export class Rng {
     let s3 = st[3] | 0;
     const twoPi = 2 * Math.PI;
     for (; i + 1 < out.length; i += 2) {
-      let u = 0;
-      let v = 0;
+      let u: number;
       // Two xoshiro128** steps (nextU32, inlined); the first draw is retried while it is 0.
       do {
         u = (Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0) / 4294967296;
@@ -102,7 +101,7 @@ export class Rng {
         s2 ^= t;
         s3 = rotl(s3, 11);
       } while (u === 0);
-      v = (Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0) / 4294967296;
+      const v = (Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0) / 4294967296;
       const t = s1 << 9;
       s2 ^= s0;
       s3 ^= s1;

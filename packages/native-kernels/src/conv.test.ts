@@ -99,7 +99,9 @@ describe('native convolution kernels against a float64 reference', () => {
 
   it('reads and writes Float32Arrays that view a shared WebAssembly heap in place', () => {
     const g = geometryOf({ n: 1, h: 6, w: 6, ci: 4, co: 8, kh: 3, s: 1, pad: 1 });
-    const memory = new WebAssembly.Memory({ initial: 1, maximum: 4, shared: true });
+    // @types/node declares WebAssembly as types only; the runtime has it.
+    const wasm = (globalThis as unknown as { WebAssembly: { Memory: new (d: { initial: number; maximum: number; shared: boolean }) => { buffer: SharedArrayBuffer } } }).WebAssembly;
+    const memory = new wasm.Memory({ initial: 1, maximum: 4, shared: true });
     const x = new Float32Array(memory.buffer, 64, 6 * 6 * 4);
     const w = new Float32Array(memory.buffer, 64 + x.byteLength, 9 * 4 * 8);
     const y = new Float32Array(memory.buffer, 64 + x.byteLength + w.byteLength, 6 * 6 * 8);
