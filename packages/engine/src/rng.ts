@@ -90,7 +90,8 @@ export class Rng {
     const twoPi = 2 * Math.PI;
     for (; i + 1 < out.length; i += 2) {
       let u: number;
-      // Two xoshiro128** steps (nextU32, inlined); the first draw is retried while it is 0.
+      // Two xoshiro128** steps (nextU32's body, written out twice: a helper closure would move the state
+      // out of registers into a heap context); the first draw is retried while it is 0.
       do {
         u = (Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0) / 4294967296;
         const t = s1 << 9;

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 // Types only: the package is an optional dependency, loaded at run time by selectBackend.
 import type { NativeKernels } from '@floatjs/native-kernels';
-import { replaceKernel, stockKernel } from './stock-kernels';
-import { floatView, withOutput } from './tensor-memory';
+import { nativeKernel } from './native-kernel-config';
+import { replaceKernel } from './stock-kernels';
+import { floatView } from './tensor-memory';
 
 /** The kernels registerNativeElementwiseKernels replaces (and switching native kernels off restores). */
 export const NATIVE_ELEMENTWISE_KERNELS = [tf.Add, tf.Relu];
@@ -13,31 +14,23 @@ export const NATIVE_ELEMENTWISE_KERNELS = [tf.Add, tf.Relu];
  * a [64, 32, 32, 16] batch took 4.5 ms there). Other cases go to the stock kernels. wasm keeps XNNPACK's.
  */
 export function registerNativeElementwiseKernels(backendName: string, native: NativeKernels): void {
-  const stockAdd = stockKernel(tf.Add, backendName)!.kernelFunc;
-  replaceKernel({
-    kernelName: tf.Add,
-    backendName,
-    kernelFunc: (args) => {
-      const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
-      if (a.dtype !== 'float32' || b.dtype !== 'float32') return stockAdd(args);
+  replaceKernel(
+    nativeKernel(tf.Add, backendName, ({ inputs }) => {
+      const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+      if (a.dtype !== 'float32' || b.dtype !== 'float32') return null;
       // Addition commutes, so the operand that repeats can go second.
       const [big, small] = repeatsAlong(b.shape, a.shape) ? [a, b] : repeatsAlong(a.shape, b.shape) ? [b, a] : [null, null];
-      if (!big || !small) return stockAdd(args);
-      const backend = args.backend as tf.KernelBackend;
-      return withOutput(backend, big.shape, (out) => native.add(floatView(backend, big), floatView(backend, small), out), true);
-    },
-  });
-  const stockRelu = stockKernel(tf.Relu, backendName)!.kernelFunc;
-  replaceKernel({
-    kernelName: tf.Relu,
-    backendName,
-    kernelFunc: (args) => {
-      const { x } = args.inputs as { x: tf.TensorInfo };
-      if (x.dtype !== 'float32') return stockRelu(args);
-      const backend = args.backend as tf.KernelBackend;
-      return withOutput(backend, x.shape, (out) => native.relu(floatView(backend, x), out), true);
-    },
-  });
+      if (!big || !small) return null;
+      return { shape: big.shape, run: (be, out) => native.add(floatView(be, big), floatView(be, small), out) };
+    }),
+  );
+  replaceKernel(
+    nativeKernel(tf.Relu, backendName, ({ inputs }) => {
+      const { x } = inputs as { x: tf.TensorInfo };
+      if (x.dtype !== 'float32') return null;
+      return { shape: x.shape, run: (be, out) => native.relu(floatView(be, x), out) };
+    }),
+  );
 }
 
 /**
