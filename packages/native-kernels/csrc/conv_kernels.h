@@ -523,6 +523,26 @@ struct FilterRun {
   int blockCount;
 };
 
+// One output row's pixels into a filter tile. The accumulators are copied into locals for the loop: kept in
+// the caller's array across its row loop, GCC stored all of them back to the stack on every pixel.
+template <int MR, int NV>
+inline void filterRow(Vec (&acc)[MR][NV], const float* p, const float* d, int count, int64_t pStep, int64_t dStep, int lastCols) {
+  Vec a[MR][NV];
+  for (int r = 0; r < MR; r++)
+    for (int v = 0; v < NV; v++) a[r][v] = acc[r][v];
+  for (int i = 0; i < count; i++, p += pStep, d += dStep) {
+    Vec dv[NV];
+    for (int v = 0; v < NV - 1; v++) dv[v] = Simd::load(d + v * kW);
+    dv[NV - 1] = Simd::loadN(d + (NV - 1) * kW, lastCols);
+    for (int r = 0; r < MR; r++) {
+      Vec xv = Simd::broadcast(p + r);
+      for (int v = 0; v < NV; v++) a[r][v] = Simd::fma(xv, dv[v], a[r][v]);
+    }
+  }
+  for (int r = 0; r < MR; r++)
+    for (int v = 0; v < NV; v++) acc[r][v] = a[r][v];
+}
+
 // One tile: MR input channels from ci0 × NV vectors of output channels, for one tap, over one chunk.
 template <int MR, int NV>
 void filterTile(const FilterRun& run, int64_t rowBegin, int64_t rowEnd, int kh, int kw, int ci0, const ChannelBlock& b, float* out) {
@@ -542,17 +562,8 @@ void filterTile(const FilterRun& run, int64_t rowBegin, int64_t rowEnd, int kh, 
     if (inside(iy, s.inHeight)) {
       const float* xr = run.x + (int64_t(n) * s.inHeight + iy) * s.inWidth * C + ci0;
       const float* dr = run.dy + row * s.outWidth * Co + b.offset;
-      for (int ox = oxBegin; ox < oxEnd; ox++) {
-        const float* p = xr + int64_t(ox * s.strideWidth + shiftX) * C;
-        const float* d = dr + int64_t(ox) * Co;
-        Vec dv[NV];
-        for (int v = 0; v < NV - 1; v++) dv[v] = Simd::load(d + v * kW);
-        dv[NV - 1] = Simd::loadN(d + (NV - 1) * kW, lastCols);
-        for (int r = 0; r < MR; r++) {
-          Vec xv = Simd::broadcast(p + r);
-          for (int v = 0; v < NV; v++) acc[r][v] = Simd::fma(xv, dv[v], acc[r][v]);
-        }
-      }
+      filterRow<MR, NV>(acc, xr + int64_t(oxBegin * s.strideWidth + shiftX) * C, dr + int64_t(oxBegin) * Co, oxEnd - oxBegin,
+                        int64_t(s.strideWidth) * C, Co, lastCols);
     }
     if (++oy == s.outHeight) {
       oy = 0;
