@@ -56,9 +56,10 @@ inline int channelBlocks(int channels, const int* rowsFor, ChannelBlock* out) {
 }
 
 // The blocks of a gather GEMM with `cols` outputs over `channels` inputs per tap. A few outputs (the input
-// gradient of a first layer, for instance) would fill one vector lane in kW, so they take the dot form.
+// gradient of a first layer, for instance) would fill one vector lane in kW, so they take the dot form when
+// the inputs fill whole vectors.
 inline int gatherBlocks(int cols, int channels, ChannelBlock* out) {
-  if (cols <= 4 && channels >= kW) {
+  if (cols <= 4 && channels % kW == 0) {
     out[0] = ChannelBlock{0, cols, 0, Simd::kDotRows[cols], true};
     return 1;
   }
@@ -131,24 +132,23 @@ inline GatherTileFn gatherTileFor(int vectors) {
   }
 }
 
-// A tile of MR rows × J narrow outputs: vectors run over the input channels, and each output is a
-// horizontal sum at the end. The filter is packed [tap][j][channels rounded up to kW], zero-padded.
+// A tile of MR rows × J narrow outputs: vectors run over the input channels (a multiple of kW), and each
+// output is a horizontal sum at the end. The filter is packed [tap][j][channel].
 template <int MR, int J>
 void gatherDotTile(const float* const* in, int taps, int channels, const float* w, float* const* out, int rows, int,
                    const float* bias, int act) {
-  const int padded = (channels + kW - 1) / kW * kW, full = channels / kW * kW;
   Vec acc[MR][J];
   for (int r = 0; r < MR; r++)
     for (int j = 0; j < J; j++) acc[r][j] = Simd::zero();
   for (int t = 0; t < taps; t++) {
     const float* p[MR];
     for (int r = 0; r < MR; r++) p[r] = in[t * MR + r];
-    const float* wt = w + int64_t(t) * J * padded;
-    for (int c = 0; c < padded; c += kW) {
+    const float* wt = w + int64_t(t) * J * channels;
+    for (int c = 0; c < channels; c += kW) {
       Vec wv[J];
-      for (int j = 0; j < J; j++) wv[j] = Simd::load(wt + j * padded + c);
+      for (int j = 0; j < J; j++) wv[j] = Simd::load(wt + j * channels + c);
       for (int r = 0; r < MR; r++) {
-        Vec xv = c < full ? Simd::load(p[r] + c) : Simd::loadN(p[r] + c, channels - c);
+        Vec xv = Simd::load(p[r] + c);
         for (int j = 0; j < J; j++) acc[r][j] = Simd::fma(xv, wv[j], acc[r][j]);
       }
     }
@@ -176,11 +176,10 @@ inline GatherTileFn dotTileFor(int cols) {
 template <class At>
 void packBlock(const ChannelBlock& b, int taps, int channels, float* dst, const At& at) {
   if (b.dot) {
-    int padded = (channels + kW - 1) / kW * kW;
     for (int t = 0; t < taps; t++)
       for (int j = 0; j < b.cols; j++) {
-        float* row = dst + (int64_t(t) * b.cols + j) * padded;
-        for (int c = 0; c < padded; c++) row[c] = c < channels ? at(t, c, b.offset + j) : 0.0f;
+        float* row = dst + (int64_t(t) * b.cols + j) * channels;
+        for (int c = 0; c < channels; c++) row[c] = at(t, c, b.offset + j);
       }
     return;
   }
@@ -193,7 +192,7 @@ void packBlock(const ChannelBlock& b, int taps, int channels, float* dst, const 
 }
 
 inline int64_t packedSize(const ChannelBlock& b, int taps, int channels) {
-  if (b.dot) return int64_t(taps) * b.cols * ((channels + kW - 1) / kW * kW);
+  if (b.dot) return int64_t(taps) * b.cols * channels;
   return int64_t(taps) * channels * b.vectors * kW;
 }
 
@@ -415,13 +414,22 @@ struct InputGradFill {
       int iy = p.firstH + a * s.strideHeight, ix = p.firstW + b * s.strideWidth;
       out[r] = dx + ((int64_t(n) * s.inHeight + iy) * s.inWidth + ix) * s.inChannels + seg.block.offset;
       const float* image = dy + int64_t(n) * s.outHeight * s.outWidth * s.outChannels;
-      for (int jh = 0; jh < p.tapsH; jh++) {
-        int oy = p.qh0 + a - jh;
-        for (int jw = 0; jw < p.tapsW; jw++) {
-          int ox = p.qw0 + b - jw;
-          in[(jh * p.tapsW + jw) * mr + r] = inside(oy, s.outHeight) && inside(ox, s.outWidth)
-                                                 ? image + (int64_t(oy) * s.outWidth + ox) * s.outChannels
-                                                 : zeros;
+      const int oy0 = p.qh0 + a, ox0 = p.qw0 + b;
+      if (oy0 - (p.tapsH - 1) >= 0 && oy0 < s.outHeight && ox0 - (p.tapsW - 1) >= 0 && ox0 < s.outWidth) {
+        // Every tap lands inside dy: tap (jh, jw) is the pixel (jh, jw) before (oy0, ox0).
+        const float* base = image + (int64_t(oy0) * s.outWidth + ox0) * s.outChannels;
+        for (int jh = 0; jh < p.tapsH; jh++)
+          for (int jw = 0; jw < p.tapsW; jw++)
+            in[(jh * p.tapsW + jw) * mr + r] = base - (int64_t(jh) * s.outWidth + jw) * s.outChannels;
+      } else {
+        for (int jh = 0; jh < p.tapsH; jh++) {
+          int oy = oy0 - jh;
+          for (int jw = 0; jw < p.tapsW; jw++) {
+            int ox = ox0 - jw;
+            in[(jh * p.tapsW + jw) * mr + r] = inside(oy, s.outHeight) && inside(ox, s.outWidth)
+                                                   ? image + (int64_t(oy) * s.outWidth + ox) * s.outChannels
+                                                   : zeros;
+          }
         }
       }
       if (++b == p.countW) {
