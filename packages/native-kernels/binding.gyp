@@ -10,7 +10,6 @@
       "target_name": "floatjs_native",
       "sources": ["csrc/addon.cc", "csrc/dispatch.cc", "csrc/thread_pool.cc", "csrc/scratch.cc", "csrc/isa_generic.cc"],
       "cflags_cc": ["<@(common_cflags)"],
-      "cflags_cc!": ["-std=gnu++20", "-std=gnu++17", "-fno-exceptions"],
       "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["<@(common_cflags)"] },
       "conditions": [
         ["target_arch=='x64'", {
@@ -27,8 +26,7 @@
           "target_name": "floatjs_avx512",
           "type": "static_library",
           "sources": ["csrc/isa_avx512.cc"],
-          "cflags_cc": ["<@(common_cflags)", "-mavx512f", "-mavx512vl", "-mavx512bw", "-mavx512dq", "-mfma", "-Wno-maybe-uninitialized"],
-          "cflags_cc!": ["-std=gnu++20", "-std=gnu++17"],
+          "cflags_cc": ["<@(common_cflags)", "-mavx512f", "-mavx512vl", "-mavx512bw", "-mavx512dq", "-mfma", "-Wno-unknown-warning-option", "-Wno-maybe-uninitialized"],
           "cflags": ["-fPIC"],
           "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["<@(common_cflags)", "-mavx512f", "-mavx512vl", "-mavx512bw", "-mavx512dq", "-mfma"] }
         },
@@ -37,7 +35,6 @@
           "type": "static_library",
           "sources": ["csrc/isa_avx2.cc"],
           "cflags_cc": ["<@(common_cflags)", "-mavx2", "-mfma"],
-          "cflags_cc!": ["-std=gnu++20", "-std=gnu++17"],
           "cflags": ["-fPIC"],
           "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["<@(common_cflags)", "-mavx2", "-mfma"] }
         }

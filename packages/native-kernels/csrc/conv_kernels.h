@@ -88,6 +88,28 @@ struct Allocation {
 // ---------------------------------------------------------------------------------------------------
 // Gather GEMM
 
+// One tap of a register tile. The accumulators are copied into locals for the channel loop: compilers
+// (clang here, GCC elsewhere) otherwise keep an array that lives across an outer loop in memory, and load
+// and store it on every iteration of the inner one.
+template <int MR, int NV>
+inline void gatherTap(Vec (&acc)[MR][NV], const float* const* in, const float* wt, int channels) {
+  Vec a[MR][NV];
+  for (int r = 0; r < MR; r++)
+    for (int v = 0; v < NV; v++) a[r][v] = acc[r][v];
+  const float* p[MR];
+  for (int r = 0; r < MR; r++) p[r] = in[r];
+  for (int c = 0; c < channels; c++) {
+    Vec wv[NV];
+    for (int v = 0; v < NV; v++) wv[v] = Simd::load(wt + (c * NV + v) * kW);
+    for (int r = 0; r < MR; r++) {
+      Vec b = Simd::broadcast(p[r] + c);
+      for (int v = 0; v < NV; v++) a[r][v] = Simd::fma(b, wv[v], a[r][v]);
+    }
+  }
+  for (int r = 0; r < MR; r++)
+    for (int v = 0; v < NV; v++) acc[r][v] = a[r][v];
+}
+
 // One register tile: MR rows × NV vectors of output channels, over all taps and input channels.
 template <int MR, int NV>
 void gatherTile(const float* const* in, int taps, int channels, const float* w, float* const* out, int rows, int cols,
@@ -95,19 +117,7 @@ void gatherTile(const float* const* in, int taps, int channels, const float* w, 
   Vec acc[MR][NV];
   for (int r = 0; r < MR; r++)
     for (int v = 0; v < NV; v++) acc[r][v] = Simd::zero();
-  for (int t = 0; t < taps; t++) {
-    const float* p[MR];
-    for (int r = 0; r < MR; r++) p[r] = in[t * MR + r];
-    const float* wt = w + int64_t(t) * channels * NV * kW;
-    for (int c = 0; c < channels; c++) {
-      Vec wv[NV];
-      for (int v = 0; v < NV; v++) wv[v] = Simd::load(wt + (c * NV + v) * kW);
-      for (int r = 0; r < MR; r++) {
-        Vec b = Simd::broadcast(p[r] + c);
-        for (int v = 0; v < NV; v++) acc[r][v] = Simd::fma(b, wv[v], acc[r][v]);
-      }
-    }
-  }
+  for (int t = 0; t < taps; t++) gatherTap<MR, NV>(acc, in + t * MR, w + int64_t(t) * channels * NV * kW, channels);
   for (int r = 0; r < rows; r++) {
     float* o = out[r];
     for (int v = 0; v < NV; v++) {
@@ -141,6 +151,10 @@ void gatherDotTile(const float* const* in, int taps, int channels, const float* 
   for (int r = 0; r < MR; r++)
     for (int j = 0; j < J; j++) acc[r][j] = Simd::zero();
   for (int t = 0; t < taps; t++) {
+    // Locals for the channel loop, as in gatherTap.
+    Vec a[MR][J];
+    for (int r = 0; r < MR; r++)
+      for (int j = 0; j < J; j++) a[r][j] = acc[r][j];
     const float* p[MR];
     for (int r = 0; r < MR; r++) p[r] = in[t * MR + r];
     const float* wt = w + int64_t(t) * J * channels;
@@ -149,9 +163,11 @@ void gatherDotTile(const float* const* in, int taps, int channels, const float* 
       for (int j = 0; j < J; j++) wv[j] = Simd::load(wt + j * channels + c);
       for (int r = 0; r < MR; r++) {
         Vec xv = Simd::load(p[r] + c);
-        for (int j = 0; j < J; j++) acc[r][j] = Simd::fma(xv, wv[j], acc[r][j]);
+        for (int j = 0; j < J; j++) a[r][j] = Simd::fma(xv, wv[j], a[r][j]);
       }
     }
+    for (int r = 0; r < MR; r++)
+      for (int j = 0; j < J; j++) acc[r][j] = a[r][j];
   }
   for (int r = 0; r < rows; r++)
     for (int j = 0; j < J; j++) {
@@ -531,8 +547,8 @@ struct FilterRun {
   int blockCount;
 };
 
-// One output row's pixels into a filter tile. The accumulators are copied into locals for the loop: kept in
-// the caller's array across its row loop, GCC stored all of them back to the stack on every pixel.
+// One output row's pixels into a filter tile, with the accumulators in locals for the loop (see gatherTap):
+// kept in the caller's array across its row loop, GCC stored all of them back to the stack on every pixel.
 template <int MR, int NV>
 inline void filterRow(Vec (&acc)[MR][NV], const float* p, const float* d, int count, int64_t pStep, int64_t dStep, int lastCols) {
   Vec a[MR][NV];

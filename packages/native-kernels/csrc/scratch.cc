@@ -2,6 +2,9 @@
 
 #include <atomic>
 #include <cstdlib>
+#if defined(_WIN32)
+#include <malloc.h>
+#endif
 
 namespace floatjs {
 namespace {
@@ -10,12 +13,30 @@ std::atomic<int64_t> totalBytes{0};
 
 size_t bytesOf(size_t floats) { return (floats * sizeof(float) + 63) / 64 * 64; }
 
+// posix_memalign rather than aligned_alloc: the latter needs macOS 10.15 or later.
+float* alignedFloats(size_t bytes) {
+#if defined(_WIN32)
+  return static_cast<float*>(_aligned_malloc(bytes, 64));
+#else
+  void* p = nullptr;
+  return posix_memalign(&p, 64, bytes) == 0 ? static_cast<float*>(p) : nullptr;
+#endif
+}
+
+void freeFloats(float* p) {
+#if defined(_WIN32)
+  _aligned_free(p);
+#else
+  std::free(p);
+#endif
+}
+
 struct Buffers {
   float* data[kScratchSlots] = {};
   size_t capacity[kScratchSlots] = {};
   ~Buffers() {
     for (int i = 0; i < kScratchSlots; i++) {
-      std::free(data[i]);
+      freeFloats(data[i]);
       if (data[i]) totalBytes -= int64_t(bytesOf(capacity[i]));
     }
   }
@@ -31,8 +52,8 @@ float* scratch(ScratchSlot slot, size_t floats) {
   if (floats == 0) floats = 1;
   if (buffers.capacity[slot] < floats) {
     if (buffers.data[slot]) totalBytes -= int64_t(bytesOf(buffers.capacity[slot]));
-    std::free(buffers.data[slot]);
-    buffers.data[slot] = static_cast<float*>(std::aligned_alloc(64, bytesOf(floats)));
+    freeFloats(buffers.data[slot]);
+    buffers.data[slot] = alignedFloats(bytesOf(floats));
     buffers.capacity[slot] = buffers.data[slot] ? floats : 0;
     if (buffers.data[slot]) totalBytes += int64_t(bytesOf(floats));
   }
