@@ -9,6 +9,7 @@
     {
       "target_name": "floatjs_native",
       "sources": ["csrc/addon.cc", "csrc/dispatch.cc", "csrc/thread_pool.cc", "csrc/scratch.cc", "csrc/isa_generic.cc"],
+      "dependencies": ["floatjs_normal"],
       "cflags_cc": ["<@(common_cflags)"],
       "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["<@(common_cflags)"] },
       "conditions": [
@@ -17,6 +18,16 @@
           "dependencies": ["floatjs_avx512", "floatjs_avx2"]
         }]
       ]
+    },
+    {
+      # One IEEE double operation per source operation (no FMA contraction), so the normal draws equal the
+      # JS ones bit for bit.
+      "target_name": "floatjs_normal",
+      "type": "static_library",
+      "sources": ["csrc/normal_fill.cc"],
+      "cflags_cc": ["<@(common_cflags)", "-ffp-contract=off", "-fno-trapping-math"],
+      "cflags": ["-fPIC"],
+      "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["<@(common_cflags)", "-ffp-contract=off", "-fno-trapping-math"] }
     }
   ],
   "conditions": [

@@ -30,7 +30,7 @@ export { cnnS } from './models/cnn-s';
 export { resnet20 } from './models/resnet20';
 export { resnet34 } from './models/resnet34';
 export { BatchNorm, BN_EPSILON, BN_MOMENTUM } from './layers/batch-norm';
-export { Rng, type RngState } from './rng';
+export { Rng, setNormalFill, type NormalFill, type RngState } from './rng';
 export { Sgd, type SgdOptions } from './optim/sgd';
 export { learningRate, type ScheduleName } from './optim/schedule';
 export { crossEntropy, meanCrossEntropy } from './losses';

@@ -1,3 +1,5 @@
+import { boxMullerRadius, unitCircle } from './normal-math';
+
 /**
  * A small seeded generator (xoshiro128**, seeded through splitmix32) whose whole state is four
  * uint32 words, so a checkpoint can store it and a resumed run continues the same stream.
@@ -17,6 +19,22 @@ function splitmix32(seed: number): () => number {
     z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
     return (z ^ (z >>> 16)) >>> 0;
   };
+}
+
+/**
+ * Fills `out` (an even length) with normal pairs from the generator state `s` (updated in place), exactly as
+ * Rng.fillNormal's JS loop does. The native kernels register one (setNormalFill).
+ */
+export type NormalFill = (s: Uint32Array, out: Float32Array, std: number) => void;
+
+let nativeFill: NormalFill | undefined;
+/** Below this many pairs the call into native code costs more than it saves. */
+const NATIVE_MIN_PAIRS = 64;
+const circle = new Float64Array(2);
+
+/** Registers (or, with undefined, removes) the native normal fill that Rng.fillNormal uses. */
+export function setNormalFill(fill: NormalFill | undefined): void {
+  nativeFill = fill;
 }
 
 export class Rng {
@@ -57,24 +75,25 @@ export class Rng {
     return (this.nextU32() >>> 1) | 1;
   }
 
-  /** Standard normal (Box-Muller, caching the second value). */
+  /** Standard normal (Box-Muller on two uint32 draws, caching the second value). */
   normal(): number {
     if (this.spare !== null) {
       const v = this.spare;
       this.spare = null;
       return v;
     }
-    let u = 0;
-    while (u === 0) u = this.next();
-    const v = this.next();
-    const r = Math.sqrt(-2 * Math.log(u));
-    this.spare = r * Math.sin(2 * Math.PI * v);
-    return r * Math.cos(2 * Math.PI * v);
+    let k = 0;
+    while (k === 0) k = this.nextU32();
+    const r = boxMullerRadius(k);
+    unitCircle(this.nextU32(), circle);
+    this.spare = r * circle[1];
+    return r * circle[0];
   }
 
   /**
-   * Fills `out` with N(0, std²) draws; the hot path of FLOAT's per-forward noise. The same stream as
-   * calling normal() per element, with the generator's state in locals (no typed-array access per draw).
+   * Fills `out` with N(0, std²) draws: the same values, in the same order, as normal() · std per element.
+   * The hot path of FLOAT's per-forward noise: pairs go to the native fill when one is registered
+   * (bit-identical), else to the same loop in JS with the generator's state in locals.
    */
   fillNormal(out: Float32Array, std: number): Float32Array {
     let i = 0;
@@ -82,18 +101,31 @@ export class Rng {
       out[i++] = this.spare * std;
       this.spare = null;
     }
-    const st = this.s;
-    let s0 = st[0] | 0;
-    let s1 = st[1] | 0;
-    let s2 = st[2] | 0;
-    let s3 = st[3] | 0;
-    const twoPi = 2 * Math.PI;
-    for (; i + 1 < out.length; i += 2) {
-      let u: number;
-      // Two xoshiro128** steps (nextU32's body, written out twice: a helper closure would move the state
-      // out of registers into a heap context); the first draw is retried while it is 0.
-      do {
-        u = (Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0) / 4294967296;
+    const pairs = (out.length - i) >> 1;
+    if (nativeFill && pairs >= NATIVE_MIN_PAIRS) {
+      nativeFill(this.s, out.subarray(i, i + 2 * pairs), std);
+      i += 2 * pairs;
+    } else {
+      const st = this.s;
+      let s0 = st[0] | 0;
+      let s1 = st[1] | 0;
+      let s2 = st[2] | 0;
+      let s3 = st[3] | 0;
+      for (; i + 1 < out.length; i += 2) {
+        let k: number;
+        // Two xoshiro128** steps (nextU32's body, written out twice: a helper closure would move the state
+        // out of registers into a heap context); the first draw is retried while it is 0.
+        do {
+          k = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+          const t = s1 << 9;
+          s2 ^= s0;
+          s3 ^= s1;
+          s1 ^= s2;
+          s0 ^= s3;
+          s2 ^= t;
+          s3 = rotl(s3, 11);
+        } while (k === 0);
+        const k2 = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
         const t = s1 << 9;
         s2 ^= s0;
         s3 ^= s1;
@@ -101,24 +133,16 @@ export class Rng {
         s0 ^= s3;
         s2 ^= t;
         s3 = rotl(s3, 11);
-      } while (u === 0);
-      const v = (Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0) / 4294967296;
-      const t = s1 << 9;
-      s2 ^= s0;
-      s3 ^= s1;
-      s1 ^= s2;
-      s0 ^= s3;
-      s2 ^= t;
-      s3 = rotl(s3, 11);
-      const r = Math.sqrt(-2 * Math.log(u)) * std;
-      const a = twoPi * v;
-      out[i] = r * Math.cos(a);
-      out[i + 1] = r * Math.sin(a);
+        const r = boxMullerRadius(k);
+        unitCircle(k2, circle);
+        out[i] = r * circle[0] * std;
+        out[i + 1] = r * circle[1] * std;
+      }
+      st[0] = s0;
+      st[1] = s1;
+      st[2] = s2;
+      st[3] = s3;
     }
-    st[0] = s0;
-    st[1] = s1;
-    st[2] = s2;
-    st[3] = s3;
     if (i < out.length) out[i] = this.normal() * std;
     return out;
   }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "kernel_table.h"
+#include "normal_fill.h"
 #include "scratch.h"
 #include "thread_pool.h"
 
@@ -265,6 +266,28 @@ napi_value Relu(napi_env env, napi_callback_info info) {
   return done(env, active->relu(x.data, out.data, int64_t(x.length)), fn);
 }
 
+// normalFill(state, out, std): state a Uint32Array of 4 (updated), out an even-length Float32Array.
+napi_value NormalFill(napi_env env, napi_callback_info info) {
+  const std::string fn = "normalFill";
+  napi_value argv[3];
+  if (!args(env, info, 3, argv, fn)) return nullptr;
+  bool typed = false;
+  napi_is_typedarray(env, argv[0], &typed);
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* state = nullptr;
+  if (!typed || napi_get_typedarray_info(env, argv[0], &type, &length, &state, nullptr, nullptr) != napi_ok ||
+      type != napi_uint32_array || length != 4)
+    return fail(env, fn + ": state: expected a Uint32Array of 4 words");
+  Floats out;
+  if (!anyFloatsArg(env, argv[1], fn + ": out", &out)) return nullptr;
+  if (out.length % 2 != 0) return fail(env, fn + ": out: expected an even length, got " + std::to_string(out.length));
+  double stdev = 0;
+  if (napi_get_value_double(env, argv[2], &stdev) != napi_ok) return fail(env, fn + ": std: expected a number");
+  normalFill(static_cast<uint32_t*>(state), out.data, int64_t(out.length / 2), stdev);
+  return done(env, nullptr, fn);
+}
+
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   if (!args(env, info, 1, argv, "setThreads")) return nullptr;
@@ -324,6 +347,7 @@ NAPI_MODULE_INIT() {
                  {"reluGrad", ReluGrad},
                  {"add", Add},
                  {"relu", Relu},
+                 {"normalFill", NormalFill},
                  {"setThreads", SetThreads}, {"threads", Threads},
                  {"isa", Isa},               {"scratchBytes", ScratchBytes},               {"setIsa", SetIsa}};
   for (const Entry& e : entries) {

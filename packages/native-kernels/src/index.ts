@@ -70,6 +70,11 @@ export interface NativeKernels {
   add(a: Float32Array, b: Float32Array, out: Float32Array): void;
   /** out = max(x, 0) (NaN stays NaN). */
   relu(x: Float32Array, out: Float32Array): void;
+  /**
+   * Fills `out` (even length) with N(0, std²) pairs from a xoshiro128** state (4 words, updated in place):
+   * Box-Muller with the same double operations as @floatjs/engine's Rng, so the values equal its JS ones.
+   */
+  normalFill(state: Uint32Array, out: Float32Array, std: number): void;
   setThreads(threads: number): void;
   threads(): number;
   /** Scratch memory the kernels hold (bytes, all threads): it grows to the largest shapes seen, then stays. */

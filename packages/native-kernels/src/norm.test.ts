@@ -130,6 +130,30 @@ describe.skipIf(!load.ok)('native batch norm, ReLU, its gradient and add', () =>
     expect(() => k.add(new Float32Array(10), new Float32Array(3), new Float32Array(10))).toThrow("add: b: has 3 elements, which do not divide a's 10");
   });
 
+  it('normalFill draws standard normal pairs and advances the generator state', () => {
+    const state = Uint32Array.of(1, 2, 3, 4);
+    const out = new Float32Array(200_000);
+    k.normalFill(state, out, 2);
+    expect(Array.from(state)).not.toEqual([1, 2, 3, 4]);
+    let m = 0;
+    for (const v of out) m += v / out.length;
+    let v2 = 0;
+    for (const v of out) v2 += (v - m) ** 2 / out.length;
+    expect(Math.abs(m)).toBeLessThan(0.02);
+    expect(Math.abs(v2 / 4 - 1)).toBeLessThan(0.01);
+    // The same state gives the same draws; the next call continues the stream.
+    const again = new Float32Array(10);
+    const s1 = Uint32Array.of(9, 9, 9, 9);
+    const s2 = Uint32Array.of(9, 9, 9, 9);
+    k.normalFill(s1, again, 1);
+    const split = new Float32Array(10);
+    k.normalFill(s2, split.subarray(0, 4), 1);
+    k.normalFill(s2, split.subarray(4), 1);
+    expect(Array.from(split)).toEqual(Array.from(again));
+    expect(() => k.normalFill(new Uint32Array(3), out, 1)).toThrow('normalFill: state: expected a Uint32Array of 4 words');
+    expect(() => k.normalFill(state, new Float32Array(3), 1)).toThrow('normalFill: out: expected an even length, got 3');
+  });
+
   it('names bad arguments', () => {
     const x = new Float32Array(12);
     const c3 = new Float32Array(3);
