@@ -31,6 +31,7 @@ export { resnet20 } from './models/resnet20';
 export { resnet34 } from './models/resnet34';
 export { BatchNorm, BN_EPSILON, BN_MOMENTUM } from './layers/batch-norm';
 export { Rng, setNormalFill, type NormalFill, type RngState } from './rng';
+export { boxMullerRadius, unitCircle } from './normal-math';
 export { Sgd, type SgdOptions } from './optim/sgd';
 export { learningRate, type ScheduleName } from './optim/schedule';
 export { crossEntropy, meanCrossEntropy } from './losses';
