@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { NativeKernels } from '@floatjs/native-kernels';
 import { nativeKernelsFor } from './native-registry';
 import { floatView, outputTensor } from './tensor-memory';
 
@@ -13,7 +14,7 @@ export function relu<T extends tf.Tensor>(x: T): T {
   const op = tf.customGrad(((xt: tf.Tensor, save: tf.GradSaveFunc) => {
     const y = tf.relu(xt);
     save([y]);
-    return { value: y, gradFunc: (dy: tf.Tensor, [ys]: tf.Tensor[]) => reluGradNative(backend, dy, ys) };
+    return { value: y, gradFunc: (dy: tf.Tensor, [ys]: tf.Tensor[]) => reluGradNative(native, backend, dy, ys) };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return op(x) as T;
 }
@@ -22,10 +23,9 @@ export function relu<T extends tf.Tensor>(x: T): T {
 export function reluGrad(dy: tf.Tensor, y: tf.Tensor): tf.Tensor {
   const native = nativeKernelsFor();
   if (!native || dy.dtype !== 'float32') return tf.mul(dy, tf.step(y));
-  return reluGradNative(tf.backend(), dy, y);
+  return reluGradNative(native, tf.backend(), dy, y);
 }
 
-function reluGradNative(backend: tf.KernelBackend, dy: tf.Tensor, y: tf.Tensor): tf.Tensor {
-  const native = nativeKernelsFor()!;
+function reluGradNative(native: NativeKernels, backend: tf.KernelBackend, dy: tf.Tensor, y: tf.Tensor): tf.Tensor {
   return outputTensor(dy.shape, (out) => native.reluGrad(floatView(backend, dy), floatView(backend, y), out), true);
 }
