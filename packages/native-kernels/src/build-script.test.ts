@@ -1,0 +1,54 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const pkg = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+const copies: string[] = [];
+afterAll(() => {
+  for (const dir of copies) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A copy of the package's build inputs in a temp directory, so that failing builds leave the real one alone. */
+function copyPackage(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'floatjs-native-build-'));
+  copies.push(dir);
+  for (const part of ['binding.gyp', 'csrc', 'scripts', 'src']) cpSync(join(pkg, part), join(dir, part), { recursive: true });
+  return dir;
+}
+
+function runBuild(dir: string, env: Record<string, string>, args: string[] = []) {
+  return spawnSync(process.execPath, [join(dir, 'scripts', 'build-native.mjs'), ...args], {
+    cwd: dir,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+}
+
+describe('the install script (scripts/build-native.mjs)', () => {
+  it('never fails the install: a broken compiler leaves BUILD_FAILED.txt and the loader reports it', async () => {
+    const dir = copyPackage();
+    const r = runBuild(dir, { CXX: 'false', CC: 'false' });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/@floatjs\/native-kernels: native kernels not built \(node-gyp rebuild failed/);
+    const failed = join(dir, 'build', 'BUILD_FAILED.txt');
+    expect(readFileSync(failed, 'utf8')).toMatch(/^node-gyp rebuild failed \(exit \d+\)/);
+    expect(existsSync(join(dir, 'build', 'Release', 'floatjs_native.node'))).toBe(false);
+    const { loadNativeKernels } = await import(join(dir, 'src', 'index.ts'));
+    const load = loadNativeKernels();
+    expect(load).toEqual({ ok: false, reason: expect.stringMatching(/^@floatjs\/native-kernels: node-gyp rebuild failed/) });
+    // `npm run build:native` (--strict) fails loudly instead.
+    expect(runBuild(dir, { CXX: 'false', CC: 'false' }, ['--strict']).status).toBe(1);
+  }, 120_000);
+
+  it('FLOAT_NATIVE_SKIP_BUILD=1 skips the build and says so', () => {
+    const dir = copyPackage();
+    const r = runBuild(dir, { FLOAT_NATIVE_SKIP_BUILD: '1' });
+    expect(r.status).toBe(0);
+    expect(readFileSync(join(dir, 'build', 'BUILD_FAILED.txt'), 'utf8')).toContain('skipped: FLOAT_NATIVE_SKIP_BUILD=1 was set at install');
+  });
+});
