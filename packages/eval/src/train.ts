@@ -75,7 +75,7 @@ export async function runTrain(opts: TrainOptions): Promise<TrainSummary> {
   const backend = await selectBackend(opts.backend);
   progress.log('backend', { backend: backend.name, ...backendRecord(backend), reason: backend.reason }, backendLine(backend));
 
-  const run = { method: method.name, seed, init, epochs, batchSize, trainLimit: trainLimit ?? null };
+  const run = { method: method.name, seed, epochs, batchSize, trainLimit: trainLimit ?? null };
   progress.log('config', { preset, run }, `config: preset ${JSON.stringify(preset)}\nrun: ${JSON.stringify(run)}`);
 
   const train = await loadTrainData(preset, opts, { limit: trainLimit, batchSize, seed });
