@@ -9,7 +9,7 @@ import { gatherRows } from './rows';
 import { deriveSeed } from './seed';
 import type { LogitsFn } from './types';
 
-export type ApgdTargetedOptions = Omit<ApgdOptions, 'loss'> & {
+export type ApgdTargetedOptions = Omit<ApgdOptions, 'loss' | 'attackMisclassified'> & {
   /**
    * Target classes tried in turn: the 2nd, 3rd, … highest clean logits. Default 9 (AutoAttack); more
    * than classes − 1 is clamped.

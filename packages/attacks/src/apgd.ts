@@ -29,6 +29,11 @@ export type ApgdOptions = {
   seed?: number;
   /** Debug hook called with every iterate and its clean points. */
   onIterate?: IterateHook;
+  /**
+   * Attack every point, also those misclassified at x (which are otherwise returned as x). For a randomized
+   * model, misclassified at x is one draw's (or the EOT mean's) verdict: x is no candidate to keep. Default false.
+   */
+  attackMisclassified?: boolean;
 };
 
 /** The `deriveSeed` stream of restart r; APGD-T uses its own streams. */
@@ -36,21 +41,22 @@ const APGD_RESTART_STREAM = 100;
 
 /**
  * APGD, ℓ∞ (Croce & Hein 2020), the first attack of AutoAttack: step-size-free PGD with momentum,
- * checkpoints and restarts. Points misclassified at x are left as x (already adversarial).
+ * checkpoints and restarts. Points misclassified at x are left as x (already adversarial) unless
+ * `attackMisclassified`.
  *
  * Returns a new tensor: per point the iterate that fooled the model, or else the highest-loss iterate
  * over all restarts. Every returned point lies in the ε-ball around x and in [0, 1]. `logitsFn` is called
- * eot·(nIter + 1) times per restart plus eot times for the clean predictions.
+ * eot·(nIter + 1) times per restart plus eot times for the clean predictions (none with `attackMisclassified`).
  */
 export function apgd(logitsFn: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, options: ApgdOptions): tf.Tensor4D {
-  const { eps, nIter = 100, nRestarts = 1, loss = 'ce', rho = 0.75, eot = 1, seed = 0, onIterate } = options;
+  const { eps, nIter = 100, nRestarts = 1, loss = 'ce', rho = 0.75, eot = 1, seed = 0, onIterate, attackMisclassified = false } = options;
   checkApgdOptions('apgd', { eps, nIter, nRestarts, rho, eot, seed });
   checkBatch('apgd', x, y);
   if (loss !== 'ce' && loss !== 'dlr') throw new RangeError(`apgd: loss must be 'ce' or 'dlr', got ${String(loss)}`);
   const lossFn: PerSampleLoss = loss === 'ce' ? crossEntropyPerSample : dlrLoss;
 
   const labels = labelArray(y);
-  const predicted = predictedClasses(logitsFn, x, eot);
+  const predicted = attackMisclassified ? labels : predictedClasses(logitsFn, x, eot);
   const book = new RestartBook(x, Array.from(labels, (label, i) => predicted[i] === label));
   try {
     for (let restart = 0; restart < nRestarts; restart++) {

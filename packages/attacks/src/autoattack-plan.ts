@@ -70,7 +70,10 @@ export function autoAttackPlan(version: AutoAttackVersion, eps: number, override
   return plan;
 }
 
-/** Attack `name` of the plan as a function of (logitsFn, x, y), seeded with `seed`. */
+/**
+ * Attack `name` of the plan as a function of (logitsFn, x, y), seeded with `seed`. `attackMisclassified`:
+ * APGD-CE and APGD-DLR also attack the points they find misclassified at x (kept candidates, randomized models).
+ */
 export function runPlannedAttack(
   name: AutoAttackName,
   plan: AutoAttackPlan,
@@ -78,13 +81,14 @@ export function runPlannedAttack(
   logitsFn: LogitsFn,
   x: tf.Tensor4D,
   y: tf.Tensor1D,
+  { attackMisclassified = false }: { attackMisclassified?: boolean } = {},
 ): tf.Tensor4D {
   const { eps, nIter, eot } = plan;
   switch (name) {
     case 'apgd-ce':
-      return apgd(logitsFn, x, y, { eps, nIter, eot, nRestarts: plan.apgdRestarts, loss: 'ce', seed });
+      return apgd(logitsFn, x, y, { eps, nIter, eot, nRestarts: plan.apgdRestarts, loss: 'ce', seed, attackMisclassified });
     case 'apgd-dlr':
-      return apgd(logitsFn, x, y, { eps, nIter, eot, nRestarts: plan.apgdRestarts, loss: 'dlr', seed });
+      return apgd(logitsFn, x, y, { eps, nIter, eot, nRestarts: plan.apgdRestarts, loss: 'dlr', seed, attackMisclassified });
     case 'apgd-t':
       return apgdTargeted(logitsFn, x, y, { eps, nIter, eot, nRestarts: 1, nTargetClasses: plan.nTargetClasses, seed });
     case 'fab':

@@ -20,6 +20,11 @@ export type AutoAttackState = {
   /** The adversarial example of every point broken so far. */
   adversarial: { index: number; image: string }[];
   log: AutoAttackLogEntry[];
+  /**
+   * Runs that keep candidates (randomized models): per finished attack, its final candidate for every point,
+   * one base64 string of n·h·w·c float32 values. Absent otherwise.
+   */
+  candidates?: string[];
 };
 
 /** Throws a RangeError naming the field if `state` does not belong to this evaluation. */
@@ -46,5 +51,16 @@ export function checkResumeState(state: AutoAttackState, attacks: AutoAttackName
     if (!(Number.isInteger(index) && index >= 0 && index < n) || state.robust[index]) {
       throw new RangeError(`${where} has an adversarial example for point ${index}, which is out of range or still robust`);
     }
+  }
+}
+
+/** Throws a RangeError if `state` was saved by a run that kept candidates and this one does not, or the reverse. */
+export function checkStateCandidates(state: AutoAttackState, keep: boolean): void {
+  const where = 'autoAttack: the resume state';
+  if (!keep && state.candidates !== undefined) throw new RangeError(`${where} holds kept candidates, this run keeps none (set keepCandidates)`);
+  if (!keep) return;
+  if (!Array.isArray(state.candidates)) throw new RangeError(`${where} holds no kept candidates, this run keeps them (randomized model or version 'rand')`);
+  if (state.candidates.length !== state.nextAttack) {
+    throw new RangeError(`${where} holds candidates of ${state.candidates.length} attacks, expected ${state.nextAttack} (nextAttack)`);
   }
 }

@@ -207,7 +207,7 @@ describe('autoAttack versions and checks', () => {
     // Labels the model mostly agrees with, so that APGD has robust points to attack.
     const labels = tf.tidy(() => tf.argMax(noisy.logitsFn(test.x), 1)) as tf.Tensor1D;
     const custom = await autoAttack(noisy.logitsFn, test.x, labels, { ...FAST, version: 'custom', attacks: ['apgd-ce'], nIter: 2 });
-    custom.xAdv.dispose();
+    tf.dispose([custom.xAdv, ...(custom.candidates ?? []).map((c) => c.xAdv)]);
     const check = custom.report.checks.find((c) => c.name === 'randomized')!;
     expect(custom.report.randomized).toBe(true);
     expect(check.passed).toBe(false);
@@ -216,7 +216,7 @@ describe('autoAttack versions and checks', () => {
     const nIter = 2;
     const eot = 3;
     const rand = await autoAttack(noisy.logitsFn, test.x, labels, { ...FAST, batchSize: 100, version: 'rand', nIter, eot });
-    rand.xAdv.dispose();
+    tf.dispose([rand.xAdv, ...(rand.candidates ?? []).map((c) => c.xAdv)]);
     expect(rand.report.checks.find((c) => c.name === 'randomized')!.passed).toBe(true);
     expect(rand.report.log.map((e) => e.attack)).toEqual(['apgd-ce', 'apgd-dlr']);
     expect(rand.report.log[0].attacked).toBeGreaterThan(0);

@@ -20,7 +20,8 @@ import {
   type AutoAttackVersion,
   type PlanOverrides,
 } from './autoattack-plan';
-import { AUTOATTACK_STATE_FORMAT, checkResumeState, type AutoAttackState } from './autoattack-state';
+import { CandidateBook, type AutoAttackCandidate } from './autoattack-candidates';
+import { AUTOATTACK_STATE_FORMAT, checkResumeState, checkStateCandidates, type AutoAttackState } from './autoattack-state';
 import { base64ToFloat32, float32ToBase64 } from './float32-base64';
 import { labelArray, predictedClasses } from './predicted-classes';
 import { gatherRows, mergeRows } from './rows';
@@ -42,6 +43,15 @@ export type AutoAttackOptions = PlanOverrides & {
    * robust under the next draw. Robust accuracy still requires the clean verdict. Default false (reference).
    */
   attackAll?: boolean;
+  /**
+   * Keep every attack's final candidate for every attacked point, run every attack on every attacked point
+   * (a point one fresh forward misclassified is not broken for good on a randomized model), and return the
+   * candidates as `candidates`, for a re-drawn verdict that is worst case across attacks within each draw.
+   * `xAdv` then holds, for attacked points no fresh forward broke, the candidate of highest expected loss
+   * (never x). Default: on when the model measures randomized or the version is 'rand'; deterministic runs
+   * are unchanged.
+   */
+  keepCandidates?: boolean;
   /** Resume from a state saved by `onAttackDone` (same attacks, ε and images). */
   state?: AutoAttackState;
   /** Called after every attack with the state to save; awaited, so it may write a file. */
@@ -57,8 +67,13 @@ export type AutoAttackReport = {
   eps: number;
   n: number;
   cleanAccuracy: number;
-  /** Pointwise worst case over all attacks run: robust only if every attack failed. */
+  /**
+   * Pointwise worst case over all attacks run: robust only if every attack failed. On a randomized model this
+   * is AutoAttack's own single-draw verdict (one fresh forward per candidate), not a re-drawn mean.
+   */
   robustAccuracy: number;
+  /** Whether `candidates` were kept (see `keepCandidates`). */
+  keptCandidates: boolean;
   /** Robust accuracy after the clean pass and after each attack, in order (never increasing). */
   robustAccuracyAfter: { stage: 'clean' | AutoAttackName; robustAccuracy: number }[];
   log: AutoAttackLogEntry[];
@@ -72,8 +87,13 @@ export type AutoAttackReport = {
 };
 
 export type AutoAttackResult = {
-  /** x with every broken point replaced by its adversarial example; the caller disposes it. */
+  /**
+   * x with every broken point replaced by its adversarial example (with `keepCandidates`, every attacked point
+   * by its breaking or else highest-expected-loss candidate); the caller disposes it.
+   */
   xAdv: tf.Tensor4D;
+  /** With `keepCandidates`: every attack's final candidate per point, in plan order; the caller disposes them. */
+  candidates?: AutoAttackCandidate[];
   report: AutoAttackReport;
 };
 
@@ -93,7 +113,7 @@ export async function autoAttack(
   y: tf.Tensor1D,
   options: AutoAttackOptions,
 ): Promise<AutoAttackResult> {
-  const { eps, version = 'standard', seed = 0, batchSize = 250, state, onAttackDone, log, attackAll = false, ...overrides } = options;
+  const { eps, version = 'standard', seed = 0, batchSize = 250, state, onAttackDone, log, attackAll = false, keepCandidates, ...overrides } = options;
   checkEps('autoAttack', eps);
   checkSeed('autoAttack', seed);
   checkInteger('autoAttack', 'batchSize', batchSize, 1);
@@ -124,6 +144,8 @@ export async function autoAttack(
     tf.dispose([xFirst, yFirst]);
   }
   for (const check of checks) if (!check.passed) log?.(`warning (${check.name}): ${check.message}`);
+  const keep = keepCandidates ?? (randomized || version === 'rand');
+  if (state) checkStateCandidates(state, keep);
 
   const n = x.shape[0];
   const labels = labelArray(y);
@@ -132,6 +154,10 @@ export async function autoAttack(
   // Robust = still unbroken AND correct on the clean pass (identical to `robust` unless attackAll).
   const robustAndClean = () => robust.filter((r, i) => r && cleanCorrect[i]).length;
   const initialCandidates = attackAll ? n : cleanCorrect.filter(Boolean).length;
+  // With kept candidates every attack attacks this whole set; otherwise only the points still robust.
+  const attackedSet = cleanCorrect.flatMap((c, i) => (attackAll || c ? [i] : []));
+  const book = keep ? new CandidateBook(x.dataSync() as Float32Array, x.shape) : undefined;
+  if (book && state?.candidates) book.restore(state.candidates);
   const adversarial = new Map<number, string>(state?.adversarial.map(({ index, image }) => [index, image]) ?? []);
   const entries: AutoAttackLogEntry[] = state ? state.log.slice() : [];
   const resumedAt = state?.nextAttack ?? 0;
@@ -148,19 +174,24 @@ export async function autoAttack(
     robust: robust.slice(),
     adversarial: [...adversarial].map(([index, image]) => ({ index, image })),
     log: entries.slice(),
+    ...(book ? { candidates: book.serialize() } : {}),
   });
 
   for (let a = resumedAt; a < plan.attacks.length; a++) {
     const name = plan.attacks[a];
     const started = performance.now();
-    const targets = robust.flatMap((r, i) => (r ? [i] : []));
+    const targets = book ? attackedSet : robust.flatMap((r, i) => (r ? [i] : []));
+    book?.begin();
     let broken = 0;
     for (const [b, range] of batchRanges(targets.length, batchSize).entries()) {
       const indices = targets.slice(range.start, range.start + range.size);
-      const found = attackBatch(logitsFn, x, y, labels, indices, eps, (xb, yb) =>
-        runPlannedAttack(name, plan, deriveSeed(seed, 1_000_000 * (a + 1) + b), logitsFn, xb, yb),
+      const found = attackBatch(logitsFn, x, y, labels, indices, eps, !!book, (xb, yb) =>
+        runPlannedAttack(name, plan, deriveSeed(seed, 1_000_000 * (a + 1) + b), logitsFn, xb, yb, { attackMisclassified: !!book }),
       );
-      for (const [index, image] of found) {
+      for (const { index, image, fooled } of found) {
+        book?.set(index, image);
+        // A point stays broken by the first attack whose candidate a fresh forward misclassified.
+        if (!fooled || !robust[index]) continue;
         robust[index] = false;
         adversarial.set(index, float32ToBase64(image));
         broken++;
@@ -184,6 +215,11 @@ export async function autoAttack(
     await onAttackDone?.(snapshot(a + 1));
   }
 
+  if (book) {
+    // Attacked points no fresh forward broke: their highest-expected-loss candidate, never x.
+    const unbroken = attackedSet.filter((i) => robust[i]);
+    for (const [index, image] of book.highestLoss(logitsFn, y, unbroken, plan.eot, batchSize)) adversarial.set(index, float32ToBase64(image));
+  }
   const xAdv = assemble(x, adversarial);
   try {
     checks.push(perturbationCheck(xAdv, x, eps));
@@ -200,6 +236,7 @@ export async function autoAttack(
   const robustAccuracy = percent(robustAndClean(), n);
   return {
     xAdv,
+    ...(book ? { candidates: book.tensors(plan.attacks) } : {}),
     report: {
       version,
       attacks: plan.attacks,
@@ -207,6 +244,7 @@ export async function autoAttack(
       n,
       cleanAccuracy,
       robustAccuracy,
+      keptCandidates: !!book,
       robustAccuracyAfter: [
         { stage: 'clean', robustAccuracy: cleanAccuracy },
         ...entries.map((e) => ({ stage: e.attack, robustAccuracy: e.robustAccuracy })),
@@ -249,8 +287,9 @@ function cleanPass(logitsFn: LogitsFn, x: tf.Tensor4D, labels: Int32Array, batch
 }
 
 /**
- * Runs one attack on rows `indices` and returns the points it broke with their adversarial images:
- * misclassified by a fresh call, and (checked) inside the ε-ball ∩ [0, 1].
+ * Runs one attack on rows `indices` and returns its candidates, each with whether a fresh call misclassified
+ * it (`fooled`): the fooling ones always, every one when `all` (kept candidates). Each returned candidate is
+ * checked to lie inside the ε-ball ∩ [0, 1].
  */
 function attackBatch(
   logitsFn: LogitsFn,
@@ -259,8 +298,9 @@ function attackBatch(
   labels: Int32Array,
   indices: number[],
   eps: number,
+  all: boolean,
   attack: (xb: tf.Tensor4D, yb: tf.Tensor1D) => tf.Tensor4D,
-): [number, Float32Array][] {
+): { index: number; image: Float32Array; fooled: boolean }[] {
   const xb = gatherRows(x, indices);
   const yb = gatherRows(y, indices);
   let adv: tf.Tensor4D | undefined;
@@ -274,14 +314,15 @@ function attackBatch(
     const predicted = predictedClasses(logitsFn, adv);
     const values = adv.dataSync() as Float32Array;
     const features = values.length / indices.length;
-    const found: [number, Float32Array][] = [];
+    const found: { index: number; image: Float32Array; fooled: boolean }[] = [];
     indices.forEach((index, k) => {
-      if (predicted[k] === labels[index]) return;
+      const fooled = predicted[k] !== labels[index];
+      if (!fooled && !all) return;
       const image = values.slice(k * features, (k + 1) * features);
       if (!(distance[k] <= eps + 1e-6) || image.some((v) => !(v >= 0 && v <= 1))) {
         throw new Error(`autoAttack: point ${index} left the ε-ball ∩ [0, 1] (distance ${distance[k]}, ε = ${eps})`);
       }
-      found.push([index, image]);
+      found.push({ index, image, fooled });
     });
     return found;
   } finally {

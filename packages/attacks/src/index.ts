@@ -25,6 +25,8 @@ export {
   type AutoAttackVersion,
 } from './autoattack-plan';
 export { AUTOATTACK_STATE_FORMAT, type AutoAttackState } from './autoattack-state';
+export type { AutoAttackCandidate } from './autoattack-candidates';
+export { redrawnAccuracy, type DrawnFigure, type RedrawnAccuracy, type RedrawnAccuracyOptions } from './redrawn-accuracy';
 export type { AutoAttackLogEntry, SanityCheck } from './autoattack-checks';
 export {
   obfuscatedGradientsChecklist,

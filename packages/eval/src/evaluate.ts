@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { batches } from '@floatjs/datasets';
 import { conditionKey, loadWeights, Rng, selectBackend, writeFileAtomic, type LogitsFn } from '@floatjs/engine';
 import { backendLine, backendRecord, type BackendRecord } from './backend-record';
-import { drawAccuracy } from './attack/draw-accuracy';
-import { attackLabel, craft, parseAttack, type AutoAttackSummary } from './attack/eval-attack';
+import { drawGroups } from './attack/draw-accuracy';
+import { attackLabel, craft, parseAttack, type AutoAttackSummary, type Crafted } from './attack/eval-attack';
+import { headlineRobustness, HEADLINE_MIN_EOT, type RobustVerdicts } from './attack/headline';
 import { loadSplit, type DataOptions } from './data';
 import { getMethod } from './methods';
 import { checkOptions, evalOptionsSchema } from './option-schema';
@@ -48,8 +49,15 @@ export interface EvalRow {
   raStd: number;
   /** Forward draws behind ca/ra. */
   draws: number;
-  /** The attack behind `ra`, e.g. `pgd-20`. */
+  /** The attack asked for, e.g. `pgd-20`; `headline` names the one whose verdict `ra` is. */
   attack: string;
+  /**
+   * The attack whose re-drawn verdict is `ra`: `attack` itself, except on randomized conditions evaluated with
+   * autoattack-rand, where `ra` is the lower of autoattack-rand and PGD with EOT ≥ 10 (e.g. `pgd-20 EOT 10`).
+   */
+  headline?: string;
+  /** AutoAttack on a randomized condition: its own single-draw verdict beside every re-drawn one. */
+  verdicts?: RobustVerdicts;
   randomized: boolean;
   /** Gradient draws per attack step (EOT); 1 for deterministic conditions. */
   eot: number;
@@ -137,9 +145,10 @@ export async function runEval(dir: string, opts: EvalOptions = {}): Promise<Eval
       const name = s.lambda === null ? `model${sf}` : `λ=${s.lambda} λ_th=${s.lambdaTh}${sf}`;
       progress.log('condition', { index: i + 1, of: settings.length, lambda: s.lambda, lambdaTh: s.lambdaTh, attack: label }, `attacking ${name} with ${label} (${i + 1}/${settings.length}) …`);
       const source = attack.kind === 'transfer' ? sourceModel(attack.sourceDir, s.lambda, eotRandomized) : undefined;
-      let crafted: Awaited<ReturnType<typeof craft>> | undefined;
+      let crafted: Crafted | undefined;
+      let companion: Crafted | undefined;
       try {
-        crafted = await craft(attack, {
+        const context = {
           logitsFn,
           x,
           y,
@@ -152,10 +161,28 @@ export async function runEval(dir: string, opts: EvalOptions = {}): Promise<Eval
           aaIter: opts.aaIter,
           aaQueries: opts.aaQueries,
           source,
-          log: (line) => progress.log('autoattack', { line }, `  ${line}`),
-        });
+          log: (line: string) => progress.log('autoattack', { line }, `  ${line}`),
+        };
+        crafted = await craft(attack, context);
+        // Randomized conditions under autoattack-rand: the headline is the lower of it and PGD with EOT ≥ 10.
+        const paired = s.randomized && attack.kind === 'autoattack' && attack.version === 'rand';
+        const pgdEot = Math.max(HEADLINE_MIN_EOT, eot);
+        if (paired) {
+          progress.log('condition', { companion: `pgd-${spec.steps}`, eot: pgdEot }, `  pgd-${spec.steps} with EOT ${pgdEot} on the same points, for the headline …`);
+          companion = await craft({ kind: 'pgd' }, { ...context, eot: pgdEot });
+        }
         const draws = s.randomized ? (opts.draws ?? DEFAULT_DRAWS) : 1;
-        const acc = await drawAccuracy(logitsFn, x, crafted.xAdv, y, draws, preset.eval.batchSize);
+        const groups = [crafted.candidates ?? [crafted.xAdv], ...(companion ? [[companion.xAdv]] : [])];
+        const drawn = await drawGroups(logitsFn, x, y, groups, draws, preset.eval.batchSize);
+        const aaEot = attack.kind === 'autoattack' && attack.version === 'rand' && !opts.eot && s.randomized ? 20 : eot;
+        const head = headlineRobustness({
+          attack: label,
+          eot: aaEot,
+          drawn: drawn.robust[0],
+          singleDraw: crafted.candidates ? crafted.autoattack?.robustAccuracy : undefined,
+          companion: companion ? { attack: `pgd-${spec.steps}`, eot: pgdEot, drawn: drawn.robust[1] } : undefined,
+        });
+        const acc = { ...drawn.clean, ...head.robust };
         const row: EvalRow = {
           lambda: s.lambda,
           lambdaTh: s.lambdaTh,
@@ -169,16 +196,20 @@ export async function runEval(dir: string, opts: EvalOptions = {}): Promise<Eval
           draws,
           attack: label,
           randomized: s.randomized,
-          eot: attack.kind === 'autoattack' && attack.version === 'rand' && !opts.eot && s.randomized ? 20 : eot,
+          eot: aaEot,
+          headline: head.headline,
+          ...(head.verdicts ? { verdicts: head.verdicts } : {}),
           ...(crafted.autoattack ? { autoattack: crafted.autoattack } : {}),
           seconds: (performance.now() - t1) / 1000,
         };
         done.set(key, row);
         rows.push(row);
         const pm = (v: number, sd: number) => (draws > 1 ? `${v.toFixed(1)} ± ${sd.toFixed(1)}%` : `${v.toFixed(1)}%`);
-        progress.log('result', { ...row, autoattack: undefined }, `${name}: CA ${pm(row.ca, row.caStd)}  RA ${pm(row.ra, row.raStd)}  (${row.seconds.toFixed(0)} s${draws > 1 ? `, ${draws} draws` : ''})`);
+        const by = row.headline !== label ? ` by ${row.headline}` : '';
+        progress.log('result', { ...row, autoattack: undefined }, `${name}: CA ${pm(row.ca, row.caStd)}  RA ${pm(row.ra, row.raStd)}${by}  (${row.seconds.toFixed(0)} s${draws > 1 ? `, ${draws} draws` : ''})`);
+        if (row.verdicts) progress.log('verdicts', { verdicts: row.verdicts }, `  ${row.verdicts.summary}`);
       } finally {
-        crafted?.xAdv.dispose();
+        tf.dispose([crafted?.xAdv, ...(crafted?.candidates ?? []), companion?.xAdv].filter((t): t is tf.Tensor4D => t !== undefined));
         source?.dispose();
       }
     }

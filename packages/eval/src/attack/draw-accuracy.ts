@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
+import { redrawnAccuracy } from '@floatjs/attacks';
 import type { LogitsFn } from '@floatjs/engine';
 
 export interface DrawAccuracy {
@@ -13,24 +14,12 @@ export interface DrawAccuracy {
   raDraws: number[];
 }
 
-async function correct(logitsFn: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, batchSize: number): Promise<Uint8Array> {
-  const n = x.shape[0];
-  const out = new Uint8Array(n);
-  for (let start = 0; start < n; start += batchSize) {
-    const size = Math.min(batchSize, n - start);
-    const ok = tf.tidy(() => {
-      const xb = tf.slice(x, [start, 0, 0, 0], [size, -1, -1, -1]);
-      const yb = tf.slice(y, [start], [size]);
-      return tf.equal(tf.argMax(logitsFn(xb), 1), tf.cast(yb, 'int32'));
-    });
-    out.set(await ok.data(), start);
-    ok.dispose();
-  }
-  return out;
-}
+/** Robust accuracy of one group of adversarial inputs over the draws (clean figures are shared). */
+export type DrawnRobust = Pick<DrawAccuracy, 'ra' | 'raStd' | 'raDraws'>;
 
-const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
-const sampleStd = (v: number[]) => (v.length < 2 ? 0 : Math.sqrt(v.reduce((a, b) => a + (b - mean(v)) ** 2, 0) / (v.length - 1)));
+function checkDraws(draws: number): void {
+  if (!(Number.isInteger(draws) && draws >= 1)) throw new Error(`--draws: expected an integer ≥ 1, got ${draws}`);
+}
 
 /**
  * Clean and robust accuracy over `draws` independent forward passes. A randomized model (fresh noise every
@@ -39,21 +28,27 @@ const sampleStd = (v: number[]) => (v.length < 2 ? 0 : Math.sqrt(v.reduce((a, b)
  * inputs with its own forwards; a point is robust in a draw if both are correct in that draw.
  */
 export async function drawAccuracy(logitsFn: LogitsFn, x: tf.Tensor4D, xAdv: tf.Tensor4D, y: tf.Tensor1D, draws: number, batchSize: number): Promise<DrawAccuracy> {
-  if (!(Number.isInteger(draws) && draws >= 1)) throw new Error(`--draws: expected an integer ≥ 1, got ${draws}`);
-  const n = x.shape[0];
-  const caDraws: number[] = [];
-  const raDraws: number[] = [];
-  for (let d = 0; d < draws; d++) {
-    const clean = await correct(logitsFn, x, y, batchSize);
-    const adv = await correct(logitsFn, xAdv, y, batchSize);
-    let c = 0;
-    let r = 0;
-    for (let i = 0; i < n; i++) {
-      c += clean[i];
-      r += clean[i] & adv[i];
-    }
-    caDraws.push(n ? (100 * c) / n : 0);
-    raDraws.push(n ? (100 * r) / n : 0);
-  }
-  return { ca: mean(caDraws), ra: mean(raDraws), caStd: sampleStd(caDraws), raStd: sampleStd(raDraws), caDraws, raDraws };
+  const { clean, robust } = await drawGroups(logitsFn, x, y, [[xAdv]], draws, batchSize);
+  return { ...clean, ...robust[0] };
+}
+
+/**
+ * `drawAccuracy` for several attacks at once, sharing each draw's clean forward: group g holds one attack's
+ * adversarial inputs (several for a composition such as AutoAttack, each attack's candidates); a point is
+ * robust for it in a draw only if the clean x and every input of the group are classified right in that draw.
+ */
+export async function drawGroups(
+  logitsFn: LogitsFn,
+  x: tf.Tensor4D,
+  y: tf.Tensor1D,
+  groups: tf.Tensor4D[][],
+  draws: number,
+  batchSize: number,
+): Promise<{ clean: Pick<DrawAccuracy, 'ca' | 'caStd' | 'caDraws'>; robust: DrawnRobust[] }> {
+  checkDraws(draws);
+  const r = await redrawnAccuracy(logitsFn, x, y, groups, { draws, batchSize });
+  return {
+    clean: { ca: r.clean.mean, caStd: r.clean.std, caDraws: r.clean.perDraw },
+    robust: r.robust.map((g) => ({ ra: g.mean, raStd: g.std, raDraws: g.perDraw })),
+  };
 }

@@ -54,10 +54,20 @@ export interface CraftContext {
 
 export type AutoAttackSummary = Omit<AutoAttackReport, 'cleanCorrect' | 'robust'>;
 
-/** Crafts adversarial examples for the whole test set; the caller disposes `xAdv`. */
-export async function craft(a: ParsedAttack, c: CraftContext): Promise<{ xAdv: tf.Tensor4D; autoattack?: AutoAttackSummary }> {
+export type Crafted = {
+  xAdv: tf.Tensor4D;
+  /**
+   * AutoAttack on a randomized condition: every attack's final candidate per point (never x for an attacked
+   * point), for a re-drawn verdict that is worst case across them within each draw.
+   */
+  candidates?: tf.Tensor4D[];
+  autoattack?: AutoAttackSummary;
+};
+
+/** Crafts adversarial examples for the whole test set; the caller disposes `xAdv` and `candidates`. */
+export async function craft(a: ParsedAttack, c: CraftContext): Promise<Crafted> {
   if (a.kind === 'autoattack') {
-    const { xAdv, report } = await autoAttack(c.logitsFn, c.x, c.y, {
+    const { xAdv, candidates, report } = await autoAttack(c.logitsFn, c.x, c.y, {
       eps: c.spec.eps,
       version: a.version,
       ...(a.attacks ? { attacks: a.attacks } : {}),
@@ -65,13 +75,15 @@ export async function craft(a: ParsedAttack, c: CraftContext): Promise<{ xAdv: t
       batchSize: c.batchSize,
       // One clean forward of a randomized model is one noise draw: attack every point, not only the lucky ones.
       attackAll: c.randomized,
+      // One fresh forward per candidate is one draw: keep every attack's candidate for the re-drawn verdict.
+      keepCandidates: c.randomized,
       ...(c.randomized && (a.version !== 'rand' || c.eotExplicit) ? { eot: c.eot } : {}),
       ...(c.aaIter !== undefined ? { nIter: c.aaIter } : {}),
       ...(c.aaQueries !== undefined ? { nQueries: c.aaQueries } : {}),
       log: c.log,
     });
     const { cleanCorrect: _c, robust: _r, ...summary } = report;
-    return { xAdv, autoattack: summary };
+    return { xAdv, ...(candidates ? { candidates: candidates.map((k) => k.xAdv) } : {}), autoattack: summary };
   }
   const f = a.kind === 'transfer' ? c.source!.logitsFn : c.logitsFn;
   const eot = a.kind === 'transfer' ? c.source!.eot : c.eot;

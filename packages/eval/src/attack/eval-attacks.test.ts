@@ -58,6 +58,17 @@ describe('float eval --attack', () => {
     expect(row.autoattack!.log.map((l) => l.attack)).toEqual(['apgd-ce', 'apgd-dlr']);
     expect(row.autoattack!.randomized).toBe(true);
     expect(row.autoattack!.checks.find((c) => c.name === 'randomized')?.message).toMatch(/randomized model evaluated with version 'rand'/);
+    // The headline is the lower re-drawn mean of autoattack-rand and PGD with EOT ≥ 10, and says which.
+    const v = row.verdicts!;
+    expect(v.singleDraw).toEqual({ attack: 'autoattack-rand', ra: row.autoattack!.robustAccuracy });
+    expect(v.redrawn.map((d) => [d.attack, d.eot])).toEqual([
+      ['autoattack-rand', 2],
+      ['pgd-3 EOT 10', 10],
+    ]);
+    for (const d of v.redrawn) expect(d.raDraws).toHaveLength(3);
+    expect(row.ra).toBe(Math.min(...v.redrawn.map((d) => d.ra)));
+    expect(row.headline).toBe(v.redrawn.find((d) => d.ra === row.ra)!.attack);
+    expect(row.autoattack!.keptCandidates).toBe(true);
   }, 180_000);
 
   it('transfer:DIR crafts on another checkpoint and evaluates on this one', async () => {

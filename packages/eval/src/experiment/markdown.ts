@@ -32,7 +32,7 @@ export function experimentMarkdown(r: ExperimentReport): string {
   for (const m of r.methods) {
     for (const row of m.rows) {
       L.push(
-        `| ${m.label} | ${lam(m.trainLambda ?? row.lambda)} | ${lam(row.lambdaTh)} | ${sf(row.width)} | ${row.norm} | ${num(row.lambdaN)} | ${pm(row.ca, row.caStd, row.draws)} | ${pm(row.ra, row.raStd, row.draws)} | ${row.randomized ? row.eot : '–'} | ${row.draws ?? 1} |`,
+        `| ${m.label} | ${lam(m.trainLambda ?? row.lambda)} | ${lam(row.lambdaTh)} | ${sf(row.width)} | ${row.norm} | ${num(row.lambdaN)} | ${pm(row.ca, row.caStd, row.draws)} | ${pm(row.ra, row.raStd, row.draws)}${row.headline && row.headline !== row.attack ? ` (${row.headline})` : ''} | ${row.randomized ? row.eot : '–'} | ${row.draws ?? 1} |`,
       );
     }
   }
