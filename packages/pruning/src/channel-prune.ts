@@ -1,6 +1,9 @@
 import type { LayerInfo, MaskUpdateContext } from '@floatjs/engine';
-import { budgetOf, checkDensity, defaultInclude, kernelName, MaskStore, sizeOf, type LayerMask, type PruningPlugin } from './masks';
+import { budgetOf, channelsPresent, checkDensity, defaultInclude, kernelName, MaskStore, sizeOf, type LayerMask, type PruningPlugin } from './masks';
+import { maskChurn, type MaskChurn } from './churn';
 import { MASK_ORDER_AFTER_NOISE, MASK_ORDER_BEFORE_NOISE } from './sparse-momentum';
+
+export { channelsPresent };
 
 export interface ChannelPruneOptions {
   /** Fraction d of the masked layers' weights kept; the global budget is ⌊d·Σ size⌋. */
@@ -24,25 +27,6 @@ export function channelScores(weight: ArrayLike<number>, shape: readonly number[
     }
   }
   return out;
-}
-
-/** Whether input channel c has any kept weight. */
-export function channelsPresent(bits: Uint8Array, shape: readonly number[]): boolean[] {
-  const [kh, kw, cin, cout] = shape.length === 4 ? shape : [1, 1, shape[0], shape[1] ?? 1];
-  const present = new Array<boolean>(cin).fill(false);
-  for (let p = 0; p < kh * kw; p++) {
-    for (let c = 0; c < cin; c++) {
-      if (present[c]) continue;
-      const base = (p * cin + c) * cout;
-      for (let o = 0; o < cout; o++) {
-        if (bits[base + o]) {
-          present[c] = true;
-          break;
-        }
-      }
-    }
-  }
-  return present;
 }
 
 /** The mask keeping whole input channels. */
@@ -133,6 +117,7 @@ export function channelPrune(options: ChannelPruneOptions): PruningPlugin {
   const maskNoise = options.maskNoise ?? true;
   const include = options.include ?? defaultInclude;
   const store = new MaskStore('channel-prune', density);
+  let churn: MaskChurn | null = null;
 
   const rank = (ctx: MaskUpdateContext) => {
     const layers = ctx.model.layers.filter((l) => include(l));
@@ -157,6 +142,7 @@ export function channelPrune(options: ChannelPruneOptions): PruningPlugin {
     options: { density, maskNoise },
     density,
     masks: () => store.masks,
+    lastChurn: () => churn,
     weightTransform: store.transform(maskNoise ? MASK_ORDER_AFTER_NOISE : MASK_ORDER_BEFORE_NOISE),
     maskUpdate: {
       afterStep(ctx) {
@@ -165,7 +151,9 @@ export function channelPrune(options: ChannelPruneOptions): PruningPlugin {
         store.assertBudget(`after step ${ctx.step}`);
       },
       epochEnd(ctx) {
+        const before = new Map(store.masks);
         rank(ctx);
+        churn = maskChurn(before, store.masks, { epoch: ctx.epoch, step: ctx.step, unit: 'channels', rate: null });
         store.applyToKernels(ctx);
         store.assertBudget(`after the epoch-${ctx.epoch + 1} re-ranking`);
       },

@@ -11,5 +11,6 @@ export {
 } from './sparse-momentum';
 export { channelPrune, channelScores, channelsPresent, channelMask, selectChannels, normalisedScores, type ChannelPruneOptions } from './channel-prune';
 export { maskStats, sparseStorageBytes, type MaskStats, type LayerMaskStats } from './stats';
+export { maskChurn, type MaskChurn, type LayerChurn } from './churn';
 export { allocate, defaultInclude, encodeBits, decodeBits, type LayerMask, type MaskState, type PruningPlugin } from './masks';
 export { encodeSparse8, decodeSparse8, type NamedTensor, type Sparse8Entry, type Sparse8Header } from './sparse8';
