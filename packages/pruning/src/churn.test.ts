@@ -33,7 +33,7 @@ describe('maskChurn', () => {
 });
 
 describe.each<[string, () => PruningPlugin, 'channels' | 'weights']>([
-  ['channelPrune', () => channelPrune({ density: 0.3 }), 'channels'],
+  ['channelPrune', () => channelPrune({ density: 0.3, epochs: 2 }), 'channels'],
   ['sparseMomentum', () => sparseMomentum({ density: 0.3, epochs: 2 }), 'weights'],
 ])('%s.lastChurn in a Trainer run (cnn-s, cpu)', (_name, make, unit) => {
   it('is null before the first epoch end, then describes the epoch-end update exactly', async () => {
@@ -54,7 +54,11 @@ describe.each<[string, () => PruningPlugin, 'channels' | 'weights']>([
     const c = plugin.lastChurn()!;
     expect(c).toMatchObject({ epoch: 0, step: 2, unit });
     expect(c).toEqual(maskChurn(before!, after!, { epoch: 0, step: 2, unit, rate: c.rate }));
-    for (const l of c.layers) expect(l.before - l.pruned + l.regrown).toBe(l.after);
+    for (const l of c.layers) {
+      expect(l.before - l.pruned + l.regrown).toBe(l.after);
+      // Never more than ⌈rate·active⌉ of a layer's units go in one update.
+      expect(l.pruned).toBeLessThanOrEqual(Math.ceil(c.rate! * l.before));
+    }
     expect(c.pruned).toBe(c.layers.reduce((a, l) => a + l.pruned, 0));
     trainer.dispose();
     model.dispose();
