@@ -98,9 +98,16 @@ registerMethod({
 
 registerMethod({
   name: 'floats-c',
-  description: 'FLOATS-c: FLOAT + global input-channel pruning of convs at density d (default 0.3), noise masked',
+  description: 'FLOATS-c: FLOAT + input-channel prune/regrow of convs (prune rate 0.5, linear decay, momentum regrowth) at global density d (default 0.3), noise masked',
   adversarial: true,
-  plugins: (o) => [...float({ alphaInit: o.alphaInit as number | undefined }), channelPrune({ density: (o.density as number | undefined) ?? 0.3 })],
+  plugins: (o, run) => [
+    ...float({ alphaInit: o.alphaInit as number | undefined }),
+    channelPrune({
+      density: (o.density as number | undefined) ?? 0.3,
+      epochs: (o.epochs as number | undefined) ?? run?.epochs,
+      totalSteps: o.totalSteps as number | undefined,
+    }),
+  ],
   settings: floatSettings,
 });
 

@@ -4,6 +4,7 @@ import { DivergenceError, firstNonFinite, type ConvInit, loadTrainingCheckpoint,
 import { backendLine, backendRecord, type BackendRecord } from './backend-record';
 import { pgdAdversary } from './adversary';
 import { loadTrainData, type DataOptions } from './data';
+import { churnField, churnText } from './mask-churn-log';
 import { getMethod } from './methods';
 import { checkOptions, trainOptionsSchema } from './option-schema';
 import { getPreset } from './presets';
@@ -145,13 +146,14 @@ export async function runTrain(opts: TrainOptions): Promise<TrainSummary> {
         progress.tick('step', { epoch: e.epoch + 1, batch: e.batchInEpoch, of: e.batchesPerEpoch, loss: e.loss }, text, 10, e.batchInEpoch);
       },
       onEpoch: async (e) => {
-        appendFileSync(logPath, `${JSON.stringify({ event: 'epoch', ...e })}\n`);
+        const churn = churnField(model, e.epoch);
+        appendFileSync(logPath, `${JSON.stringify({ event: 'epoch', ...e, ...churn })}\n`);
         // Never overwrite the last good checkpoint with broken weights.
         const bad = firstNonFinite(model.variables);
         if (bad) throw new DivergenceError(`training diverged: variable ${bad} holds NaN or Inf after epoch ${e.epoch + 1}`);
         await saveTrainingCheckpoint(opts.out, trainer, recipe, e.epoch + 1);
         lastGood = e.epoch + 1;
-        progress.log('epoch', { epoch: e.epoch + 1, seconds: e.seconds, meanLoss: e.meanLoss }, `epoch ${e.epoch + 1}/${epochs}  mean loss ${e.meanLoss.toFixed(4)}  ${e.seconds.toFixed(1)} s`);
+        progress.log('epoch', { epoch: e.epoch + 1, seconds: e.seconds, meanLoss: e.meanLoss, ...churn }, `epoch ${e.epoch + 1}/${epochs}  mean loss ${e.meanLoss.toFixed(4)}  ${e.seconds.toFixed(1)} s${churnText(churn)}`);
       },
     };
     for (;;) {

@@ -1,6 +1,8 @@
-import { createModel, selectBackend, Trainer } from '@floatjs/engine';
+import * as tf from '@tensorflow/tfjs-core';
+import { createModel, selectBackend, Trainer, type LayerInfo, type MaskUpdateContext } from '@floatjs/engine';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { channelMask, channelPrune, channelScores, channelsPresent, normalisedScores, selectChannels } from './channel-prune';
+import { channelMask, channelPrune, channelScores, channelsPresent, selectChannels } from './channel-prune';
+import { channelPruneRegrow } from './channel-regrow';
 import { source, SPEC } from './test-utils/data';
 import { maskStats, sparseStorageBytes } from './stats';
 
@@ -16,14 +18,6 @@ describe('channel ranking', () => {
 
   it('scores input channels by the squared Frobenius norm of W[:, :, c, :]', () => {
     expect(Array.from(channelScores(w, shape))).toEqual([3, 4, 9]);
-  });
-
-  it('normalises by the mean over active channels; pruned channels score by momentum', () => {
-    expect(Array.from(normalisedScores(w, null, shape, null))).toEqual([3 / (16 / 3), 4 / (16 / 3), 9 / (16 / 3)]);
-    // Channel 2 pruned (weights zero), its momentum large: mean active ‖v‖² = (1 + 1)/2 = 1, channel 2 has 4.
-    const wp = w.map((v, i) => (Math.floor(i / 2) % 3 === 2 ? 0 : v));
-    const v = [1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 2, 0];
-    expect(Array.from(normalisedScores(wp, v, shape, [true, true, false]))).toEqual([3 / 3.5, 4 / 3.5, 4]);
   });
 
   it('selects channels globally: best channel per layer first, then by score while the cost fits', () => {
@@ -47,6 +41,88 @@ describe('channel ranking', () => {
     expect(Array.from(m.bits)).toEqual([1, 1, 0, 0, 1, 1, 1, 1, 0, 0, 1, 1]);
     expect(m.nnz).toBe(8);
     expect(channelsPresent(m.bits, shape)).toEqual([true, false, true]);
+  });
+});
+
+describe('channel prune/regrow round', () => {
+  // Two layers of 1×1 convs: L0 [1, 1, 4, 1] (cost 1 per channel), L1 [1, 1, 3, 2] (cost 2).
+  const l0 = { shape: [1, 1, 4, 1], weight: [4, 3, 0, 0], momentum: [0.1, 0.1, 5, 1], active: [true, true, false, false] };
+  const l1 = { shape: [1, 1, 3, 2], weight: [1, 1, 2, 2, 0, 0], momentum: [0, 1, 0, 1, 1, 1], active: [true, true, false] };
+
+  it('prunes ⌈rate·k⌉ active channels of smallest ‖W‖² per layer, regrows by momentum normalised by the layer’s kept channels', () => {
+    // Prune: L0 drops c1 (9 < 16), L1 drops c0 (2 < 8); budget 6 − (1 + 2) = 3 left.
+    // Regrow scores: L0 by ‖v‖² / 0.01 (c0 kept): c1 1, c2 2500, c3 100; L1 by ‖v‖² / 1 (c1 kept): c0 1, c2 2.
+    // Order: L0 c2 (cost 1), L0 c3 (1), L1 c2 (2, does not fit in the 1 left), L0 c1 (1) → 0 left.
+    expect(channelPruneRegrow([l0, l1], 0.5, 6)).toEqual([
+      [true, true, true, true],
+      [false, true, false],
+    ]);
+    // A smaller budget: after pruning 3 used, 1 left → only L0 c2 comes on.
+    expect(channelPruneRegrow([l0, l1], 0.5, 4)).toEqual([
+      [true, false, true, false],
+      [false, true, false],
+    ]);
+  });
+
+  it('rate 0 changes nothing when the budget is full; a layer always keeps one channel', () => {
+    expect(channelPruneRegrow([l0, l1], 0, 6)).toEqual([
+      [true, true, false, false],
+      [true, true, false],
+    ]);
+    const one = { shape: [1, 1, 2, 1], weight: [1, 0], momentum: [0, 9], active: [true, false] };
+    expect(channelPruneRegrow([one], 1, 1)).toEqual([[true, false]]);
+  });
+});
+
+/** A hand-built context: one 1×1 conv [1, 1, n, 1] (each input channel is one weight). */
+function fakeContext(n: number) {
+  const info: LayerInfo = { name: 'a', kind: 'conv2d', role: 'body', shape: [1, 1, n, 1], extras: {} };
+  const kernel = tf.variable(tf.zeros([1, 1, n, 1]));
+  const momentum = tf.variable(tf.zeros([1, 1, n, 1]), false);
+  const ctx = { model: { layers: [info], variables: new Map([['a.kernel', kernel]]) }, optimizer: { momentum: new Map([['a.kernel', momentum]]) }, step: 0, epoch: 0 } as unknown as MaskUpdateContext;
+  return {
+    ctx,
+    set: (w: number[], v: number[]) => {
+      kernel.assign(tf.tensor(w, [1, 1, n, 1]));
+      momentum.assign(tf.tensor(v, [1, 1, n, 1]));
+    },
+    weight: () => Array.from(kernel.dataSync()),
+    dispose: () => {
+      kernel.dispose();
+      momentum.dispose();
+    },
+  };
+}
+
+describe('channelPrune epoch-end update', () => {
+  it('does not swap every trained channel for a pruned one whose momentum is large: at most ⌈rate·k⌉ go, the rest keep their weights', () => {
+    const f = fakeContext(4);
+    const p = channelPrune({ density: 0.5 });
+    f.set([4, 3, 2, 1], [0, 0, 0, 0]);
+    p.maskUpdate!.afterStep!(f.ctx);
+    expect(Array.from(p.masks().get('a')!.bits)).toEqual([1, 1, 0, 0]);
+    // Trained channels 0, 1 have settled (small momentum); the pruned 2, 3 are pushed hard by their gradients.
+    f.set([4, 3, 0, 0], [0.1, 0.1, 10, 10]);
+    p.maskUpdate!.epochEnd!({ ...f.ctx, step: 10, epoch: 0 });
+    // Rate 0.5 (no decay without epochs): channel 1 (smaller ‖W‖²) goes, channel 2 (larger momentum, lower index) comes.
+    expect(Array.from(p.masks().get('a')!.bits)).toEqual([1, 0, 1, 0]);
+    expect(f.weight()).toEqual([4, 0, 0, 0]);
+    expect(p.lastChurn()).toMatchObject({ unit: 'channels', rate: 0.5, before: 2, pruned: 1, regrown: 1 });
+    p.dispose!();
+    f.dispose();
+  });
+
+  it('decays the prune rate over the run like sparseMomentum (linear from 0.5 to 0.005 by default)', () => {
+    const f = fakeContext(4);
+    const p = channelPrune({ density: 0.5, totalSteps: 100 });
+    f.set([4, 3, 2, 1], [0, 0, 0, 0]);
+    p.maskUpdate!.afterStep!(f.ctx);
+    f.set([4, 3, 0, 0], [0.1, 0.1, 10, 10]);
+    p.maskUpdate!.epochEnd!({ ...f.ctx, step: 50, epoch: 0 });
+    expect(p.lastChurn()!.rate).toBeCloseTo(0.2525, 12);
+    expect(p.options).toMatchObject({ density: 0.5, pruneRate: 0.5, decay: 'linear', pruneFloor: 0.005, totalSteps: 100 });
+    p.dispose!();
+    f.dispose();
   });
 });
 

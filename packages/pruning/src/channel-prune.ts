@@ -1,48 +1,29 @@
 import type { LayerInfo, MaskUpdateContext } from '@floatjs/engine';
-import { budgetOf, checkDensity, defaultInclude, kernelName, MaskStore, sizeOf, type LayerMask, type PruningPlugin } from './masks';
-import { MASK_ORDER_AFTER_NOISE, MASK_ORDER_BEFORE_NOISE } from './sparse-momentum';
+import { budgetOf, channelsPresent, checkDensity, defaultInclude, kernelName, MaskStore, sizeOf, type LayerMask, type PruningPlugin } from './masks';
+import { maskChurn, type MaskChurn } from './churn';
+import { channelPruneRegrow } from './channel-regrow';
+import { channelScores } from './channel-scores';
+import { MASK_ORDER_AFTER_NOISE, MASK_ORDER_BEFORE_NOISE, pruneRateAt } from './sparse-momentum';
+
+export { channelsPresent, channelScores };
 
 export interface ChannelPruneOptions {
   /** Fraction d of the masked layers' weights kept; the global budget is ⌊d·Σ size⌋. */
   density: number;
+  /** Prune rate at step 0 (fraction of each layer's active channels removed at an epoch end). Default 0.5. */
+  pruneRate?: number;
+  /** How the prune rate decays per step from `pruneRate` to `pruneFloor`. Default 'linear' (FLOAT's code). */
+  decay?: 'linear' | 'cosine';
+  /** Prune rate at the last step. Default 0.005 (SL's eta_min). */
+  pruneFloor?: number;
+  /** Total optimizer steps of the run (for the decay). Default: `epochs` × steps per epoch, else no decay. */
+  totalSteps?: number;
+  /** Epochs of the run; with the steps per epoch measured at the first epoch end this gives `totalSteps`. */
+  epochs?: number;
   /** Mask the FLOAT noise too (default true), as in `sparseMomentum`. */
   maskNoise?: boolean;
   /** Which layers are masked. Default: every conv (stem, body, shortcut). */
   include?: (layer: Pick<LayerInfo, 'name' | 'kind' | 'role' | 'shape'>) => boolean;
-}
-
-/** S_c = ‖W[:, :, c, :]‖²_F for every input channel c of a conv kernel [kh, kw, in, out] (flat, tfjs layout). */
-export function channelScores(weight: ArrayLike<number>, shape: readonly number[]): Float64Array {
-  const [kh, kw, cin, cout] = shape;
-  const out = new Float64Array(cin);
-  for (let p = 0; p < kh * kw; p++) {
-    for (let c = 0; c < cin; c++) {
-      const base = (p * cin + c) * cout;
-      let s = 0;
-      for (let o = 0; o < cout; o++) s += weight[base + o] * weight[base + o];
-      out[c] += s;
-    }
-  }
-  return out;
-}
-
-/** Whether input channel c has any kept weight. */
-export function channelsPresent(bits: Uint8Array, shape: readonly number[]): boolean[] {
-  const [kh, kw, cin, cout] = shape.length === 4 ? shape : [1, 1, shape[0], shape[1] ?? 1];
-  const present = new Array<boolean>(cin).fill(false);
-  for (let p = 0; p < kh * kw; p++) {
-    for (let c = 0; c < cin; c++) {
-      if (present[c]) continue;
-      const base = (p * cin + c) * cout;
-      for (let o = 0; o < cout; o++) {
-        if (bits[base + o]) {
-          present[c] = true;
-          break;
-        }
-      }
-    }
-  }
-  return present;
 }
 
 /** The mask keeping whole input channels. */
@@ -91,89 +72,98 @@ export function selectChannels(layers: ReadonlyArray<{ scores: ArrayLike<number>
 }
 
 /**
- * Normalised channel scores of one layer: an active channel scores ‖W_c‖²_F / mean over active channels of
- * ‖W‖²_F; a pruned channel (all zeros) scores ‖v_c‖²_F / mean over active channels of ‖v‖²_F, v the SGD
- * momentum, so a pruned channel whose gradients keep pushing can come back. With no mask every channel is active.
- */
-export function normalisedScores(
-  weight: ArrayLike<number>,
-  momentum: ArrayLike<number> | null,
-  shape: readonly number[],
-  active: readonly boolean[] | null,
-): Float64Array {
-  const sw = channelScores(weight, shape);
-  const sv = momentum ? channelScores(momentum, shape) : new Float64Array(sw.length);
-  const isActive = (c: number) => (active ? active[c] : true);
-  let mw = 0;
-  let mv = 0;
-  let n = 0;
-  for (let c = 0; c < sw.length; c++) {
-    if (!isActive(c)) continue;
-    mw += sw[c];
-    mv += sv[c];
-    n++;
-  }
-  mw = n ? mw / n : 0;
-  mv = n ? mv / n : 0;
-  const out = new Float64Array(sw.length);
-  for (let c = 0; c < sw.length; c++) {
-    if (isActive(c)) out[c] = mw > 0 ? sw[c] / mw : 0;
-    else out[c] = mv > 0 ? sv[c] / mv : 0;
-  }
-  return out;
-}
-
-/**
- * FLOATS-c: structured pruning of whole input channels of every masked conv, allocated globally under the
- * density budget; masks set at the first optimizer step and re-ranked at every epoch end.
+ * FLOATS-c: structured pruning of whole input channels of every masked conv under the global density budget.
+ * The first mask is a global ranking of ‖W_c‖²_F (normalised per layer) after the first optimizer step; every
+ * epoch end but the last runs `channelPruneRegrow` at the decayed prune rate (see the package README).
  */
 export function channelPrune(options: ChannelPruneOptions): PruningPlugin {
   const { density } = options;
   checkDensity('channelPrune', density);
+  const pruneRate = options.pruneRate ?? 0.5;
+  const pruneFloor = options.pruneFloor ?? 0.005;
+  const decay = options.decay ?? 'linear';
   const maskNoise = options.maskNoise ?? true;
   const include = options.include ?? defaultInclude;
+  if (!(pruneRate >= 0 && pruneRate <= 1)) throw new Error(`channelPrune: pruneRate must be in [0, 1], got ${pruneRate}`);
+  if (decay !== 'linear' && decay !== 'cosine') throw new Error(`channelPrune: decay must be 'linear' or 'cosine', got ${String(decay)}`);
   const store = new MaskStore('channel-prune', density);
+  let churn: MaskChurn | null = null;
+  let stepsPerEpoch: number | null = null;
+  const totalSteps = () => options.totalSteps ?? (options.epochs && stepsPerEpoch ? options.epochs * stepsPerEpoch : undefined);
 
-  const rank = (ctx: MaskUpdateContext) => {
+  const maskedLayers = (ctx: MaskUpdateContext) => {
     const layers = ctx.model.layers.filter((l) => include(l));
     for (const l of layers) {
       if (l.kind !== 'conv2d' || l.shape.length !== 4) throw new Error(`channelPrune: layer ${l.name} is not a conv; include convs only`);
     }
-    const budget = budgetOf(density, layers.reduce((a, l) => a + sizeOf(l.shape), 0));
+    return { layers, budget: budgetOf(density, layers.reduce((a, l) => a + sizeOf(l.shape), 0)) };
+  };
+  const kernelOf = (ctx: MaskUpdateContext, name: string) => ctx.model.variables.get(kernelName(name))!.dataSync() as Float32Array;
+
+  const initialMasks = (ctx: MaskUpdateContext) => {
+    const { layers, budget } = maskedLayers(ctx);
     const ranked = layers.map((l) => {
-      const w = ctx.model.variables.get(kernelName(l.name))!.dataSync() as Float32Array;
-      const m = ctx.optimizer.momentum.get(kernelName(l.name));
-      const mask = store.masks.get(l.name);
-      const active = mask ? channelsPresent(mask.bits, mask.shape) : null;
-      const scores = normalisedScores(w, m ? (m.dataSync() as Float32Array) : null, l.shape, active);
-      return { scores, cost: l.shape[0] * l.shape[1] * l.shape[3] };
+      const s = channelScores(kernelOf(ctx, l.name), l.shape);
+      const mean = s.reduce((a, b) => a + b, 0) / s.length;
+      return { scores: s.map((v) => (mean > 0 ? v / mean : 0)), cost: l.shape[0] * l.shape[1] * l.shape[3] };
     });
     const keep = selectChannels(ranked, budget);
     layers.forEach((l, i) => store.set(channelMask(l.name, l.shape, keep[i])));
   };
 
+  const pruneRegrow = (ctx: MaskUpdateContext, rate: number) => {
+    const { layers, budget } = maskedLayers(ctx);
+    const signals = layers.map((l) => {
+      const m = ctx.optimizer.momentum.get(kernelName(l.name));
+      const mask = store.masks.get(l.name)!;
+      return {
+        shape: l.shape,
+        weight: kernelOf(ctx, l.name),
+        momentum: m ? (m.dataSync() as Float32Array) : new Float32Array(sizeOf(l.shape)),
+        active: channelsPresent(mask.bits, mask.shape),
+      };
+    });
+    const keep = channelPruneRegrow(signals, rate, budget);
+    layers.forEach((l, i) => store.set(channelMask(l.name, l.shape, keep[i])));
+  };
+
   return {
     name: 'channel-prune',
-    options: { density, maskNoise },
+    options: {
+      density,
+      pruneRate,
+      decay,
+      pruneFloor,
+      maskNoise,
+      ...(options.totalSteps !== undefined ? { totalSteps: options.totalSteps } : {}),
+      ...(options.epochs !== undefined ? { epochs: options.epochs } : {}),
+    },
     density,
     masks: () => store.masks,
+    lastChurn: () => churn,
     weightTransform: store.transform(maskNoise ? MASK_ORDER_AFTER_NOISE : MASK_ORDER_BEFORE_NOISE),
     maskUpdate: {
       afterStep(ctx) {
-        if (store.masks.size === 0) rank(ctx);
+        if (store.masks.size === 0) initialMasks(ctx);
         store.applyToKernels(ctx);
         store.assertBudget(`after step ${ctx.step}`);
       },
       epochEnd(ctx) {
-        rank(ctx);
+        if (store.masks.size === 0) initialMasks(ctx);
+        if (stepsPerEpoch === null && ctx.step > 0) stepsPerEpoch = ctx.step / (ctx.epoch + 1);
+        const rate = pruneRateAt(ctx.step, totalSteps(), pruneRate, pruneFloor, decay);
+        const before = new Map(store.masks);
+        pruneRegrow(ctx, rate);
+        churn = maskChurn(before, store.masks, { epoch: ctx.epoch, step: ctx.step, unit: 'channels', rate });
         store.applyToKernels(ctx);
-        store.assertBudget(`after the epoch-${ctx.epoch + 1} re-ranking`);
+        store.assertBudget(`after the epoch-${ctx.epoch + 1} prune/regrow`);
       },
     },
-    getState: () => store.getState(),
+    getState: () => store.getState({ stepsPerEpoch }),
     dispose: () => store.dispose(),
     setState: (state) => {
-      store.setState(state);
+      const s = store.setState(state);
+      stepsPerEpoch = typeof s.stepsPerEpoch === 'number' ? s.stepsPerEpoch : null;
     },
   };
 }

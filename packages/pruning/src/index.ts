@@ -9,7 +9,9 @@ export {
   type LayerSignals,
   type PruneRegrowResult,
 } from './sparse-momentum';
-export { channelPrune, channelScores, channelsPresent, channelMask, selectChannels, normalisedScores, type ChannelPruneOptions } from './channel-prune';
+export { channelPrune, channelScores, channelsPresent, channelMask, selectChannels, type ChannelPruneOptions } from './channel-prune';
+export { channelPruneRegrow, type ChannelLayerSignals } from './channel-regrow';
 export { maskStats, sparseStorageBytes, type MaskStats, type LayerMaskStats } from './stats';
+export { maskChurn, type MaskChurn, type LayerChurn } from './churn';
 export { allocate, defaultInclude, encodeBits, decodeBits, type LayerMask, type MaskState, type PruningPlugin } from './masks';
 export { encodeSparse8, decodeSparse8, type NamedTensor, type Sparse8Entry, type Sparse8Header } from './sparse8';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerInfo, MaskUpdateContext, Plugin, WeightTransformHook } from '@floatjs/engine';
+import type { MaskChurn } from './churn';
 
 /** One layer's binary mask over its kernel, flat in the kernel's tfjs layout ([kh, kw, in, out] for convs). */
 export interface LayerMask {
@@ -17,6 +18,8 @@ export interface PruningPlugin extends Plugin {
   readonly density: number;
   /** The current masks by layer name (empty until the masks are initialised). */
   masks(): ReadonlyMap<string, LayerMask>;
+  /** How the masks changed at the most recent epoch-end update (null before the first one). */
+  lastChurn(): MaskChurn | null;
 }
 
 /** Which layers are masked by default: every conv (stem, body, shortcut); never dense/classifier or norms. */
@@ -43,6 +46,25 @@ export function budgetOf(density: number, size: number): number {
 
 export function checkDensity(name: string, density: number): void {
   if (!(density > 0 && density <= 1)) throw new Error(`${name}: density must be in (0, 1], got ${density}`);
+}
+
+/** Whether input channel c has any kept weight (kernel [kh, kw, in, out]; a dense kernel [in, out] as 1×1). */
+export function channelsPresent(bits: Uint8Array, shape: readonly number[]): boolean[] {
+  const [kh, kw, cin, cout] = shape.length === 4 ? shape : [1, 1, shape[0], shape[1] ?? 1];
+  const present = new Array<boolean>(cin).fill(false);
+  for (let p = 0; p < kh * kw; p++) {
+    for (let c = 0; c < cin; c++) {
+      if (present[c]) continue;
+      const base = (p * cin + c) * cout;
+      for (let o = 0; o < cout; o++) {
+        if (bits[base + o]) {
+          present[c] = true;
+          break;
+        }
+      }
+    }
+  }
+  return present;
 }
 
 /**

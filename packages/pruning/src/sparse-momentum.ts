@@ -1,4 +1,5 @@
 import { Rng, type LayerInfo, type MaskUpdateContext } from '@floatjs/engine';
+import { maskChurn, type MaskChurn } from './churn';
 import { allocate, budgetOf, checkDensity, defaultInclude, kernelName, MaskStore, sizeOf, type LayerMask, type PruningPlugin } from './masks';
 
 export interface SparseMomentumOptions {
@@ -134,6 +135,7 @@ export function sparseMomentum(options: SparseMomentumOptions): PruningPlugin {
   const store = new MaskStore('sparse-momentum', density);
   let stepsPerEpoch: number | null = null;
   let lastRate: number | null = null;
+  let churn: MaskChurn | null = null;
 
   const ensure = (layer: Pick<LayerInfo, 'name' | 'kind' | 'role' | 'shape'>) => {
     if (store.masks.has(layer.name) || !include(layer)) return;
@@ -158,6 +160,7 @@ export function sparseMomentum(options: SparseMomentumOptions): PruningPlugin {
     },
     density,
     masks: () => store.masks,
+    lastChurn: () => churn,
     weightTransform: store.transform(maskNoise ? MASK_ORDER_AFTER_NOISE : MASK_ORDER_BEFORE_NOISE, ensure),
     maskUpdate: {
       afterStep(ctx) {
@@ -180,7 +183,9 @@ export function sparseMomentum(options: SparseMomentumOptions): PruningPlugin {
           };
         });
         const result = pruneRegrow(layers, rate, store.budget());
+        const before = new Map(store.masks);
         for (const m of result.masks) store.set(m);
+        churn = maskChurn(before, store.masks, { epoch: ctx.epoch, step: ctx.step, unit: 'weights', rate });
         store.applyToKernels(ctx);
         store.assertBudget(`after the epoch-${ctx.epoch + 1} prune/regrow`);
       },

@@ -1,5 +1,4 @@
-import { channelsPresent } from './channel-prune';
-import type { LayerMask, PruningPlugin } from './masks';
+import { channelsPresent, type LayerMask, type PruningPlugin } from './masks';
 
 export interface LayerMaskStats {
   name: string;
