@@ -13,7 +13,20 @@ export interface ExpectedRun {
   preset: string;
   seed: number;
   epochs: number;
+  /** Training images (`recipe.training.trainLimit`; null: the whole set); compared when given. */
+  trainLimit?: number | null;
+  /**
+   * The weight initialisation the experiment trains with (`recipe.init`); compared when given. A recipe without
+   * the field was written before it existed, when every conv started from He-normal.
+   */
+  init?: string;
 }
+
+/** The init of recipes written before `recipe.init` existed. */
+export const LEGACY_INIT = 'he-normal';
+
+/** The init `runTrain` records for a new run, which a run must have to be reused; undefined: not compared. */
+export const EXPERIMENT_INIT: string | undefined = undefined;
 
 export type TrainedRun = { state: 'done'; summary: TrainSummary } | { state: 'resumable' } | { state: 'fresh' };
 
@@ -36,8 +49,10 @@ export function trainedRun(dir: string, expected: ExpectedRun): TrainedRun {
   const recipeFile = join(dir, RECIPE_FILE);
   if (!existsSync(recipeFile)) return { state: 'fresh' };
   const r = readJson<Recipe>(recipeFile);
-  const got = { method: r.method, methodOptions: r.methodOptions ?? {}, preset: r.preset, seed: r.seed, epochs: r.training?.epochs };
-  const diff = (Object.keys(expected) as Array<keyof ExpectedRun>).filter((k) =>
+  const init = (r as { init?: string }).init ?? LEGACY_INIT;
+  const got = { method: r.method, methodOptions: r.methodOptions ?? {}, preset: r.preset, seed: r.seed, epochs: r.training?.epochs, trainLimit: r.training?.trainLimit ?? null, init };
+  const keys = (Object.keys(expected) as Array<keyof ExpectedRun>).filter((k) => expected[k] !== undefined);
+  const diff = keys.filter((k) =>
     k === 'methodOptions' ? canonical(got.methodOptions) !== canonical(expected.methodOptions) : got[k] !== expected[k],
   );
   if (diff.length) {
