@@ -24,7 +24,8 @@ export type {
   WeightTransformHook,
 } from './plugin';
 export { PluginHost, flattenPlugins } from './plugin-host';
-export { Model, ModelBuilder, type ArchitectureDef, type Forward, type InputSpec } from './model';
+export { Model, ModelBuilder, type ArchitectureDef, type Forward, type InputSpec, type ModelOptions } from './model';
+export { CONV_INITS, type ConvInit } from './layers/init';
 export { createModel, registerArchitecture, architectureNames } from './models/zoo';
 export { cnnS } from './models/cnn-s';
 export { resnet20 } from './models/resnet20';

@@ -6,6 +6,7 @@ import { ConvNorm } from './layers/conv-norm';
 import type { FusedActivation } from './kernels/fused-conv';
 import { Dense } from './layers/dense';
 import { Dropout } from './layers/dropout';
+import type { ConvInit } from './layers/init';
 import { VariableRegistry } from './layers/registry';
 import type { ForwardContext, LayerInfo, LogitsFn } from './plugin';
 import { PluginHost } from './plugin-host';
@@ -20,12 +21,22 @@ export interface InputSpec {
 
 export type Forward = (x: tf.Tensor4D, ctx: ForwardContext) => tf.Tensor2D;
 
+export interface ModelOptions {
+  /** How conv kernels start; default 'pytorch'. Recorded in recipes as `init`. */
+  init?: ConvInit;
+}
+
 /** What an architecture definition uses to declare its layers; each returns an apply function. */
 export class ModelBuilder {
   readonly registry = new VariableRegistry();
   readonly layers: LayerInfo[] = [];
 
-  constructor(readonly host: PluginHost, private readonly rng: Rng) {}
+  constructor(
+    readonly host: PluginHost,
+    private readonly rng: Rng,
+    /** The conv kernel init every `conv`/`convNorm` uses unless its options name one. */
+    readonly convInit: ConvInit = 'pytorch',
+  ) {}
 
   conv(name: string, opts: Conv2dOptions): (x: tf.Tensor4D, ctx: ForwardContext) => tf.Tensor4D {
     const layer = this.addConv(name, opts);
@@ -52,7 +63,7 @@ export class ModelBuilder {
   }
 
   private addConv(name: string, opts: Conv2dOptions): Conv2d {
-    const layer = new Conv2d(name, opts, this.host, this.registry, this.rng);
+    const layer = new Conv2d(name, { init: this.convInit, ...opts }, this.host, this.registry, this.rng);
     this.layers.push(layer.info);
     return layer;
   }
@@ -90,6 +101,7 @@ export class Model {
   readonly variables: ReadonlyMap<string, tf.Variable>;
   readonly layers: readonly LayerInfo[];
   readonly forwardRng: Rng;
+  readonly init: ConvInit;
   private readonly fwd: Forward;
 
   constructor(
@@ -98,8 +110,10 @@ export class Model {
     readonly host: PluginHost,
     arch: ArchitectureDef,
     seed: number,
+    options: ModelOptions = {},
   ) {
-    const b = new ModelBuilder(host, Rng.derive(seed, 'init'));
+    this.init = options.init ?? 'pytorch';
+    const b = new ModelBuilder(host, Rng.derive(seed, 'init'), this.init);
     b.registry.addModelVariables(host);
     this.fwd = arch.build(b, input);
     this.variables = b.registry.vars;

@@ -41,6 +41,10 @@ export function buildProgram(): Command {
     .option('--out <dir>', 'checkpoint directory (default runs/<preset>-<method>)')
     .option('--seed <n>', 'seed of initialisation, shuffling, attacks and noise', integer('--seed'), 1)
     .option('--epochs <n>', 'override the preset epochs', integer('--epochs'))
+    .option('--init <kind>', 'conv kernel init of a new run: pytorch (U(±1/√fan_in), default) or he-normal', (v: string) => {
+      if (v !== 'pytorch' && v !== 'he-normal') throw new InvalidArgumentError(`--init expects pytorch or he-normal, got "${v}"`);
+      return v;
+    })
     .option('--lambda <x>', 'pgd-at: weight λ of the adversarial loss', number('--lambda'))
     .option('--limit <n>', 'train on the first n images (Tiny-ImageNet, ImageNet-100: n spread evenly over the classes)', integer('--limit'))
     .option('--batch-size <n>', 'override the preset batch size', integer('--batch-size'))

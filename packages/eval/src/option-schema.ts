@@ -14,6 +14,7 @@ export const trainOptionsSchema = record(
     out: nonEmptyString('a directory path'),
     resume: boolean().optional(),
     seed: integer().optional(),
+    init: oneOf(['pytorch', 'he-normal']).optional(),
     epochs: positiveInt().optional(),
     trainLimit: positiveInt().optional(),
     batchSize: positiveInt().optional(),

@@ -53,6 +53,7 @@ export const recipeSchema = record(
     architecture: identifier(),
     input: inputSchema,
     seed: integer(),
+    init: oneOf(['pytorch', 'he-normal']).optional(),
     plugins: arrayOf(record({ name: identifier() }, 'an object { name, options }'), 'an array of plugins').optional(),
     training: trainingSchema,
     slimmable: record(

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createModel, readRecipe, RECIPE_FILE, type InputSpec, type Model } from '@floatjs/engine';
+import { createModel, readRecipe, RECIPE_FILE, type ConvInit, type InputSpec, type Model } from '@floatjs/engine';
 import { getMethod } from './methods';
 import type { PgdSpec } from './presets';
 import { ensureArchitecture } from './narrow-architectures';
@@ -18,6 +18,11 @@ export interface Recipe {
   architecture: string;
   input: InputSpec;
   seed: number;
+  /**
+   * How conv kernels were initialized: `pytorch` (U(±1/√fan_in), torch's default and the default since
+   * recipes carry this field) or `he-normal`. Absent in older recipes, which all used He-normal.
+   */
+  init?: ConvInit;
   /** The plugins the method expanded to, for people reading the file. */
   plugins: Array<{ name: string; options: Record<string, unknown> }>;
   training: {
@@ -36,11 +41,17 @@ export interface Recipe {
   };
 }
 
-export function buildModel(recipe: Pick<Recipe, 'method' | 'methodOptions' | 'architecture' | 'input' | 'seed'> & { training?: { epochs: number } }): Model {
+/** The init a recipe's model was (or is to be) built with; older recipes without the field used He-normal. */
+export function recipeInit(recipe: Pick<Recipe, 'init'>): ConvInit {
+  return recipe.init ?? 'he-normal';
+}
+
+export function buildModel(recipe: Pick<Recipe, 'method' | 'methodOptions' | 'architecture' | 'input' | 'seed' | 'init'> & { training?: { epochs: number } }): Model {
   // A narrow export's architecture (e.g. `cnn-s-w0_5`) is registered on first use.
   ensureArchitecture(recipe.architecture);
   const method = getMethod(recipe.method);
-  return createModel(recipe.architecture, recipe.input, method.plugins(recipe.methodOptions, { epochs: recipe.training?.epochs }), recipe.seed);
+  const plugins = method.plugins(recipe.methodOptions, { epochs: recipe.training?.epochs });
+  return createModel(recipe.architecture, recipe.input, plugins, recipe.seed, { init: recipeInit(recipe) });
 }
 
 /** recipe.json is a few hundred bytes; anything past this is refused before it is read or parsed. */

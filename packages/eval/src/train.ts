@@ -1,6 +1,6 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DivergenceError, firstNonFinite, loadTrainingCheckpoint, RECIPE_FILE, saveTrainingCheckpoint, selectBackend, Trainer, writeFileAtomic, type TrainerHooks } from '@floatjs/engine';
+import { DivergenceError, firstNonFinite, type ConvInit, loadTrainingCheckpoint, RECIPE_FILE, saveTrainingCheckpoint, selectBackend, Trainer, writeFileAtomic, type TrainerHooks } from '@floatjs/engine';
 import { backendLine, backendRecord, type BackendRecord } from './backend-record';
 import { pgdAdversary } from './adversary';
 import { loadTrainData, type DataOptions } from './data';
@@ -8,7 +8,7 @@ import { getMethod } from './methods';
 import { checkOptions, trainOptionsSchema } from './option-schema';
 import { getPreset } from './presets';
 import { Progress } from './progress';
-import { buildModel, loadRecipe, type Recipe } from './recipe';
+import { buildModel, loadRecipe, recipeInit, type Recipe } from './recipe';
 import { loggedRollbacks, MAX_ROLLBACKS, stopReason, type DivergencePolicy, type RollbackRecord } from './rollback';
 
 export interface TrainOptions extends DataOptions {
@@ -18,6 +18,8 @@ export interface TrainOptions extends DataOptions {
   /** Continue the run in `out` from its last complete checkpoint; preset, method, seed and epochs come from its recipe. */
   resume?: boolean;
   seed?: number;
+  /** Conv kernel init of a new run: `pytorch` (default, U(±1/√fan_in)) or `he-normal`; a resumed run keeps its recipe's. */
+  init?: ConvInit;
   epochs?: number;
   /** Train on the first n images (Tiny-ImageNet, ImageNet-100: n balanced over classes) instead of the preset's trainLimit. */
   trainLimit?: number;
@@ -62,6 +64,10 @@ export async function runTrain(opts: TrainOptions): Promise<TrainSummary> {
   const method = getMethod(prior?.method ?? opts.method ?? 'float');
   // Options, recipe and preset are each schema-checked, so these are positive integers (trainLimit: or undefined).
   const seed = prior?.seed ?? opts.seed ?? 1;
+  const init: ConvInit = prior ? recipeInit(prior) : (opts.init ?? 'pytorch');
+  if (prior && opts.init !== undefined && opts.init !== init) {
+    throw new Error(`--init: ${opts.out} was trained with init ${init}; a resumed run keeps it (got ${opts.init})`);
+  }
   const epochs = opts.epochs ?? prior?.training.epochs ?? preset.epochs;
   // A resumed run keeps its recorded batch size and subset, or its batch order would change.
   const batchSize = prior ? prior.training.batchSize : (opts.batchSize ?? preset.batchSize);
@@ -71,7 +77,7 @@ export async function runTrain(opts: TrainOptions): Promise<TrainSummary> {
   const backend = await selectBackend(opts.backend);
   progress.log('backend', { backend: backend.name, ...backendRecord(backend), reason: backend.reason }, backendLine(backend));
 
-  const run = { method: method.name, seed, epochs, batchSize, trainLimit: trainLimit ?? null };
+  const run = { method: method.name, seed, init, epochs, batchSize, trainLimit: trainLimit ?? null };
   progress.log('config', { preset, run }, `config: preset ${JSON.stringify(preset)}\nrun: ${JSON.stringify(run)}`);
 
   const train = await loadTrainData(preset, opts, { limit: trainLimit, batchSize, seed });
@@ -81,7 +87,7 @@ export async function runTrain(opts: TrainOptions): Promise<TrainSummary> {
   // Rollbacks halve it; the recipe carries it, so a resumed run continues at the scale it stopped at.
   let lrScale = prior?.training.lrScale ?? 1;
   const build = () => {
-    const model = buildModel({ method: method.name, methodOptions, architecture: preset.model, input, seed, training: { epochs } });
+    const model = buildModel({ method: method.name, methodOptions, architecture: preset.model, input, seed, init, training: { epochs } });
     // learningRate() is linear in the base rate, so scaling it scales every step's rate alike.
     const trainer = new Trainer(model, {
       epochs,
@@ -105,6 +111,7 @@ export async function runTrain(opts: TrainOptions): Promise<TrainSummary> {
     architecture: preset.model,
     input,
     seed,
+    init,
     plugins: model.host.describe(),
     training: {
       epochs,

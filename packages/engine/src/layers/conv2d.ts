@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ForwardContext, LayerInfo } from '../plugin';
 import type { PluginHost } from '../plugin-host';
 import type { Rng } from '../rng';
-import { heNormal } from './init';
+import { convKernelInit, type ConvInit } from './init';
 import type { VariableRegistry } from './registry';
 
 export interface Conv2dOptions {
@@ -11,6 +11,8 @@ export interface Conv2dOptions {
   kernelSize: number;
   stride?: number;
   role?: LayerInfo['role'];
+  /** Default 'pytorch' (U(±1/√fan_in)). */
+  init?: ConvInit;
 }
 
 /**
@@ -28,7 +30,7 @@ export class Conv2d {
     const shape = [k, k, opts.inChannels, opts.filters];
     this.stride = opts.stride ?? 1;
     this.pad = (k - 1) / 2;
-    this.kernel = registry.add(`${name}.kernel`, heNormal(shape, k * k * opts.inChannels, rng), true);
+    this.kernel = registry.add(`${name}.kernel`, convKernelInit(opts.init ?? 'pytorch', shape, k * k * opts.inChannels, rng), true);
     const base = { name, kind: 'conv2d' as const, role: opts.role ?? 'body', shape };
     this.info = { ...base, extras: registry.addPluginVariables(host, base) };
   }

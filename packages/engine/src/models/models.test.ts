@@ -63,12 +63,17 @@ describe('cnn-s', () => {
     const w = (m: typeof a) => Array.from(m.variables.get('conv2.kernel')!.dataSync());
     expect(w(a)).toEqual(w(b));
     expect(w(a)).not.toEqual(w(c));
-    // He-normal init: std ≈ sqrt(2 / fan_in) with fan_in = 3·3·32.
-    const v = w(a);
-    const std = Math.sqrt(v.reduce((s, t) => s + t * t, 0) / v.length);
-    expect(std / Math.sqrt(2 / 288)).toBeGreaterThan(0.97);
-    expect(std / Math.sqrt(2 / 288)).toBeLessThan(1.03);
-    for (const m of [a, b, c]) m.dispose();
+    // PyTorch's default init: U(±1/sqrt(fan_in)), std = 1/sqrt(3·fan_in) with fan_in = 3·3·32.
+    const rms = (v: number[]) => Math.sqrt(v.reduce((s, t) => s + t * t, 0) / v.length);
+    const std = rms(w(a));
+    expect(std / Math.sqrt(1 / (3 * 288))).toBeGreaterThan(0.97);
+    expect(std / Math.sqrt(1 / (3 * 288))).toBeLessThan(1.03);
+    // He-normal, still selectable: std ≈ sqrt(2 / fan_in).
+    const he = createModel('cnn-s', MNIST, [], 5, { init: 'he-normal' });
+    const heStd = rms(w(he));
+    expect(heStd / Math.sqrt(2 / 288)).toBeGreaterThan(0.97);
+    expect(heStd / Math.sqrt(2 / 288)).toBeLessThan(1.03);
+    for (const m of [a, b, c, he]) m.dispose();
   });
 });
 

@@ -1,6 +1,6 @@
 import type { PluginOption } from '../plugin';
 import { PluginHost } from '../plugin-host';
-import { Model, type ArchitectureDef, type InputSpec } from '../model';
+import { Model, type ArchitectureDef, type InputSpec, type ModelOptions } from '../model';
 import { cnnS } from './cnn-s';
 import { resnet20 } from './resnet20';
 import { resnet34 } from './resnet34';
@@ -26,10 +26,10 @@ export function architectureNames(): string[] {
   return [...architectures.keys()];
 }
 
-export function createModel(name: string, input: InputSpec, recipe: PluginOption = [], seed = 1): Model {
+export function createModel(name: string, input: InputSpec, recipe: PluginOption = [], seed = 1, options: ModelOptions = {}): Model {
   const arch = architectures.get(name);
   if (!arch) throw new Error(`unknown model "${name}"; expected one of: ${architectureNames().join(', ')}`);
-  return new Model(name, input, new PluginHost(recipe), arch, seed);
+  return new Model(name, input, new PluginHost(recipe), arch, seed, options);
 }
 
 /** The registered architecture of this name, or undefined (e.g. to derive a slimmable width's architecture from it). */
