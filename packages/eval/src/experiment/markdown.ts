@@ -30,7 +30,7 @@ export function experimentMarkdown(r: ExperimentReport): string {
   const attack = r.methods[0]?.attack.name.toUpperCase() ?? '–';
   L.push(`# Experiment \`${r.experiment}\``, '', r.description, '');
   L.push(
-    `- preset: \`${r.preset}\` (${r.dataset}, model \`${r.architecture}\`), ${r.epochs} epoch(s), ${seedLine}`,
+    `- preset: \`${r.preset}\` (${r.dataset}, model \`${r.architecture}\`), ${r.epochs} epoch(s), ${seedLine}, conv init ${r.init === 'pytorch' ? '`pytorch` (U(±1/√fan_in), PyTorch’s default)' : `\`${r.init}\``}`,
     `- backend: ${r.backend.name} (${r.backend.package})${r.backend.native ? `, native kernels ${r.backend.native.isa} on ${r.backend.native.threads} thread(s)` : ''}`,
     `- every model evaluated on the same ${r.methods[0]?.testImages ?? 0} test images with the same attack (${attack}, RA counts a sample only if clean and adversarial predictions are correct)`,
     `- wall time: ${num(r.seconds, 0)} s; written ${r.createdAt}`,

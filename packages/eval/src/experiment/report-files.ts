@@ -24,7 +24,7 @@ export function upgradeReport(json: unknown): ExperimentReport {
   if ((raw.version as number) !== 1) throw new Error(`experiment report version ${JSON.stringify(raw.version)}: expected 1 or 2`);
   const methods = raw.methods.map((m) => ({ ...m, seed: m.seed ?? raw.seed, methodOptions: m.methodOptions ?? (m.trainLambda === null ? {} : { lambda: m.trainLambda }) }));
   const families = raw.families.map((f) => ({ ...f, secondsPerEpochStd: f.secondsPerEpochStd ?? 0, seeds: f.seeds ?? 1, latencyMsStd: f.latencyMsStd ?? 0 }));
-  return { ...raw, version: 2, seeds: [raw.seed], layout: 'flat', methods, families, acrossSeeds: acrossSeeds(methods) };
+  return { ...raw, version: 2, seeds: [raw.seed], layout: 'flat', init: 'he-normal', methods, families, acrossSeeds: acrossSeeds(methods) };
 }
 
 /** Re-renders report.md and the plots of an experiment directory from its report.json (any version). */

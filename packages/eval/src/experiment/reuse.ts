@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { RECIPE_FILE, STATE_FILE, WEIGHTS_FILE } from '@floatjs/engine';
+import { RECIPE_FILE, STATE_FILE, WEIGHTS_FILE, type ConvInit } from '@floatjs/engine';
 import type { EvalReport } from '../evaluate';
 import type { PgdSpec } from '../presets';
-import type { Recipe } from '../recipe';
+import { recipeInit, type Recipe } from '../recipe';
 import type { TrainSummary } from '../train';
 
 /** What a run directory must have been trained with for an experiment to reuse it. */
@@ -19,14 +19,11 @@ export interface ExpectedRun {
    * The weight initialisation the experiment trains with (`recipe.init`); compared when given. A recipe without
    * the field was written before it existed, when every conv started from He-normal.
    */
-  init?: string;
+  init?: ConvInit;
 }
 
-/** The init of recipes written before `recipe.init` existed. */
-export const LEGACY_INIT = 'he-normal';
-
-/** The init `runTrain` records for a new run, which a run must have to be reused; undefined: not compared. */
-export const EXPERIMENT_INIT: string | undefined = undefined;
+/** The conv init every experiment trains with (runTrain's default), which a run must have to be reused. */
+export const EXPERIMENT_INIT: ConvInit = 'pytorch';
 
 export type TrainedRun = { state: 'done'; summary: TrainSummary } | { state: 'resumable' } | { state: 'fresh' };
 
@@ -49,7 +46,7 @@ export function trainedRun(dir: string, expected: ExpectedRun): TrainedRun {
   const recipeFile = join(dir, RECIPE_FILE);
   if (!existsSync(recipeFile)) return { state: 'fresh' };
   const r = readJson<Recipe>(recipeFile);
-  const init = (r as { init?: string }).init ?? LEGACY_INIT;
+  const init = recipeInit(r);
   const got = { method: r.method, methodOptions: r.methodOptions ?? {}, preset: r.preset, seed: r.seed, epochs: r.training?.epochs, trainLimit: r.training?.trainLimit ?? null, init };
   const keys = (Object.keys(expected) as Array<keyof ExpectedRun>).filter((k) => expected[k] !== undefined);
   const diff = keys.filter((k) =>

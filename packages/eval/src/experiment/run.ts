@@ -206,6 +206,7 @@ export async function runExperiment(name: string, opts: ExperimentOptions): Prom
     seed,
     seeds,
     layout,
+    init: EXPERIMENT_INIT,
     epochs,
     createdAt: new Date().toISOString(),
     seconds: 0,

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { ConvInit } from '@floatjs/engine';
 import type { DataOptions } from '../data';
 import { runEval } from '../evaluate';
 import { exportNarrow } from '../export-narrow';
@@ -23,8 +24,8 @@ export interface SeedRunOptions extends DataOptions {
   epochs: number;
   /** Training images (the preset's trainLimit unless overridden); null = the whole training set. */
   trainLimit: number | null;
-  /** The init every run must have been trained with to be reused (`recipe.init`); undefined: not compared. */
-  init?: string;
+  /** The conv init new runs are trained with and reused runs must have (`recipe.init`). */
+  init: ConvInit;
   backendName: string;
   backend?: string;
   limit?: number;
@@ -68,6 +69,7 @@ export async function trainAndEvaluate(runs: readonly ExperimentRun[], preset: P
         methodOptions: run.methodOptions,
         out: dir,
         seed: o.seed,
+        init: o.init,
         epochs: o.epochs,
         trainLimit: o.trainLimit ?? undefined,
         resume: trained.state === 'resumable',

@@ -1,3 +1,4 @@
+import type { ConvInit } from '@floatjs/engine';
 import type { BackendRecord } from '../backend-record';
 import type { Compression, DelayConstants, DelayKind, ParamBreakdown, RatioStats } from '../cost';
 import type { EvalReport, EvalRow } from '../evaluate';
@@ -186,6 +187,8 @@ export interface ExperimentReport {
   seeds: number[];
   /** `--seeds` writes `seed-<n>/<label>/`; `--seed` (one seed) `<label>/`. */
   layout: 'per-seed' | 'flat';
+  /** The conv init of every run (`recipe.init`; reports made before it existed: he-normal). */
+  init: ConvInit;
   epochs: number;
   createdAt: string;
   seconds: number;
