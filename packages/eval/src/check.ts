@@ -57,7 +57,7 @@ export async function runCheck(dir: string, opts: CheckOptions = {}): Promise<Ch
   const eotRandomized = opts.eot ?? preset.eval.eot;
   const conditions: CheckReport['conditions'] = [];
   try {
-    const settings = method.settings(opts.lambdas ?? [0, 1], [opts.lambdaTh ?? 0]);
+    const settings = method.settings(opts.lambdas ?? [0, 1], [opts.lambdaTh ?? 0], recipe.methodOptions);
     for (const s of settings) {
       const eot = s.randomized ? eotRandomized : 1;
       const src = opts.source ? sourceModel(opts.source, s.lambda, eotRandomized) : undefined;

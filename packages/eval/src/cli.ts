@@ -6,7 +6,7 @@ import { runEval } from './evaluate';
 import { exportSafetensors, importSafetensors } from './export';
 import { exportNarrow, measureNarrowLatency } from './export-narrow';
 import { exportSparse8 } from './export-sparse8';
-import { experimentNames, runExperiment } from './experiment';
+import { experimentNames, renderReport, runExperiment } from './experiment';
 import { MAX_WASM_THREADS, selectBackend } from '@floatjs/engine';
 import { methodNames } from './methods';
 import { presetNames } from './presets';
@@ -25,6 +25,7 @@ const integer = (flag: string) => (v: string) => {
   return n;
 };
 const numberList = (flag: string) => (v: string) => v.split(',').map((s) => number(flag)(s));
+const integerList = (flag: string) => (v: string) => v.split(',').map((s) => integer(flag)(s));
 
 export function buildProgram(): Command {
   const program = new Command('float')
@@ -108,12 +109,21 @@ export function buildProgram(): Command {
     .argument('<name>', `experiment (${experimentNames().join(', ')})`)
     .option('--out <dir>', 'output directory (default runs/experiment-<name>)')
     .option('--backend <name>', 'tensorflow | wasm | cpu')
-    .option('--seed <n>', 'seed of every run', integer('--seed'), 1)
+    .option('--seed <n>', 'seed of every run, runs in DIR/<run>/ (default 1)', integer('--seed'))
+    .option('--seeds <list>', 'comma-separated seeds: every run trained and evaluated once per seed, in DIR/seed-<n>/<run>/; the report gives mean ± std across seeds', integerList('--seeds'))
     .option('--epochs <n>', 'override the preset epochs for every run', integer('--epochs'))
+    .option('--train-limit <n>', 'train every run on the first n training images (default: the preset\'s)', integer('--train-limit'))
     .option('--limit <n>', 'evaluate the first n test images', integer('--limit'))
     .option('--allow-deterministic', 'allow --eot 1 on randomized conditions (the report still marks them randomized)')
+    .option('--render', 'only re-make report.md and the plots from DIR/report.json (no training)')
     .action(async (name, o) => {
       const out = o.out ?? `runs/experiment-${name}`;
+      if (o.render) {
+        const r = await renderReport(out);
+        if (r.experiment !== name) throw new Error(`--render: ${out}/report.json is experiment "${r.experiment}", not "${name}"`);
+        process.stdout.write(`${JSON.stringify({ event: 'rendered', experiment: name, out, files: ['report.md', ...r.plots] })}\n`);
+        return;
+      }
       const r = await runExperiment(name, { ...o, out });
       const files = ['report.json', 'report.md', ...r.plots];
       process.stdout.write(`${JSON.stringify({ event: 'experiment', experiment: name, out, seconds: r.seconds, files, notes: r.notes })}\n`);

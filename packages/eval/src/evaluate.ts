@@ -87,7 +87,7 @@ export function sourceModel(dir: string, lambda: number | null, eot: number): { 
   const recipe = loadRecipe(dir);
   const model = buildModel(recipe);
   loadWeights(dir, model);
-  const settings = getMethod(recipe.method).settings(lambda === null ? [1] : [lambda], [0]);
+  const settings = getMethod(recipe.method).settings(lambda === null ? [1] : [lambda], [0], recipe.methodOptions);
   const s = settings.find((x) => x.lambda === lambda) ?? settings[0];
   return { logitsFn: model.logitsFn(s.cond, Rng.derive(recipe.seed, `transfer:${conditionKey(s.cond)}`)), eot: s.randomized ? eot : 1, dispose: () => model.dispose(), label: `${recipe.method}@${s.lambda ?? '-'}` };
 }
@@ -110,7 +110,7 @@ export async function runEval(dir: string, opts: EvalOptions = {}): Promise<Eval
   const spec: PgdSpec = { ...preset.eval.attack, ...(opts.steps !== undefined ? { steps: opts.steps, stepSize: (2.5 * preset.eval.attack.eps) / opts.steps } : {}) };
   const eotRandomized = opts.eot ?? preset.eval.eot;
   const label = attackLabel(attack, spec);
-  const settings = method.settings(opts.lambdas ?? preset.eval.lambdas, opts.lambdaThs ?? preset.eval.lambdaThs);
+  const settings = method.settings(opts.lambdas ?? preset.eval.lambdas, opts.lambdaThs ?? preset.eval.lambdaThs, recipe.methodOptions);
   const t0 = performance.now();
   const done = new Map<string, EvalRow>();
   const rows: EvalRow[] = [];

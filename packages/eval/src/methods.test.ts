@@ -46,4 +46,15 @@ describe('methods', () => {
       expect(getMethod(name).settings([0, 1], [0, 0.5])).toEqual(getMethod('float').settings([0, 1], [0, 0.5]));
     }
   });
+
+  it('oat is evaluated at the λs of the set its recipe records (methodOptions.lambdas), else at those of OAT’s default set', () => {
+    const lambdasOf = (name: string, o?: Record<string, unknown>) => getMethod(name).settings([0, 0.2, 0.7, 1], [0, 0.5], o).map((s) => s.lambda);
+    expect(lambdasOf('oat')).toEqual([0, 0.2, 1]);
+    expect(lambdasOf('oat', {})).toEqual([0, 0.2, 1]);
+    expect(lambdasOf('oat', { lambdas: [0, 0.2, 0.7, 1] })).toEqual([0, 0.2, 0.7, 1]);
+    // The slimmable variant passes the set on, at every width.
+    expect(lambdasOf('oat-slim', { lambdas: [0, 0.2, 0.7, 1] })).toEqual([0, 0.2, 0.7, 1, 0, 0.2, 0.7, 1]);
+    // FLOAT has no λ set: its options change nothing.
+    expect(getMethod('float').settings([0, 1], [0], { lambdas: [0] })).toEqual(getMethod('float').settings([0, 1], [0]));
+  });
 });

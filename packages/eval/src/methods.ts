@@ -23,7 +23,8 @@ export interface MethodDef {
   adversarial: boolean;
   /** `run` carries facts of the training run that plugins may schedule by (e.g. sparse momentum's decay). */
   plugins(options: Record<string, unknown>, run?: { epochs?: number }): PluginOption;
-  settings(lambdas: number[], lambdaThs: number[]): EvalSetting[];
+  /** `options`: the run's recorded methodOptions (OAT's λ set decides which λs it can be evaluated at). */
+  settings(lambdas: number[], lambdaThs: number[], options?: Record<string, unknown>): EvalSetting[];
   /** Slimmable methods: the trained widths, and the method a width-w sub-network is exported as (`exportNarrow`). */
   slim?: { base: string; widths: readonly number[] };
 }
@@ -117,9 +118,9 @@ registerMethod({
   adversarial: true,
   plugins: (o) =>
     oat({ lambdas: o.lambdas as number[] | undefined, dim: o.dim as number | undefined, seed: o.filmSeed as number | undefined }),
-  // OAT is deterministic and has no λ_th. λs outside the default set S_λ are skipped (settings cannot see a
-  // custom set passed as methodOptions.lambdas). lambdaN carries λ so each λ gets its own condition key.
-  settings: (lambdas) => oatSettings(lambdas).map(({ lambda, cond }) => ({ lambda, lambdaTh: null, cond, width: 1, randomized: false })),
+  // OAT is deterministic and has no λ_th. λs outside the model's set S_λ (methodOptions.lambdas, else OAT's
+  // default) are skipped.
+  settings: (lambdas, _ths, o) => oatSettings(lambdas, o?.lambdas as number[] | undefined).map(({ lambda, cond }) => ({ lambda, lambdaTh: null, cond, width: 1, randomized: false })),
 });
 
 /** The widths the slimmable methods train and evaluate (FLOAT's `width_mult_list`, the paper's SF 1.0 and 0.5). */
@@ -136,7 +137,7 @@ function registerSlim(name: string, base: string, description: string): void {
     description,
     adversarial: b.adversarial,
     plugins: (o, run) => slimRecipe(b.plugins(o, run), { widths: SLIM_WIDTHS }),
-    settings: (lambdas, lambdaThs) => withWidths(b.settings(lambdas, lambdaThs), SLIM_WIDTHS),
+    settings: (lambdas, lambdaThs, o) => withWidths(b.settings(lambdas, lambdaThs, o), SLIM_WIDTHS),
     slim: { base, widths: SLIM_WIDTHS },
   });
 }

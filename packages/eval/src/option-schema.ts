@@ -1,4 +1,5 @@
 import { anyString, boolean, identifier, inRange, integer, list, nonEmptyString, oneOf, positiveInt, record } from './schema-fields';
+import { methodOptionsSchema } from './recipe-schema';
 import { firstProblem } from './schema-issues';
 
 /** The data options of train, eval and check (`DataOptions`). */
@@ -19,6 +20,7 @@ export const trainOptionsSchema = record(
     batchSize: positiveInt().optional(),
     backend: anyString().optional(),
     lambda: inRange(0, 1).optional(),
+    methodOptions: methodOptionsSchema.optional(),
     quiet: boolean().optional(),
     onDivergence: oneOf(['stop', 'rollback']).optional(),
   },

@@ -5,7 +5,7 @@ import { anyString, arrayOf, exactly, finiteNumber, fraction, identifier, inRang
  * The method options the registered methods read (methods.ts); other keys pass through for methods
  * registered elsewhere, which check their own.
  */
-const methodOptionsSchema = record(
+export const methodOptionsSchema = record(
   {
     lambda: inRange(0, 1).optional(),
     alphaInit: finiteNumber().optional(),

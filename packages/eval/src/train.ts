@@ -29,6 +29,8 @@ export interface TrainOptions extends DataOptions {
   backend?: string;
   /** λ of the pgd-at loss mix. */
   lambda?: number;
+  /** The method's options, recorded in the recipe (e.g. OAT's λ set `{ lambdas }`); `lambda` is merged in. */
+  methodOptions?: Record<string, unknown>;
   quiet?: boolean;
   /**
    * On a non-finite loss or weight: `stop` (default) throws a DivergenceError naming the last good checkpoint;
@@ -81,7 +83,7 @@ export async function runTrain(opts: TrainOptions): Promise<TrainSummary> {
 
   const train = await loadTrainData(preset, opts, { limit: trainLimit, batchSize, seed });
   progress.log('data', { dataset: preset.dataset, n: train.n, height: train.height, width: train.width, channels: train.channels, numClasses: train.numClasses, augment: train.augment }, `data: ${preset.dataset} train, ${train.n} images ${train.height}×${train.width}×${train.channels}, ${train.numClasses} classes, augmentation ${train.augment}`);
-  const methodOptions: Record<string, unknown> = prior?.methodOptions ?? (opts.lambda === undefined ? {} : { lambda: opts.lambda });
+  const methodOptions: Record<string, unknown> = prior?.methodOptions ?? { ...opts.methodOptions, ...(opts.lambda === undefined ? {} : { lambda: opts.lambda }) };
   const input = { height: train.height, width: train.width, channels: train.channels, numClasses: train.numClasses };
   // Rollbacks halve it; the recipe carries it, so a resumed run continues at the scale it stopped at.
   let lrScale = prior?.training.lrScale ?? 1;

@@ -1,8 +1,10 @@
-export { experimentNames, getExperiment, registerExperiment, runLabel, PGD_AT_LAMBDAS, type ExperimentDef, type ExperimentRun } from './registry';
-export { runExperiment, paperReference, familiesOf, type ExperimentOptions } from './run';
+export { experimentNames, getExperiment, registerExperiment, runLabel, runMethodOptions, OAT_DEFAULT_LAMBDAS, OAT_PAPER_LAMBDAS, PGD_AT_LAMBDAS, type ExperimentDef, type ExperimentRun } from './registry';
+export { runExperiment, paperReference, familiesOf, seedPlan, type ExperimentOptions } from './run';
+export { renderReport, upgradeReport, writeReport } from './report-files';
+export { acrossSeeds, diffStdError, familiesAcrossSeeds, stat } from './seeds';
 export { experimentMarkdown } from './markdown';
 export { PLOTS, caRaSpec, delaySpec, latencySpec, renderSvg, storageSpec, svgToPng, trainTimeSpec, writePlots, type VegaLiteSpec } from './plots';
-export type { DelaySummary, ExperimentFamily, ExperimentMethodResult, ExperimentReport, PaperReference } from './types';
+export type { DelaySummary, ExperimentFamily, ExperimentMethodResult, ExperimentReport, PaperReference, SeedAggregate, SeedRow, Stat } from './types';
 export { SLIM_EXPORT_WIDTH } from './run';
 export { slimTable1 } from './slim';
 export type { SlimResult, SlimTable1Row } from './types';

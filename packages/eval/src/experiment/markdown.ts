@@ -1,4 +1,6 @@
-import type { ExperimentReport } from './types';
+import { accuracyClaims, accuracySection, at, pmStat } from './markdown-accuracy';
+import { diffStdError } from './seeds';
+import type { ExperimentReport, Stat } from './types';
 
 const M = (n: number) => `${(n / 1e6).toFixed(3)} M`;
 const num = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : '–');
@@ -12,13 +14,23 @@ function bytes(n: number): string {
   return `${n} B`;
 }
 
+/** The first seed's models: one per run, for the figures that do not change with the seed. */
+const firstSeed = (r: ExperimentReport) => r.methods.filter((m) => m.seed === r.seed);
+const NONE: Stat = { mean: Number.NaN, std: Number.NaN, n: 0, values: [] };
+const statOf = (r: ExperimentReport, label: string, k: 'secondsPerEpoch' | 'latencyMs'): Stat => r.acrossSeeds.find((a) => a.label === label)?.[k] ?? NONE;
+const pmFamily = (v: number, std: number, seeds: number) => (seeds > 1 ? `${num(v)} ± ${num(std)}` : num(v));
+
 /** report.md: what was run, the CA/RA table, the cost table, and the comparison with the paper's claims. */
 export function experimentMarkdown(r: ExperimentReport): string {
   const L: string[] = [];
+  const seedLine =
+    r.seeds.length > 1
+      ? `seeds ${r.seeds.join(', ')} (every run trained and evaluated once per seed, in \`seed-<n>/<run>/\`; ± across seeds is the sample std)`
+      : `seed ${r.seed}`;
   const attack = r.methods[0]?.attack.name.toUpperCase() ?? '–';
   L.push(`# Experiment \`${r.experiment}\``, '', r.description, '');
   L.push(
-    `- preset: \`${r.preset}\` (${r.dataset}, model \`${r.architecture}\`), ${r.epochs} epoch(s), seed ${r.seed}`,
+    `- preset: \`${r.preset}\` (${r.dataset}, model \`${r.architecture}\`), ${r.epochs} epoch(s), ${seedLine}, conv init ${r.init === 'pytorch' ? '`pytorch` (U(±1/√fan_in), PyTorch’s default)' : `\`${r.init}\``}`,
     `- backend: ${r.backend.name} (${r.backend.package})${r.backend.native ? `, native kernels ${r.backend.native.isa} on ${r.backend.native.threads} thread(s)` : ''}`,
     `- every model evaluated on the same ${r.methods[0]?.testImages ?? 0} test images with the same attack (${attack}, RA counts a sample only if clean and adversarial predictions are correct)`,
     `- wall time: ${num(r.seconds, 0)} s; written ${r.createdAt}`,
@@ -26,17 +38,7 @@ export function experimentMarkdown(r: ExperimentReport): string {
   );
   if (r.notes.length) L.push('## Notes', '', ...r.notes.map((n) => `- ${n}`), '');
 
-  L.push('## Clean and robust accuracy (%)', '', `| model | λ | λ_th | SF | BN | λn | CA % | RA % (${attack}) | EOT | draws |`, '|---|---|---|---|---|---|---|---|---|---|');
-  // Randomized rows: mean ± std over forward draws (reports made before draws existed have one).
-  const pm = (v: number, sd: number | undefined, d: number | undefined) => ((d ?? 1) > 1 ? `${v.toFixed(1)} ± ${(sd ?? 0).toFixed(1)}` : v.toFixed(1));
-  for (const m of r.methods) {
-    for (const row of m.rows) {
-      L.push(
-        `| ${m.label} | ${lam(m.trainLambda ?? row.lambda)} | ${lam(row.lambdaTh)} | ${sf(row.width)} | ${row.norm} | ${num(row.lambdaN)} | ${pm(row.ca, row.caStd, row.draws)} | ${pm(row.ra, row.raStd, row.draws)}${row.headline && row.headline !== row.attack ? ` (${row.headline})` : ''} | ${row.randomized ? row.eot : '–'} | ${row.draws ?? 1} |`,
-      );
-    }
-  }
-  L.push('', 'PGD-AT rows give the λ each model was *trained* with (one model per λ); FLOAT and OAT rows the λ chosen at inference. SF is the channel width (slimming factor) the condition runs at: 1.0 for every model that is not slimmable.', '');
+  L.push(...accuracySection(r, attack));
 
   if (r.methods.some((m) => m.slim)) L.push(...slimSection(r));
 
@@ -48,24 +50,24 @@ export function experimentMarkdown(r: ExperimentReport): string {
     '| model | params (trainable) | of which plugins | FLOPs/image | storage, 8-bit | Fig. 7b storage | conv delay (Eqs. 7–9) | s/epoch | latency ms (λ=1) |',
     '|---|---|---|---|---|---|---|---|---|',
   );
-  for (const m of r.methods) {
+  for (const m of firstSeed(r)) {
     const plug = Object.entries(m.params.byPlugin)
       .filter(([, c]) => c.trainable > 0)
       .map(([n, c]) => `${n} +${c.trainable}`)
       .join(', ');
     L.push(
-      `| ${m.label} | ${m.params.trainable.toLocaleString('en-US')} | ${plug || '–'} | ${(m.flops / 1e6).toFixed(2)} M | ${bytes(m.storageBytes)} | ${bytes(m.storageBytesFig7b)} | ${num(m.delayNs / 1000, 1)} µs (Eq. ${m.delayKind === 'conv' ? 7 : m.delayKind === 'float' ? 8 : 9}) | ${num(m.secondsPerEpoch)} | ${num(m.latencyMs)} |`,
+      `| ${m.label} | ${m.params.trainable.toLocaleString('en-US')} | ${plug || '–'} | ${(m.flops / 1e6).toFixed(2)} M | ${bytes(m.storageBytes)} | ${bytes(m.storageBytesFig7b)} | ${num(m.delayNs / 1000, 1)} µs (Eq. ${m.delayKind === 'conv' ? 7 : m.delayKind === 'float' ? 8 : 9}) | ${pmStat(statOf(r, m.label, 'secondsPerEpoch'), 2)} | ${pmStat(statOf(r, m.label, 'latencyMs'), 2)} |`,
     );
   }
   L.push(
     '',
-    `FLOPs are MACs of the conv and dense layers (the paper's convention); storage counts trainable parameters at 8 bits; "Fig. 7b storage" leaves out BN γ/β and α as the paper's figure does. Latency is the median over timed inference forwards of a batch of ${r.methods[0]?.latency.batch ?? 0} images, every model timed round-robin.`,
+    `FLOPs are MACs of the conv and dense layers (the paper's convention); storage counts trainable parameters at 8 bits; "Fig. 7b storage" leaves out BN γ/β and α as the paper's figure does. Latency is the median over timed inference forwards of a batch of ${r.methods[0]?.latency.batch ?? 0} images, every model timed round-robin${r.seeds.length > 1 ? `; s/epoch and latency are mean ± std across the ${r.seeds.length} seeds' models (parameters, FLOPs and storage are the same for every seed)` : ''}.`,
     '',
   );
 
   L.push('## Per method (PGD-AT: all its per-λ models)', '', '| method | models | s/epoch (sum) | × FLOAT | params per model | × FLOAT | storage, all models | median latency ms |', '|---|---|---|---|---|---|---|---|');
   for (const f of r.families) {
-    L.push(`| ${f.method} | ${f.models.length} | ${num(f.secondsPerEpoch)} | ${x(f.trainTimeVsFloat)} | ${f.paramsPerModel.toLocaleString('en-US')} | ${x(f.paramsVsFloat, 4)} | ${bytes(f.storageBytesAllModels)} | ${num(f.latencyMs)} |`);
+    L.push(`| ${f.method} | ${f.models.length} | ${pmFamily(f.secondsPerEpoch, f.secondsPerEpochStd, f.seeds)} | ${x(f.trainTimeVsFloat)} | ${f.paramsPerModel.toLocaleString('en-US')} | ${x(f.paramsVsFloat, 4)} | ${bytes(f.storageBytesAllModels)} | ${pmFamily(f.latencyMs, f.latencyMsStd, f.seeds)} |`);
   }
   L.push('');
 
@@ -81,12 +83,16 @@ export function experimentMarkdown(r: ExperimentReport): string {
   return `${L.join('\n')}\n`;
 }
 
-/** Median latency (ms) of the first model of `method` at inference λ (its only measurement for fixed models). */
+/** Median latency (ms) of the first run of `method` at inference λ (its only measurement for fixed models), averaged over seeds. */
 function latencyAt(r: ExperimentReport, method: string, lambda: number): number {
-  const m = r.methods.find((x) => x.method === method);
-  if (!m) return Number.NaN;
-  const full = m.latency.byLambda.filter((l) => (l.width ?? 1) === 1);
-  return (full.find((l) => l.lambda === lambda) ?? full[0])?.medianMs ?? Number.NaN;
+  const label = r.methods.find((x) => x.method === method)?.label;
+  const ms = r.methods
+    .filter((m) => m.label === label)
+    .map((m) => {
+      const full = m.latency.byLambda.filter((l) => (l.width ?? 1) === 1);
+      return (full.find((l) => l.lambda === lambda) ?? full[0])?.medianMs ?? Number.NaN;
+    });
+  return ms.length ? ms.reduce((a, b) => a + b, 0) / ms.length : Number.NaN;
 }
 
 /** One line per claim of the paper: what it says, what this run measured, and whether they agree. */
@@ -110,8 +116,8 @@ function paperComparison(r: ExperimentReport): string[] {
   out.push(...slimClaims(r));
   if (float && pgd) {
     const ratio = pgd.secondsPerEpoch / float.secondsPerEpoch;
-    const one = r.methods.find((m) => m.method === 'pgd-at' && m.trainLambda === 1) ?? r.methods.find((m) => m.method === 'pgd-at')!;
-    const oneRatio = one.secondsPerEpoch / float.secondsPerEpoch;
+    const one = r.acrossSeeds.find((m) => m.method === 'pgd-at' && m.trainLambda === 1) ?? r.acrossSeeds.find((m) => m.method === 'pgd-at')!;
+    const oneRatio = one.secondsPerEpoch.mean / float.secondsPerEpoch;
     out.push(
       `- Training time: PGD-AT (${pgd.models.length} models, one per λ) / FLOAT per epoch = ${ratio.toFixed(2)}× summed, ${(ratio / pgd.models.length).toFixed(2)}× per model on average, ${oneRatio.toFixed(2)}× for the single ${one.label} model (paper: PGD-AT up to 1.37× slower than FLOAT) — ${verdict(ratio > 1)} in direction. A PGD-AT model at λ = 0 crafts no attack here; FLOAT attacks only half of each batch.`,
     );
@@ -139,6 +145,7 @@ function paperComparison(r: ExperimentReport): string[] {
       `- ResNet-34 delay model: FLOAT/τ_conv mean ${ref.delay.normalized.float.mean.toFixed(4)}, OAT/τ_conv mean ${ref.delay.normalized.oat.mean.toFixed(4)}, max ${ref.delay.normalized.oat.max.toFixed(4)}; per layer OAT/FLOAT = ${ref.delay.oatOverFloat.min.toFixed(3)}–${maxLayerRatio.toFixed(3)}× — the paper's "FLOAT up to 1.66× faster than OAT" is ${Math.abs(maxLayerRatio - 1.66) < 0.01 ? '**reproduced**' : '**not reproduced**'}.`,
     );
   }
+  out.push(...accuracyClaims(r));
   out.push('- Accuracy: this is a small Fashion-MNIST CNN trained for a few epochs, not the paper’s CIFAR-10 ResNet-34 for 200 epochs; compare the *shape* of the CA–RA curves, not the numbers.');
   return out;
 }
@@ -149,23 +156,16 @@ const layouts = (l: Record<string, number>) =>
     .map(([k, n]) => `${n} ${k}`)
     .join(', ');
 
-/** CA and RA of a model at inference λ and width (λ_th = 0 rows first; λ = 0 and 1 are the same under every λ_th). */
-function at(m: ExperimentReport['methods'][number], lambda: number, width = 1): { ca: number; ra: number } | null {
-  const rows = m.rows.filter((x) => x.lambda === lambda && Math.abs((x.width ?? 1) - width) < 1e-9);
-  const row = rows.find((x) => (x.lambdaTh ?? 0) === 0) ?? rows[0];
-  return row ? { ca: row.ca, ra: row.ra } : null;
-}
-
 /** Fig. 8 and the FLOATS slim row of Table 1: every slimmable model at each width, its export and its latency. */
 function slimSection(r: ExperimentReport): string[] {
   const L: string[] = [];
-  const slims = r.methods.filter((m) => m.slim);
-  const pct = (v: { ca: number; ra: number } | null, k: 'ca' | 'ra') => (v ? v[k].toFixed(1) : '–');
+  const slims = firstSeed(r).filter((m) => m.slim);
+  const pct = (v: { ca: Stat; ra: Stat } | null, k: 'ca' | 'ra') => (v ? pmStat(v[k]) : '–');
   L.push('## Slimmable widths (Fig. 8)', '', '| model | SF | CA λ=0 | RA λ=0 | CA λ=1 | RA λ=1 |', '|---|---|---|---|---|---|');
   for (const m of slims) {
     for (const w of m.slim!.widths) {
-      const a0 = at(m, 0, w);
-      const a1 = at(m, 1, w);
+      const a0 = at(r, m.label, 0, w);
+      const a1 = at(r, m.label, 1, w);
       L.push(`| ${m.label} | ${sf(w)} | ${pct(a0, 'ca')} | ${pct(a0, 'ra')} | ${pct(a1, 'ca')} | ${pct(a1, 'ra')} |`);
     }
   }
@@ -181,8 +181,8 @@ function slimSection(r: ExperimentReport): string[] {
     const s = m.slim!;
     for (const t of s.table1) {
       const full = Math.abs(t.width - 1) < 1e-9;
-      const a0 = at(m, 0, t.width);
-      const a1 = at(m, 1, t.width);
+      const a0 = at(r, m.label, 0, t.width);
+      const a1 = at(r, m.label, 1, t.width);
       L.push(
         `| ${m.label} | ${sf(t.width)} | ${t.density.toFixed(3)} | ${num(t.cr)}× | ${t.channelPercent.toFixed(1)}% | ${num(t.crf)}× | ${full ? '1.00×' : `${num(s.potentialSpeedup)}×`} | ${pct(a0, 'ca')} | ${pct(a0, 'ra')} | ${pct(a1, 'ca')} | ${pct(a1, 'ra')} |`,
       );
@@ -221,7 +221,7 @@ function slimSection(r: ExperimentReport): string[] {
 /** The paper's slimmable claims (Sec. 5, Fig. 8), where this run has the methods they compare. */
 function slimClaims(r: ExperimentReport): string[] {
   const out: string[] = [];
-  const by = (method: string) => r.methods.find((m) => m.method === method);
+  const by = (method: string) => firstSeed(r).find((m) => m.method === method);
   const fs = by('float-slim');
   const os = by('oat-slim');
   const ss = by('floats-slim');
@@ -229,9 +229,9 @@ function slimClaims(r: ExperimentReport): string[] {
   if (fs && os) {
     for (const w of fs.slim?.widths ?? []) {
       const diffs = [0, 1].map((l) => {
-        const a = at(fs, l, w);
-        const b = at(os, l, w);
-        return a && b ? a.ca - b.ca : Number.NaN;
+        const a = at(r, fs.label, l, w);
+        const b = at(r, os.label, l, w);
+        return a && b ? a.ca.mean - b.ca.mean : Number.NaN;
       });
       const best = Math.max(...diffs);
       out.push(`- SF ${sf(w)}: FLOAT slim − OAT slim CA = ${diffs.map((d) => `${d >= 0 ? '+' : ''}${num(d, 1)}`).join(' (λ = 0), ')} (λ = 1) points (paper, ResNet-34: FLOAT slim up to 3.6% higher) — ${verdict(best > 0)} in direction.`);
@@ -244,7 +244,7 @@ function slimClaims(r: ExperimentReport): string[] {
     const ratio = nnz(fs.slim.narrow.compression) / nnz(ss.slim.narrow.compression);
     out.push(`- Parameters: the SF ${sf(ss.slim.narrow.width)} conv kernels of FLOAT slim hold ${num(ratio)}× the nonzeros of FLOATS slim’s (paper: FLOATS slim up to 2.95× fewer parameters) — ${verdict(ratio > 1)} in direction.`);
   }
-  for (const m of r.methods.filter((x) => x.slim)) {
+  for (const m of firstSeed(r).filter((x) => x.slim)) {
     const l = m.slim!.latency.find((x) => x.lambda === 0) ?? m.slim!.latency[0];
     if (l) out.push(`- ${m.label}: the exported SF ${sf(m.slim!.narrow.width)} model runs ${num(l.speedup)}× faster than the full width at λ = ${lam(l.lambda)} (potential, from FLOPs: ${num(m.slim!.potentialSpeedup)}×; paper: FLOATS slim “up to 2× speed-up”).`);
   }
@@ -254,20 +254,29 @@ function slimClaims(r: ExperimentReport): string[] {
 /** Table 1 of the paper for this run: accuracy at the λ boundaries against model size. */
 function compressionSection(r: ExperimentReport): string[] {
   const L: string[] = [];
-  const pct = (v: { ca: number; ra: number } | null, k: 'ca' | 'ra') => (v ? v[k].toFixed(1) : '–');
+  const pct = (v: { ca: Stat; ra: Stat } | null, k: 'ca' | 'ra') => (v ? pmStat(v[k]) : '–');
+  const methods = firstSeed(r);
+  const many = r.seeds.length > 1;
+  // Several seeds: the size figures too as mean ± std across seeds (pruning picks other weights per seed).
+  const sizes = (label: string) => r.acrossSeeds.find((a) => a.label === label)?.compression;
   L.push(
     '## Model size (Table 1)',
     '',
     '| model | d | CR | channels present | CRF | CA λ=0 | RA λ=0 | CA λ=1 | RA λ=1 | conv weights, sparse8 | conv weights, dense 8-bit | whole model, sparse8 file |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
   );
-  for (const m of r.methods) {
+  for (const m of methods) {
     const c = m.compression;
     if (!c) continue;
-    const a0 = at(m, 0);
-    const a1 = at(m, 1);
+    const a0 = at(r, m.label, 0);
+    const a1 = at(r, m.label, 1);
+    const z = sizes(m.label);
+    const d = many && z ? pmStat(z.density, 3) : c.density.toFixed(3);
+    const cr = many && z ? pmStat(z.cr, 2) : num(c.cr);
+    const ch = many && z ? pmStat(z.channelPercent, 1) : c.channelPercent.toFixed(1);
+    const crf = many && z ? pmStat(z.crf, 2) : num(c.crf);
     L.push(
-      `| ${m.label} | ${c.density.toFixed(3)} | ${num(c.cr)}× | ${c.channelPercent.toFixed(1)}% | ${num(c.crf)}× | ${pct(a0, 'ca')} | ${pct(a0, 'ra')} | ${pct(a1, 'ca')} | ${pct(a1, 'ra')} | ${bytes(c.convSparse8Bytes ?? c.convSparseBytes)}${c.convLayouts ? ` (${layouts(c.convLayouts)})` : ''} | ${bytes(c.convDenseBytes)} | ${bytes(c.modelSparse8Bytes)} (dense 8-bit ${bytes(c.modelDense8Bytes)}) |`,
+      `| ${m.label} | ${d} | ${cr}× | ${ch}% | ${crf}× | ${pct(a0, 'ca')} | ${pct(a0, 'ra')} | ${pct(a1, 'ca')} | ${pct(a1, 'ra')} | ${bytes(c.convSparse8Bytes ?? c.convSparseBytes)}${c.convLayouts ? ` (${layouts(c.convLayouts)})` : ''} | ${bytes(c.convDenseBytes)} | ${bytes(c.modelSparse8Bytes)} (dense 8-bit ${bytes(c.modelDense8Bytes)}) |`,
     );
   }
   L.push(
@@ -275,29 +284,32 @@ function compressionSection(r: ExperimentReport): string[] {
     'd, CR = 1/d and the channel figures are measured on the stored conv kernels (a pruned weight is exactly zero); CRF = 100 / (% of conv input channels present). Storage is the `floatjs-sparse8` format (8-bit values): each conv kernel in the smallest of CSR (one row per output channel; 8-bit value + 16-bit column index per nonzero, 32-bit row pointers), a bitmap (one presence bit per weight, then the nonzero values) or dense; every other variable dense (BN running statistics included). The last column is the byte length of the actual file `float export --format sparse8` writes, header included. CR counts nonzeros only; the stored size also pays for positions, so it shrinks less than 1/d.',
     '',
   );
-  const float = r.methods.find((m) => m.method === 'float');
-  const f1 = float && at(float, 1);
+  const float = methods.find((m) => m.method === 'float');
+  const f1 = float && at(r, float.label, 1);
   if (f1) {
-    for (const m of r.methods.filter((x) => x.method !== 'float')) {
-      const a1 = at(m, 1);
+    for (const m of methods.filter((x) => x.method !== 'float')) {
+      const a1 = at(r, m.label, 1);
       if (!a1) continue;
-      const dCa = a1.ca - f1.ca;
-      const dRa = a1.ra - f1.ra;
+      const dCa = a1.ca.mean - f1.ca.mean;
+      const dRa = a1.ra.mean - f1.ra.mean;
       const ok = Math.abs(dCa) <= 3 && Math.abs(dRa) <= 3;
-      L.push(`- ${m.label} at λ = 1 vs dense FLOAT: CA ${dCa >= 0 ? '+' : ''}${dCa.toFixed(1)}, RA ${dRa >= 0 ? '+' : ''}${dRa.toFixed(1)} points — ${ok ? '**within 3 points**' : '**more than 3 points away**'}.`);
+      const se = (a: Stat, b: Stat) => (Math.min(a.n, b.n) > 1 ? ` ± ${diffStdError(a, b).toFixed(1)}` : '');
+      L.push(
+        `- ${m.label} at λ = 1 vs dense FLOAT: CA ${dCa >= 0 ? '+' : ''}${dCa.toFixed(1)}${se(a1.ca, f1.ca)}, RA ${dRa >= 0 ? '+' : ''}${dRa.toFixed(1)}${se(a1.ra, f1.ra)} points${many ? ' (mean difference ± its standard error across seeds)' : ''} — ${ok ? '**within 3 points**' : '**more than 3 points away**'}.`,
+      );
     }
     L.push('');
   }
   const h = r.heatmap;
   if (h) {
-    L.push(`### Per-layer density`, '', `| layer | shape | ${r.methods.map((m) => `${m.label} density / channels`).join(' | ')} |`, `|---|---|${r.methods.map(() => '---').join('|')}|`);
-    const names = r.methods[0]?.compression?.layers.map((l) => l.name) ?? [];
+    L.push(`### Per-layer density${many ? ` (seed ${r.seed})` : ''}`, '', `| layer | shape | ${methods.map((m) => `${m.label} density / channels`).join(' | ')} |`, `|---|---|${methods.map(() => '---').join('|')}|`);
+    const names = methods[0]?.compression?.layers.map((l) => l.name) ?? [];
     for (const name of names) {
-      const cells = r.methods.map((m) => {
+      const cells = methods.map((m) => {
         const l = m.compression?.layers.find((x) => x.name === name);
         return l ? `${(100 * l.density).toFixed(1)}% / ${(100 * l.channelDensity).toFixed(1)}%` : '–';
       });
-      const shape = r.methods[0].compression!.layers.find((x) => x.name === name)!.shape;
+      const shape = methods[0].compression!.layers.find((x) => x.name === name)!.shape;
       L.push(`| ${name} | [${shape.join(', ')}] | ${cells.join(' | ')} |`);
     }
     L.push('', `The heat map plots layer \`${h.layer}\` of every model.`, '');

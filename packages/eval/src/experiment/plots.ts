@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stat } from './seeds';
 import type { ExperimentReport } from './types';
 
 /** A Vega-Lite v5 specification (plain JSON). */
@@ -55,18 +56,24 @@ const sfLabel = (w: number) => `SF ${w.toFixed(2).replace(/0$/, '')}`;
  */
 export function caRaSpec(r: ExperimentReport): VegaLiteSpec {
   const values: Array<Record<string, unknown>> = [];
-  const slim = r.methods.some((m) => m.rows.some((row) => (row.width ?? 1) !== 1));
-  for (const m of r.methods) {
-    const widths = m.rows.some((row) => (row.width ?? 1) !== 1);
+  const slim = r.acrossSeeds.some((m) => m.rows.some((row) => row.width !== 1));
+  const many = r.seeds.length > 1;
+  // Runs of one method under other labels (e.g. OAT with two λ sets) get their label in the series name.
+  const labelled = new Set(r.acrossSeeds.filter((m, _, all) => m.trainLambda === null && all.some((o) => o !== m && o.method === m.method && o.trainLambda === null)).map((m) => m.label));
+  for (const m of r.acrossSeeds) {
+    const widths = m.rows.some((row) => row.width !== 1);
     for (const row of m.rows) {
       // Fig. 8 plots λ_th = 0 only: FLOAT slim's λ_th series would double an already crowded plot (the table has them).
       if (slim && (row.lambdaTh ?? 0) !== 0) continue;
       const lambda = m.trainLambda ?? row.lambda;
-      const name = widths ? `${familyName(m.method)} ${sfLabel(row.width ?? 1)}` : familyName(m.method);
+      const family = labelled.has(m.label) ? `${familyName(m.method)} [${m.label}]` : familyName(m.method);
+      const name = widths ? `${family} ${sfLabel(row.width)}` : family;
       let series = name;
       if (m.trainLambda !== null) series = `${name} (one model per λ)`;
       else if (row.lambdaTh !== null && !/^oat/.test(m.method)) series = `${name} (λ_th = ${row.lambdaTh})`;
-      values.push({ series, lambda, ca: row.ca, ra: row.ra });
+      // Means across seeds; the bars span ± one std across seeds.
+      const { ca, ra } = row;
+      values.push({ series, lambda, ca: ca.mean, ra: ra.mean, caLo: ca.mean - ca.std, caHi: ca.mean + ca.std, raLo: ra.mean - ra.std, raHi: ra.mean + ra.std, seeds: ca.n });
     }
   }
   // One label per distinct point of a series ("λ=0, 0.2" where two λs coincide); each series puts its labels
@@ -90,11 +97,20 @@ export function caRaSpec(r: ExperimentReport): VegaLiteSpec {
   return {
     ...base(
       `Clean vs robust accuracy per method${slim ? ' and width' : ''} (cf. FLOAT paper, Fig. ${slim ? 8 : 6})`,
-      `${r.preset} · ${r.architecture} · ${r.methods[0]?.testImages ?? 0} test images · ${r.backend.name} backend${slim ? ' · SF = channel width · λ_th = 0' : ''}`,
+      [
+        `${r.preset} · ${r.architecture} · ${r.methods[0]?.testImages ?? 0} test images · ${r.backend.name} backend${slim ? ' · SF = channel width · λ_th = 0' : ''}`,
+        ...(many ? [`mean of ${r.seeds.length} seeds (${r.seeds.join(', ')}); bars: ± 1 std across seeds`] : []),
+      ],
       460,
     ),
     data: { values },
     layer: [
+      ...(many
+        ? [
+            { mark: { type: 'rule', strokeWidth: 1.5, opacity: 0.8 }, encoding: { x: { ...enc.x, field: 'caLo' }, x2: { field: 'caHi' }, y: enc.y, color: enc.color } },
+            { mark: { type: 'rule', strokeWidth: 1.5, opacity: 0.8 }, encoding: { x: enc.x, y: { ...enc.y, field: 'raLo' }, y2: { field: 'raHi' }, color: enc.color } },
+          ]
+        : []),
       { mark: { type: 'line', point: { filled: true, size: 70 }, strokeWidth: 2 }, encoding: { ...enc, order: { field: 'lambda', type: 'quantitative' } } },
       ...seriesNames.map((series, i) => {
         const [dx, dy, align] = LABEL_CORNERS[i % LABEL_CORNERS.length];
@@ -113,15 +129,25 @@ export function trainTimeSpec(r: ExperimentReport): VegaLiteSpec {
   const floatFamily = r.families.find((f) => f.method === 'float');
   const ref = floatFamily?.secondsPerEpoch ?? r.families[0]?.secondsPerEpoch ?? 1;
   const refName = floatFamily ? 'FLOAT' : familyName(r.families[0]?.method ?? '');
-  const values = r.methods.map((m) => ({
+  const many = r.seeds.length > 1;
+  const values = r.acrossSeeds.map((m) => ({
     method: familyName(m.method),
     model: m.label,
-    normalized: m.secondsPerEpoch / ref,
-    seconds: m.secondsPerEpoch,
+    normalized: m.secondsPerEpoch.mean / ref,
+    seconds: m.secondsPerEpoch.mean,
   }));
   const order = r.families.map((f) => familyName(f.method));
+  // ± one std across seeds of each family's summed time per epoch.
+  const totals = r.families.map((f) => ({ method: familyName(f.method), lo: (f.secondsPerEpoch - f.secondsPerEpochStd) / ref, hi: (f.secondsPerEpoch + f.secondsPerEpochStd) / ref }));
   return {
-    ...base(`Training time per epoch, normalised to ${refName} (cf. Fig. 7a)`, `PGD-AT needs one model per λ: its bar stacks all ${r.methods.filter((m) => m.method === 'pgd-at').length} models · ${refName} = ${ref.toFixed(2)} s/epoch · ${r.backend.name} backend`, 420),
+    ...base(
+      `Training time per epoch, normalised to ${refName} (cf. Fig. 7a)`,
+      [
+        `PGD-AT needs one model per λ: its bar stacks all ${r.acrossSeeds.filter((m) => m.method === 'pgd-at').length} models · ${refName} = ${ref.toFixed(2)} s/epoch · ${r.backend.name} backend`,
+        ...(many ? [`mean of ${r.seeds.length} seeds; black bars: ± 1 std across seeds of each method's total`] : []),
+      ],
+      420,
+    ),
     data: { values },
     layer: [
       {
@@ -135,9 +161,18 @@ export function trainTimeSpec(r: ExperimentReport): VegaLiteSpec {
       },
       {
         transform: [{ aggregate: [{ op: 'sum', field: 'normalized', as: 'total' }, { op: 'sum', field: 'seconds', as: 'secs' }], groupby: ['method'] }, { calculate: "format(datum.total, '.2f') + '× (' + format(datum.secs, '.1f') + ' s)'", as: 'text' }],
-        mark: { type: 'text', dy: -8, fontSize: 11 },
+        mark: { type: 'text', dy: many ? -14 : -8, fontSize: 11 },
         encoding: { x: { field: 'method', type: 'nominal', sort: order, title: 'method' }, y: { field: 'total', type: 'quantitative', title: `training time per epoch (× ${refName}'s)` }, text: { field: 'text', type: 'nominal' } },
       },
+      ...(many
+        ? [
+            {
+              data: { values: totals },
+              mark: { type: 'errorbar', ticks: true, color: 'black' },
+              encoding: { x: { field: 'method', type: 'nominal', sort: order, title: 'method' }, y: { field: 'lo', type: 'quantitative', title: `training time per epoch (× ${refName}'s)` }, y2: { field: 'hi' } },
+            },
+          ]
+        : []),
     ],
   };
 }
@@ -216,24 +251,39 @@ export function delaySpec(r: ExperimentReport): VegaLiteSpec {
 
 /** Measured inference latency per trained model, at λ = 0 and λ = 1 (median bar, min–max line). */
 export function latencySpec(r: ExperimentReport): VegaLiteSpec {
-  const values: Array<Record<string, unknown>> = [];
+  const perSeed: Array<{ model: string; condition: string; median: number; min: number; max: number }> = [];
   for (const m of r.methods) {
     for (const l of m.latency.byLambda) {
       const at = l.lambda === null ? 'fixed model (no λ knob)' : `λ = ${l.lambda}`;
-      values.push({ model: m.label, condition: (l.width ?? 1) === 1 ? at : `${at}, ${sfLabel(l.width)}`, median: l.medianMs, min: l.minMs, max: l.maxMs });
+      perSeed.push({ model: m.label, condition: (l.width ?? 1) === 1 ? at : `${at}, ${sfLabel(l.width)}`, median: l.medianMs, min: l.minMs, max: l.maxMs });
     }
     // The exported narrow model: its own kernels, no slicing on the forward.
     for (const l of m.slim?.latency ?? []) {
-      values.push({ model: m.label, condition: `λ = ${l.lambda}, exported ${sfLabel(m.slim!.narrow.width)} model`, median: l.narrowMs, min: l.narrowMs, max: l.narrowMs });
+      perSeed.push({ model: m.label, condition: `λ = ${l.lambda}, exported ${sfLabel(m.slim!.narrow.width)} model`, median: l.narrowMs, min: l.narrowMs, max: l.narrowMs });
     }
   }
+  // One seed: median bar, min–max of the timed forwards. Several: the mean of the seeds' medians, ± one std across seeds.
+  const many = r.seeds.length > 1;
+  const groups = new Map<string, typeof perSeed>();
+  for (const v of perSeed) groups.set(`${v.model}|${v.condition}`, [...(groups.get(`${v.model}|${v.condition}`) ?? []), v]);
+  const values = [...groups.values()].map((g) => {
+    if (!many) return { ...g[0] };
+    const s = stat(g.map((v) => v.median));
+    return { model: g[0].model, condition: g[0].condition, median: s.mean, min: s.mean - s.std, max: s.mean + s.std };
+  });
   const batch = r.methods[0]?.latency.batch ?? 0;
-  const order = r.methods.map((m) => m.label);
+  const order = r.acrossSeeds.map((m) => m.label);
   const x = { field: 'model', type: 'nominal', title: 'trained model', sort: order, axis: { labelAngle: -20 } };
   const xOffset = { field: 'condition', type: 'nominal' };
   const yTitle = `latency per batch of ${batch} images (ms)`;
   return {
-    ...base('Measured inference latency per model', `median of timed forwards of a batch of ${batch} images (line: min–max) · ${r.architecture} · ${r.backend.name} backend`, 460),
+    ...base(
+      'Measured inference latency per model',
+      many
+        ? [`mean over ${r.seeds.length} seeds of the median of timed forwards of a batch of ${batch} images`, `line: ± 1 std across seeds · ${r.architecture} · ${r.backend.name} backend`]
+        : `median of timed forwards of a batch of ${batch} images (line: min–max) · ${r.architecture} · ${r.backend.name} backend`,
+      460,
+    ),
     data: { values },
     layer: [
       { mark: { type: 'bar' }, encoding: { x, xOffset, y: { field: 'median', type: 'quantitative', title: yTitle }, color: { field: 'condition', type: 'nominal', title: 'evaluated at', legend: { labelLimit: 300 } } } },

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { RECIPE_FILE, STATE_FILE, WEIGHTS_FILE } from '@floatjs/engine';
+import { RECIPE_FILE, STATE_FILE, WEIGHTS_FILE, type ConvInit } from '@floatjs/engine';
 import type { EvalReport } from '../evaluate';
 import type { PgdSpec } from '../presets';
-import type { Recipe } from '../recipe';
+import { recipeInit, type Recipe } from '../recipe';
 import type { TrainSummary } from '../train';
 
 /** What a run directory must have been trained with for an experiment to reuse it. */
@@ -13,7 +13,17 @@ export interface ExpectedRun {
   preset: string;
   seed: number;
   epochs: number;
+  /** Training images (`recipe.training.trainLimit`; null: the whole set); compared when given. */
+  trainLimit?: number | null;
+  /**
+   * The weight initialisation the experiment trains with (`recipe.init`); compared when given. A recipe without
+   * the field was written before it existed, when every conv started from He-normal.
+   */
+  init?: ConvInit;
 }
+
+/** The conv init every experiment trains with (runTrain's default), which a run must have to be reused. */
+export const EXPERIMENT_INIT: ConvInit = 'pytorch';
 
 export type TrainedRun = { state: 'done'; summary: TrainSummary } | { state: 'resumable' } | { state: 'fresh' };
 
@@ -36,8 +46,10 @@ export function trainedRun(dir: string, expected: ExpectedRun): TrainedRun {
   const recipeFile = join(dir, RECIPE_FILE);
   if (!existsSync(recipeFile)) return { state: 'fresh' };
   const r = readJson<Recipe>(recipeFile);
-  const got = { method: r.method, methodOptions: r.methodOptions ?? {}, preset: r.preset, seed: r.seed, epochs: r.training?.epochs };
-  const diff = (Object.keys(expected) as Array<keyof ExpectedRun>).filter((k) =>
+  const init = recipeInit(r);
+  const got = { method: r.method, methodOptions: r.methodOptions ?? {}, preset: r.preset, seed: r.seed, epochs: r.training?.epochs, trainLimit: r.training?.trainLimit ?? null, init };
+  const keys = (Object.keys(expected) as Array<keyof ExpectedRun>).filter((k) => expected[k] !== undefined);
+  const diff = keys.filter((k) =>
     k === 'methodOptions' ? canonical(got.methodOptions) !== canonical(expected.methodOptions) : got[k] !== expected[k],
   );
   if (diff.length) {

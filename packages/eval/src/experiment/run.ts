@@ -1,30 +1,33 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createModel, selectBackend, writeFileAtomic, type InputSpec, type Model } from '@floatjs/engine';
+import { createModel, selectBackend, type InputSpec, type Model } from '@floatjs/engine';
 import { backendRecord } from '../backend-record';
 import { architectureLayerCosts, compressionOf, countParams, delayModel, filmParamsFor, measureLatency, modelCost, type LatencyTarget } from '../cost';
 import type { DataOptions } from '../data';
 import { loadCheckpointModel } from '../checkpoint-model';
-import { runEval } from '../evaluate';
-import { exportNarrow } from '../export-narrow';
 import { getMethod, methodNames } from '../methods';
 import { getPreset } from '../presets';
 import { Progress } from '../progress';
-import { runTrain } from '../train';
-import { experimentMarkdown } from './markdown';
-import { writePlots } from './plots';
 import { heatmapOf } from './heatmap';
 import { getExperiment, runLabel } from './registry';
-import { reusableEval, trainedRun } from './reuse';
+import { writeReport } from './report-files';
+import { EXPERIMENT_INIT } from './reuse';
+import { acrossSeeds, familiesAcrossSeeds } from './seeds';
 import { slimCosts, slimLatency } from './slim';
+import { narrowDirOf, SLIM_EXPORT_WIDTH, trainAndEvaluate } from './train-runs';
 import type { DelaySummary, ExperimentFamily, ExperimentMethodResult, ExperimentReport, Heatmap, PaperReference } from './types';
 
 export interface ExperimentOptions extends DataOptions {
   out: string;
   backend?: string;
+  /** One seed, runs in `<out>/<label>/` (the layout before `seeds` existed). Default 1. */
   seed?: number;
+  /** Several seeds: every run is trained and evaluated once per seed, in `<out>/seed-<n>/<label>/`. */
+  seeds?: number[];
   /** Override the preset's epochs for every run. */
   epochs?: number;
+  /** Train every run on the first n training images instead of the preset's trainLimit. */
+  trainLimit?: number;
   /** Evaluate only the first n test images. */
   limit?: number;
   /** Passed to `runEval`: allow one-draw attacks on randomized conditions. */
@@ -32,12 +35,20 @@ export interface ExperimentOptions extends DataOptions {
   quiet?: boolean;
 }
 
-/** The width a slimmable run's sub-network is exported at (`<run>/narrow-0.5/`), the paper's SF 0.5. */
-export const SLIM_EXPORT_WIDTH = 0.5;
-const narrowDirOf = (label: string) => join(label, `narrow-${SLIM_EXPORT_WIDTH}`);
+export { SLIM_EXPORT_WIDTH } from './train-runs';
+
+/** The seeds of a run of `runExperiment`, and whether they get a directory each. */
+export function seedPlan(opts: Pick<ExperimentOptions, 'seed' | 'seeds'>): { seeds: number[]; layout: 'per-seed' | 'flat' } {
+  if (opts.seeds === undefined) return { seeds: [opts.seed ?? 1], layout: 'flat' };
+  if (opts.seed !== undefined) throw new Error('--seeds: give either --seed N (one seed) or --seeds A,B,… (one directory per seed), not both');
+  const s = opts.seeds;
+  if (!Array.isArray(s) || !s.length || s.some((x) => !Number.isInteger(x))) throw new Error(`--seeds: expected a non-empty list of integers, got ${JSON.stringify(s)}`);
+  const dup = s.find((x, i) => s.indexOf(x) !== i);
+  if (dup !== undefined) throw new Error(`--seeds: seed ${dup} is listed twice`);
+  return { seeds: [...s], layout: 'per-seed' };
+}
 
 const CIFAR10: InputSpec = { height: 32, width: 32, channels: 3, numClasses: 10 };
-const mean = (v: number[]) => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : Number.NaN);
 const median = (v: number[]) => {
   const s = [...v].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -84,8 +95,10 @@ export async function runExperiment(name: string, opts: ExperimentOptions): Prom
   const t0 = performance.now();
   const progress = new Progress(process.stderr, opts.quiet);
   const backend = await selectBackend(opts.backend);
-  const seed = opts.seed ?? 1;
+  const { seeds, layout } = seedPlan(opts);
+  const seed = seeds[0];
   const epochs = opts.epochs ?? preset.epochs;
+  const trainLimit = opts.trainLimit ?? preset.trainLimit ?? null;
   mkdirSync(opts.out, { recursive: true });
   const notes: string[] = [];
   const registered = new Set(methodNames());
@@ -99,72 +112,10 @@ export async function runExperiment(name: string, opts: ExperimentOptions): Prom
   });
 
   if (!runs.length) throw new Error(`experiment "${name}": none of its methods is registered (${def.runs.map((r) => r.method).join(', ')})`);
-  for (const [i, run] of runs.entries()) {
-    const label = runLabel(run);
-    const dir = join(opts.out, label);
-    const method = getMethod(run.method);
-    const methodOptions: Record<string, unknown> = run.lambda === undefined ? {} : { lambda: run.lambda };
-    // A finished run is reused and an interrupted one resumed, so a long experiment survives a crash.
-    const trained = trainedRun(dir, { method: run.method, methodOptions, preset: preset.name, seed, epochs });
-    let summary;
-    if (trained.state === 'done') {
-      summary = trained.summary;
-      notes.push(`Reused the finished training run in ${label}/ (its summary.json).`);
-      progress.log('reuse', { run: label }, `[${i + 1}/${runs.length}] reusing the trained ${label}`);
-    } else {
-      const verb = trained.state === 'resumable' ? 'resuming' : 'training';
-      progress.log('run', { run: label, index: i + 1, of: runs.length, resume: trained.state === 'resumable' }, `[${i + 1}/${runs.length}] ${verb} ${label} …`);
-      summary = await runTrain({
-        preset: preset.name,
-        method: run.method,
-        lambda: run.lambda,
-        out: dir,
-        seed,
-        epochs,
-        resume: trained.state === 'resumable',
-        backend: opts.backend,
-        dataDir: opts.dataDir,
-        download: opts.download,
-        verify: opts.verify,
-        quiet: opts.quiet,
-      });
-    }
-    const settings = method.settings(preset.eval.lambdas, preset.eval.lambdaThs).map((s) => ({ lambda: s.lambda, lambdaTh: s.lambdaTh, width: s.cond.width }));
-    let ev = reusableEval(dir, { attack: preset.eval.attack, backend: backend.name, testImages: opts.limit ?? preset.testLimit, settings });
-    if (ev) {
-      notes.push(`Reused the evaluation in ${label}/eval.json (same attack, test images and conditions, newer than the weights).`);
-    } else {
-      progress.log('run', { run: label }, `[${i + 1}/${runs.length}] evaluating ${label} …`);
-      ev = await runEval(dir, { backend: opts.backend, dataDir: opts.dataDir, download: opts.download, verify: opts.verify, quiet: opts.quiet, limit: opts.limit, allowDeterministic: opts.allowDeterministic });
-    }
-    if (method.slim) {
-      // Cheap (a weight slice), so always redone from the current weights.
-      const e = await exportNarrow(dir, join(opts.out, narrowDirOf(label)), SLIM_EXPORT_WIDTH);
-      notes.push(`Exported the width-${SLIM_EXPORT_WIDTH} sub-network of ${label} to ${narrowDirOf(label)}/ (method \`${e.method}\`, architecture \`${e.architecture}\`; \`float eval\` reads it).`);
-    }
-    results.push({
-      method: run.method,
-      label,
-      trainLambda: run.lambda ?? null,
-      dir: label,
-      params: { total: 0, trainable: 0, base: { total: 0, trainable: 0 }, byPlugin: {}, byPattern: { alpha: { total: 0, trainable: 0 }, adv: { total: 0, trainable: 0 }, film: { total: 0, trainable: 0 } } },
-      secondsPerEpoch: mean(summary.secondsPerEpoch),
-      epochSeconds: summary.secondsPerEpoch,
-      trainSeconds: summary.trainSeconds,
-      latencyMs: Number.NaN,
-      latency: { batch: preset.eval.batchSize, byLambda: [] },
-      flops: 0,
-      macs: 0,
-      storageBytes: 0,
-      storageBytesFig7b: 0,
-      delayKind: 'conv',
-      delayNs: 0,
-      compression: null,
-      attack: ev.attack,
-      testImages: ev.testImages,
-      rows: ev.rows,
-      slim: null,
-    });
+  for (const [k, seed] of seeds.entries()) {
+    const subdir = layout === 'per-seed' ? `seed-${seed}` : '';
+    const tag = seeds.length > 1 ? `seed ${seed} (${k + 1}/${seeds.length}) ` : '';
+    results.push(...(await trainAndEvaluate(runs, preset, { ...opts, subdir, seed, epochs, trainLimit, init: EXPERIMENT_INIT, backendName: backend.name, notes, progress, tag })));
   }
 
   // Costs and latency, with every trained model loaded, timed round-robin.
@@ -225,12 +176,14 @@ export async function runExperiment(name: string, opts: ExperimentOptions): Prom
         r.slim.latency = slimLatency(r.latency.byLambda, narrow, SLIM_EXPORT_WIDTH, preset.eval.batchSize);
       }
     }
-    if (def.compression) heatmap = heatmapOf(results.map((r, i) => ({ label: r.label, model: models[i] })), def.compression.heatmapLayer);
+    // The first seed's models: the heat map shows one model per run.
+    const firstSeed = results.flatMap((r, i) => (r.seed === seed ? [{ label: r.label, model: models[i] }] : []));
+    if (def.compression) heatmap = heatmapOf(firstSeed, def.compression.heatmapLayer);
   } finally {
     for (const m of [...models, ...narrowModels]) m.dispose();
   }
 
-  const families = familiesOf(results);
+  const families = familiesAcrossSeeds(seeds.map((sd) => familiesOf(results.filter((r) => r.seed === sd))));
   const architecture = preset.model;
   const input = models[0]?.input ?? { height: 28, width: 28, channels: 1, numClasses: 10 };
   let reference: PaperReference | null = null;
@@ -243,7 +196,7 @@ export async function runExperiment(name: string, opts: ExperimentOptions): Prom
   }
   const report: ExperimentReport = {
     format: 'floatjs-experiment',
-    version: 1,
+    version: 2,
     experiment: def.name,
     description: def.description,
     preset: preset.name,
@@ -251,10 +204,14 @@ export async function runExperiment(name: string, opts: ExperimentOptions): Prom
     architecture,
     backend: backendRecord(backend),
     seed,
+    seeds,
+    layout,
+    init: EXPERIMENT_INIT,
     epochs,
     createdAt: new Date().toISOString(),
     seconds: 0,
     methods: results,
+    acrossSeeds: acrossSeeds(results),
     families,
     delayModel: await delaySummary(architecture, input),
     paperReference: reference,
@@ -263,14 +220,12 @@ export async function runExperiment(name: string, opts: ExperimentOptions): Prom
     plots: [],
   };
   progress.log('plots', {}, 'rendering plots …');
-  report.plots = await writePlots(report, opts.out);
   report.seconds = (performance.now() - t0) / 1000;
-  writeFileAtomic(join(opts.out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
-  writeFileAtomic(join(opts.out, 'report.md'), experimentMarkdown(report));
+  await writeReport(report, opts.out);
   return report;
 }
 
-/** Groups the trained models by method; PGD-AT's per-λ models add their training time and storage. */
+/** Groups one seed's trained models by method; PGD-AT's per-λ models add their training time and storage. */
 export function familiesOf(results: readonly ExperimentMethodResult[]): ExperimentFamily[] {
   const byMethod = new Map<string, ExperimentMethodResult[]>();
   for (const r of results) byMethod.set(r.method, [...(byMethod.get(r.method) ?? []), r]);
@@ -278,6 +233,8 @@ export function familiesOf(results: readonly ExperimentMethodResult[]): Experime
     method,
     models: rs.map((r) => r.label),
     secondsPerEpoch: rs.reduce((a, r) => a + r.secondsPerEpoch, 0),
+    secondsPerEpochStd: 0,
+    seeds: 1,
     trainTimeVsFloat: null,
     paramsPerModel: rs[0].params.trainable,
     paramsVsFloat: null,
@@ -286,6 +243,7 @@ export function familiesOf(results: readonly ExperimentMethodResult[]): Experime
     storageBytesFig7bPerModel: rs[0].storageBytesFig7b,
     delayNs: rs[0].delayNs,
     latencyMs: median(rs.map((r) => r.latencyMs)),
+    latencyMsStd: 0,
   }));
   const float = fams.find((f) => f.method === 'float');
   if (float) {

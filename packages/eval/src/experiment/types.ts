@@ -1,3 +1,4 @@
+import type { ConvInit } from '@floatjs/engine';
 import type { BackendRecord } from '../backend-record';
 import type { Compression, DelayConstants, DelayKind, ParamBreakdown, RatioStats } from '../cost';
 import type { EvalReport, EvalRow } from '../evaluate';
@@ -7,10 +8,15 @@ import type { NarrowLatency } from '../export-narrow';
 export interface ExperimentMethodResult {
   /** The method name (`float`, `oat`, `pgd-at`, ...). */
   method: string;
-  /** The run's label and sub-directory, e.g. `pgd-at-0.2`. */
+  /** The run's label, e.g. `pgd-at-0.2`; the same for every seed of the run. */
   label: string;
+  /** The seed this model was trained and evaluated with. */
+  seed: number;
+  /** The method options its recipe records (OAT: its λ set). */
+  methodOptions: Record<string, unknown>;
   /** pgd-at: the λ it was trained with; null for λ-conditioned methods. */
   trainLambda: number | null;
+  /** Relative to the experiment directory: `<label>` (`--seed`) or `seed-<n>/<label>` (`--seeds`). */
   dir: string;
   params: ParamBreakdown;
   /** Mean wall time of one training epoch, s. */
@@ -83,8 +89,12 @@ export interface SlimResult {
 export interface ExperimentFamily {
   method: string;
   models: string[];
-  /** Per-epoch training time summed over the family's models, s (Fig. 7a). */
+  /** Per-epoch training time summed over the family's models, s (Fig. 7a); the mean across seeds. */
   secondsPerEpoch: number;
+  /** Std across seeds of `secondsPerEpoch` (0 for one seed). */
+  secondsPerEpochStd: number;
+  /** How many seeds the timings are over. */
+  seeds: number;
   /** `secondsPerEpoch` divided by FLOAT's. */
   trainTimeVsFloat: number | null;
   /** Trainable parameters of one model. */
@@ -95,8 +105,43 @@ export interface ExperimentFamily {
   storageBytesAllModels: number;
   storageBytesFig7bPerModel: number;
   delayNs: number;
-  /** Median over the family's models of their latencyMs. */
+  /** Median over the family's models of their latencyMs; the mean of that across seeds. */
   latencyMs: number;
+  latencyMsStd: number;
+}
+
+/** Mean ± sample std (n − 1) of one figure across seeds, and the per-seed values it is made of. */
+export interface Stat {
+  mean: number;
+  std: number;
+  n: number;
+  values: number[];
+}
+
+/** One evaluated condition of a run, its CA and RA across seeds (each seed's value: its mean over draws). */
+export interface SeedRow {
+  lambda: number | null;
+  lambdaTh: number | null;
+  width: number;
+  norm: string;
+  lambdaN: number;
+  randomized: boolean;
+  eot: number;
+  ca: Stat;
+  ra: Stat;
+}
+
+/** One run of an experiment across every seed it was trained with. */
+export interface SeedAggregate {
+  label: string;
+  method: string;
+  trainLambda: number | null;
+  seeds: number[];
+  rows: SeedRow[];
+  secondsPerEpoch: Stat;
+  trainSeconds: Stat;
+  latencyMs: Stat;
+  compression: { density: Stat; cr: Stat; channelPercent: Stat; crf: Stat; modelSparse8Bytes: Stat } | null;
 }
 
 export interface DelaySummary {
@@ -128,18 +173,29 @@ export interface PaperReference {
 
 export interface ExperimentReport {
   format: 'floatjs-experiment';
-  version: 1;
+  /** 2: `seeds`, `acrossSeeds`, and `seed`/`methodOptions` per method (a one-seed report is otherwise as in 1). */
+  version: 2;
   experiment: string;
   description: string;
   preset: string;
   dataset: string;
   architecture: string;
   backend: BackendRecord;
+  /** The first of `seeds`. */
   seed: number;
+  /** Every seed trained; `methods` holds one entry per (seed, run), seed by seed. */
+  seeds: number[];
+  /** `--seeds` writes `seed-<n>/<label>/`; `--seed` (one seed) `<label>/`. */
+  layout: 'per-seed' | 'flat';
+  /** The conv init of every run (`recipe.init`; reports made before it existed: he-normal). */
+  init: ConvInit;
   epochs: number;
   createdAt: string;
   seconds: number;
   methods: ExperimentMethodResult[];
+  /** Per run label: CA/RA per condition and the timings as mean ± std across seeds. */
+  acrossSeeds: SeedAggregate[];
+  /** Timings: mean ± std across seeds. */
   families: ExperimentFamily[];
   delayModel: DelaySummary;
   paperReference: PaperReference | null;
