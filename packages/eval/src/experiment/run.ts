@@ -141,12 +141,12 @@ export async function runExperiment(name: string, opts: ExperimentOptions): Prom
         compression: compressionOf(model),
       });
       const seen = new Set<string>();
-      for (const s of getMethod(r.method).settings([0, 1], [0])) {
+      for (const s of getMethod(r.method).settings([0, 1], [0], r.methodOptions)) {
         const key = JSON.stringify(s.cond);
         if (seen.has(key)) continue;
         seen.add(key);
         const width = s.cond.width;
-        targets.push({ label: `${r.label}@${s.lambda}${width === 1 ? '' : `:w${width}`}`, model, cond: s.cond, result: r, lambda: s.lambda, width, narrow: false });
+        targets.push({ label: `${r.dir}@${s.lambda}${width === 1 ? '' : `:w${width}`}`, model, cond: s.cond, result: r, lambda: s.lambda, width, narrow: false });
       }
       const slim = getMethod(r.method).slim;
       if (slim) {
@@ -155,11 +155,11 @@ export async function runExperiment(name: string, opts: ExperimentOptions): Prom
         narrowModels.push(narrow);
         r.slim = { ...(await slimCosts(r, model, narrow, { dir, width: SLIM_EXPORT_WIDTH, widths: slim.widths, method: slim.base })), latency: [] };
         const seenNarrow = new Set<string>();
-        for (const s of getMethod(slim.base).settings([0, 1], [0])) {
+        for (const s of getMethod(slim.base).settings([0, 1], [0], r.methodOptions)) {
           const key = JSON.stringify(s.cond);
           if (seenNarrow.has(key)) continue;
           seenNarrow.add(key);
-          targets.push({ label: `${r.label}@${s.lambda}:narrow`, model: narrow, cond: s.cond, result: r, lambda: s.lambda, width: SLIM_EXPORT_WIDTH, narrow: true });
+          targets.push({ label: `${r.dir}@${s.lambda}:narrow`, model: narrow, cond: s.cond, result: r, lambda: s.lambda, width: SLIM_EXPORT_WIDTH, narrow: true });
         }
       }
     }
