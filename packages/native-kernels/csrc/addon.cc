@@ -2,6 +2,7 @@
 // view a WebAssembly heap: the kernels read and write them in place).
 #include <node_api.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -59,9 +60,9 @@ bool floatsArg(napi_env env, napi_value v, const std::string& where, int64_t exp
 constexpr int64_t kMaxGeometryField = 1 << 24;
 constexpr int64_t kInt32Max = 2147483647;
 
-// The output size must be what the input, stride, padding and (dilated) filter give: the first window starts
-// within the filter's reach of the input and the last one starts inside it. Anything else is a caller's bug
-// that would otherwise read or write past the buffers' intent, or overflow int32 in the kernels.
+// The output size must be what the input, stride, padding and (dilated) filter give, with the implied bottom/right
+// padding at most max(top/left padding, filter span); and no span may overflow the kernels' int32 arithmetic.
+// Anything else is a caller's bug.
 bool geometryConsistent(napi_env env, const std::string& fn, const int* f, const char* const* names) {
   for (int i = 0; i < kGeometryFields; i++) {
     if (f[i] > kMaxGeometryField) {
@@ -82,10 +83,8 @@ bool geometryConsistent(napi_env env, const std::string& fn, const int* f, const
     const int64_t span = (k[a] - 1) * dilation[a] + 1;
     if ((out[a] - 1) * stride[a] + span + pad[a] > kInt32Max)
       return fail(env, fn + ": geometry: out" + A + ", stride" + A + " and the dilated filter span more than 2^31 - 1 rows"), false;
-    if (pad[a] >= span)
-      return fail(env, fn + ": geometry.pad" + std::string(a ? "Left" : "Top") + " is " + std::to_string(pad[a]) +
-                           ", but the dilated filter spans only " + std::to_string(span) + " (padding must be less)"), false;
-    const int64_t most = in[a] == 0 ? 0 : (in[a] - 1 + pad[a]) / stride[a] + 1;
+    // Padding below/right is implied by the output size; it may be at most max(padTop/Left, filter span).
+    const int64_t most = in[a] + pad[a] + std::max(pad[a], span) < span ? 0 : (in[a] + pad[a] + std::max(pad[a], span) - span) / stride[a] + 1;
     if (out[a] > most)
       return fail(env, fn + ": geometry.out" + A + " is " + std::to_string(out[a]) + ", but in" + A + " " + std::to_string(in[a]) +
                            " with stride " + std::to_string(stride[a]) + " and padding " + std::to_string(pad[a]) + " gives at most " +
