@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { verifyRaw, type ChecksumTable } from './checksums';
-import { maybeGunzip } from './gzip';
+import { gunzipIdx } from './idx-gunzip';
 import { parseIdx } from './idx';
 import { downloadChecked } from './download-file';
 import { DOWNLOAD_MIRRORS } from './mirrors';
@@ -40,7 +40,7 @@ export async function downloadIdxFile(
   const gzName = `${file}.gz`;
   const urls = (opts.mirrors ?? DOWNLOAD_MIRRORS[name]).map((base) => base + gzName);
   const check = async (partPath: string, url: string) => {
-    const raw = maybeGunzip(await readFile(partPath), url);
+    const raw = await gunzipIdx(await readFile(partPath), url);
     parseIdx(raw, url);
     verifyRaw(name, file, raw, { verify: opts.verify, checksums: opts.checksums, source: url });
   };

@@ -10,7 +10,9 @@ export { batches, batchCount, type Batch, type BatchOptions, type BatchSource, t
 export { permutation, PERMUTATION_STREAM } from './permutation';
 export { createRng, splitmix32, xoshiro128ss, type Rng } from './rng';
 export { parseIdx, encodeIdx, type IdxArray } from './idx';
-export { maybeGunzip, isGzip } from './gzip';
+export { maybeGunzip, isGzip, gunzipHead, DEFAULT_MAX_GUNZIP_BYTES } from './gzip';
+export { gunzipIdx, MAX_IDX_BYTES } from './idx-gunzip';
+export { readDataFile } from './read-data-file';
 export {
   IDX_CHECKSUMS,
   verifyRaw,

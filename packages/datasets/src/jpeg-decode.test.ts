@@ -71,12 +71,12 @@ describe('decodeJpeg', () => {
 
   it('refuses oversized dimensions from the header before decoding', () => {
     expect(() => decodeJpeg(setSofSize(encoded, 20000, 20000), 'big.jpg')).toThrow(
-      /^big\.jpg: JPEG decode failed: maxResolutionInMP limit exceeded by 300MP \(raise maxResolutionInMP/,
+      /^big\.jpg: JPEG declares 20000×20000 pixels \(400\.0 MP\), more than the 40 MP limit \(raise maxResolutionInMP/,
     );
     expect(() => decodeJpeg(setSofSize(encoded, 3000, 3000), 'mem.jpg', { maxMemoryUsageInMB: 4 })).toThrow(
       /^mem\.jpg: JPEG decode failed: maxMemoryUsageInMB limit exceeded/,
     );
-    expect(() => decodeJpeg(setSofSize(encoded, 3000, 3000), 'mp.jpg', { maxResolutionInMP: 1 })).toThrow(/maxResolutionInMP limit exceeded by 8MP/);
+    expect(() => decodeJpeg(setSofSize(encoded, 3000, 3000), 'mp.jpg', { maxResolutionInMP: 1 })).toThrow(/^mp\.jpg: JPEG declares 3000×3000 pixels \(9\.0 MP\), more than the 1 MP limit/);
   });
 
   it('corrupt and truncated JPEGs either decode to a full-size image or fail naming the file', () => {
@@ -98,5 +98,16 @@ describe('decodeJpeg', () => {
     }
     console.info(`jpeg fuzz: ${cases} cases, ${rejected} rejected, ${(performance.now() - t0).toFixed(0)} ms`);
     expect(rejected).toBeGreaterThan(0);
+  });
+});
+
+describe('decodeJpeg: declared size checked before decoding', () => {
+  it('refuses a tiny file whose header claims 100 MP, without allocating for it', () => {
+    // SOI, SOF0 (8-bit, 10000×10000, 3 components), EOI.
+    const sof = [0xff, 0xc0, 0x00, 0x11, 0x08, 0x27, 0x10, 0x27, 0x10, 0x03, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1];
+    const bytes = Uint8Array.from([0xff, 0xd8, ...sof, 0xff, 0xd9]);
+    const before = process.memoryUsage().rss;
+    expect(() => decodeJpeg(bytes, 'big.jpg')).toThrow(/^big\.jpg: JPEG declares 10000×10000 pixels \(100\.0 MP\), more than the 40 MP limit/);
+    expect(process.memoryUsage().rss - before).toBeLessThan(50 * 1024 * 1024);
   });
 });

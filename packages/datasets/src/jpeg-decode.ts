@@ -1,4 +1,5 @@
 import jpeg from 'jpeg-js';
+import { jpegFrameSize } from './jpeg-header';
 
 /** A decoded image: height·width·3 bytes, row-major RGB. */
 export interface RgbImage {
@@ -8,7 +9,7 @@ export interface RgbImage {
 }
 
 export interface DecodeJpegOptions {
-  /** Refuse images with more megapixels than this (checked from the header, before decoding). Default 100. */
+  /** Refuse images with more megapixels than this (checked from the SOF header, before decoding). Default 40. */
   maxResolutionInMP?: number;
   /** Refuse images whose decoding would need more memory than this. Default 512. */
   maxMemoryUsageInMB?: number;
@@ -17,6 +18,8 @@ export interface DecodeJpegOptions {
 /** Decodes image bytes to RGB; `source` names the file in errors. */
 export type ImageDecoder = (bytes: Uint8Array, source: string) => RgbImage;
 
+/** ImageNet's largest photos are about 20 MP; a training image beyond this is far more likely hostile. */
+const DEFAULT_MAX_MP = 40;
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 /**
@@ -36,12 +39,19 @@ export function decodeJpeg(bytes: Uint8Array, source: string, opts: DecodeJpegOp
   if (bytes.length < 4 || bytes[0] !== 0xff || bytes[1] !== 0xd8) {
     throw new Error(`${source}: not a JPEG file (no SOI marker FF D8 at the start; ${bytes.length} bytes)`);
   }
+  // Checked before decoding: jpeg-js allocates for the declared size first, so a tiny file claiming 100 MP
+  // would cost a gigabyte before it fails.
+  const maxMP = opts.maxResolutionInMP ?? DEFAULT_MAX_MP;
+  const frame = jpegFrameSize(bytes);
+  if (frame && frame.width * frame.height > maxMP * 1e6) {
+    throw new Error(`${source}: JPEG declares ${frame.width}×${frame.height} pixels (${((frame.width * frame.height) / 1e6).toFixed(1)} MP), more than the ${maxMP} MP limit (raise maxResolutionInMP if the image is genuine)`);
+  }
   let img: { width: number; height: number; data: Uint8Array };
   try {
     img = jpeg.decode(bytes, {
       useTArray: true,
       formatAsRGBA: false,
-      maxResolutionInMP: opts.maxResolutionInMP ?? 100,
+      maxResolutionInMP: maxMP,
       maxMemoryUsageInMB: opts.maxMemoryUsageInMB ?? 512,
     });
   } catch (err) {

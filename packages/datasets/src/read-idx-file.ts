@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { verifyRaw, type VerifyOptions } from './checksums';
-import { maybeGunzip } from './gzip';
+import { gunzipIdx, MAX_IDX_BYTES } from './idx-gunzip';
+import { readDataFile } from './read-data-file';
 import { parseIdx, type IdxArray } from './idx';
 import type { IdxFileName, MnistLikeName } from './mnist-like-files';
 
@@ -14,7 +14,7 @@ export async function readIdxFile(
   file: IdxFileName,
   opts: Omit<VerifyOptions, 'source'> = {},
 ): Promise<IdxArray> {
-  const raw = maybeGunzip(await readFile(path), path);
+  const raw = await gunzipIdx(await readDataFile(path, MAX_IDX_BYTES), path);
   const idx = parseIdx(raw, path);
   verifyRaw(name, file, raw, { ...opts, source: path });
   return idx;

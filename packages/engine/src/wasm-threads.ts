@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createHash } from 'node:crypto';
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
+import { verifiedWorkerFile } from './wasm-worker-file';
 
 const require = createRequire(import.meta.url);
 
@@ -58,7 +57,8 @@ export function xnnpackThreads(env: NodeJS.ProcessEnv, threads: number, nativeKe
  * Registers the `wasm` backend built from tfjs's threaded-SIMD binary, running XNNPACK on `threads`
  * threads. tfjs turns threads off under Node for two reasons that this works around:
  * it hands Emscripten a blob: URL for the pthread worker, which Node's worker_threads cannot load
- * (we write the worker script to a content-addressed file instead), and its C code caps the pool at
+ * (we write the worker script to a content-addressed file in a private per-user directory instead, verified
+ * before every use: see wasm-worker-file.ts), and its C code caps the pool at
  * half of os.cpus() (so we report enough cores while the module's static constructors run).
  * Kernels stay those registered for `wasm`; only the module behind the backend changes.
  */
@@ -73,14 +73,16 @@ export function registerThreadedWasm(threads: number): void {
   const mainScript = require.resolve('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js');
   const dir = dirname(mainScript);
   const factory = require(mainScript) as Factory;
-  const workerFile = writeWorkerScript(dir);
+  const workerSource = workerScript(dir);
+  // Checked (and written if needed) at registration and again whenever Emscripten asks for it.
+  verifiedWorkerFile(workerSource);
   tf.removeBackend('wasm');
   tf.registerBackend(
     'wasm',
     async () => {
       const module = await withReportedCores(2 * threads, () =>
         factory({
-          locateFile: (path: string) => (path.endsWith('.worker.js') ? workerFile : join(dir, path)),
+          locateFile: (path: string) => (path.endsWith('.worker.js') ? verifiedWorkerFile(workerSource) : join(dir, path)),
           mainScriptUrlOrBlob: mainScript,
         }),
       );
@@ -102,18 +104,10 @@ export function registerThreadedWasm(threads: number): void {
   );
 }
 
-function writeWorkerScript(dir: string): string {
+function workerScript(dir: string): string {
   const { wasmWorkerContents } = require(join(dir, 'tfjs-backend-wasm-threaded-simd.worker.js')) as { wasmWorkerContents: string };
   // The exported string holds "\n" escapes that must stay escapes in the file (tfjs does the same).
-  const source = wasmWorkerContents.replace(/\n/g, '\\n');
-  const hash = createHash('sha256').update(source).digest('hex').slice(0, 16);
-  const file = join(os.tmpdir(), `floatjs-wasm-pthread-${hash}.cjs`);
-  if (!existsSync(file)) {
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, source);
-    renameSync(tmp, file);
-  }
-  return file;
+  return wasmWorkerContents.replace(/\n/g, '\\n');
 }
 
 async function withReportedCores<T>(cores: number, fn: () => Promise<T>): Promise<T> {

@@ -38,7 +38,8 @@ export function buildProgram(): Command {
     .option('--preset <name>', `preset (${presetNames().join(', ')})`)
     .option('--method <name>', `method (${methodNames().join(', ')}; default float)`)
     .option('--resume <dir>', 'continue an interrupted run from its last complete checkpoint')
-    .option('--out <dir>', 'checkpoint directory (default runs/<preset>-<method>)')
+    .option('--out <dir>', 'checkpoint directory (default runs/<preset>-<method>); refused if it holds a run, unless --force')
+    .option('--force', 'if --out holds a run, move it aside to DIR.old-<time> and start afresh (never with --resume)')
     .option('--seed <n>', 'seed of initialisation, shuffling, attacks and noise', integer('--seed'), 1)
     .option('--epochs <n>', 'override the preset epochs', integer('--epochs'))
     .option('--init <kind>', 'conv kernel init of a new run: pytorch (U(±1/√fan_in), default) or he-normal', (v: string) => {
@@ -79,11 +80,13 @@ export function buildProgram(): Command {
     .option('--aa-iter <n>', 'AutoAttack: APGD/FAB iterations (default 100)', integer('--aa-iter'))
     .option('--aa-queries <n>', 'AutoAttack: Square queries (default 5000)', integer('--aa-queries'))
     .option('--allow-deterministic', 'allow --eot 1 on randomized conditions (the report still marks them randomized)')
-    .option('--json <file>', 'where to write the JSON report (default <dir>/eval.json)')
+    .option('--json <file>', 'where to write the JSON report (default <dir>/eval.json); refused if it exists, unless --force')
+    .option('--force', 'replace an existing report')
     .option('--backend <name>', 'tensorflow | wasm | cpu')
     .action(async (dir, o) => {
       parseAttack(o.attack);
-      const report = await runEval(dir, { ...o, lambdaThs: o.lambdaTh });
+      const { force, ...rest } = o;
+      const report = await runEval(dir, { ...rest, lambdaThs: o.lambdaTh, keepExisting: !force });
       process.stdout.write(`${evalTable(report)}\n`);
     });
   program
@@ -221,14 +224,29 @@ export async function main(argv: string[] = process.argv): Promise<void> {
       throw err;
     }).parseAsync(argv);
   } catch (err) {
-    const e = err as { code?: string; exitCode?: number; message?: string };
-    if (e.code?.startsWith('commander.')) {
+    if (isCommanderError(err)) {
       // commander has already printed its one-line message (or the help text).
-      process.exitCode = e.exitCode ?? 1;
+      process.exitCode = typeof err.exitCode === 'number' ? err.exitCode : 1;
       return;
     }
-    process.stderr.write(`float: error: ${String(e.message ?? err).split('\n')[0]}\n`);
+    process.stderr.write(`float: error: ${errorLine(err)}\n`);
     if (process.env.FLOAT_DEBUG) console.error(err);
     process.exitCode = 1;
   }
+}
+
+function isCommanderError(err: unknown): err is { code: string; exitCode?: unknown } {
+  return typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'string' && (err as { code: string }).code.startsWith('commander.');
+}
+
+/** The first line of any thrown value's message: an Error, a string, a number, null, an object without one. */
+export function errorLine(err: unknown): string {
+  let text: string;
+  try {
+    const message = typeof err === 'object' && err !== null ? (err as { message?: unknown }).message : undefined;
+    text = typeof message === 'string' && message ? message : typeof err === 'string' ? err : JSON.stringify(err) ?? String(err);
+  } catch {
+    text = Object.prototype.toString.call(err);
+  }
+  return text.split('\n')[0] || 'unknown error';
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { batches } from '@floatjs/datasets';
 import { conditionKey, loadWeights, Rng, selectBackend, writeFileAtomic, type LogitsFn } from '@floatjs/engine';
@@ -31,6 +32,8 @@ export interface EvalOptions extends DataOptions {
   allowDeterministic?: boolean;
   backend?: string;
   json?: string;
+  /** Refuse (before evaluating) when the report file exists; the CLI sets it unless --force. */
+  keepExisting?: boolean;
   quiet?: boolean;
 }
 
@@ -95,6 +98,10 @@ export function sourceModel(dir: string, lambda: number | null, eot: number): { 
 /** `float eval`: attacks every requested condition of a checkpoint exactly as it is deployed. */
 export async function runEval(dir: string, opts: EvalOptions = {}): Promise<EvalReport> {
   checkOptions('runEval', evalOptionsSchema, opts);
+  const reportFile = opts.json ?? join(dir, 'eval.json');
+  if (opts.keepExisting && existsSync(reportFile)) {
+    throw new Error(`${reportFile}: an earlier report is there; pass --force to replace it, or --json FILE to write this one elsewhere`);
+  }
   const recipe = loadRecipe(dir);
   const preset = getPreset(recipe.preset);
   const method = getMethod(recipe.method);
@@ -228,7 +235,7 @@ export async function runEval(dir: string, opts: EvalOptions = {}): Promise<Eval
     rows,
     seconds: (performance.now() - t0) / 1000,
   };
-  writeFileAtomic(opts.json ?? join(dir, 'eval.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileAtomic(reportFile, `${JSON.stringify(report, null, 2)}\n`);
   return report;
 }
 

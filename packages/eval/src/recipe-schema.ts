@@ -1,5 +1,7 @@
 import { pgdSpecSchema } from './preset-schema';
-import { anyString, arrayOf, exactly, finiteNumber, fraction, identifier, inRange, integer, list, nonNegative, oneOf, positiveInt, positiveNumber, record } from './schema-fields';
+import { anyString, arrayOf, boundedInt, exactly, finiteNumber, fraction, identifier, inRange, integer, list, nonNegative, oneOf, positiveNumber, record } from './schema-fields';
+
+const MAX_EPOCHS = 100_000;
 
 /**
  * The method options the registered methods read (methods.ts); other keys pass through for methods
@@ -10,29 +12,31 @@ export const methodOptionsSchema = record(
     lambda: inRange(0, 1).optional(),
     alphaInit: finiteNumber().optional(),
     density: fraction().optional(),
-    epochs: positiveInt().optional(),
-    totalSteps: positiveInt().optional(),
+    epochs: boundedInt(MAX_EPOCHS).optional(),
+    totalSteps: boundedInt(1e9).optional(),
     lambdas: list(inRange(0, 1), 'a non-empty array of numbers in [0, 1]').optional(),
-    dim: positiveInt().optional(),
+    dim: boundedInt(65536).optional(),
     filmSeed: integer().optional(),
   },
   'an object (the method options, {} for none)',
 );
 
 const inputSchema = record(
-  { height: positiveInt(), width: positiveInt(), channels: positiveInt(), numClasses: positiveInt() },
+  // Upper bounds far above any dataset here (ImageNet-21k has 21,841 classes), low enough to refuse absurd sizes
+  // before anything is allocated for them.
+  { height: boundedInt(4096), width: boundedInt(4096), channels: boundedInt(64), numClasses: boundedInt(100_000) },
   'an object { height, width, channels, numClasses }',
 );
 
 const trainingSchema = record(
   {
-    epochs: positiveInt(),
-    batchSize: positiveInt(),
+    epochs: boundedInt(MAX_EPOCHS),
+    batchSize: boundedInt(65536),
     lr: positiveNumber(),
     momentum: inRange(0, 1, true),
     weightDecay: nonNegative(),
     schedule: oneOf(['cosine', 'constant']),
-    trainLimit: positiveInt().optional(),
+    trainLimit: boundedInt(1e9).optional(),
     augment: identifier().optional(),
     attack: pgdSpecSchema.nullable(),
     // Absent means 1; divergence rollbacks halve it (train.ts).

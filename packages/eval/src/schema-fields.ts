@@ -7,6 +7,11 @@ import * as z from 'zod';
 const says = (expected: string) => ({ error: expected });
 
 export const positiveInt = (expected = 'a positive integer') => z.number(says(expected)).int(says(expected)).min(1, says(expected));
+/** A positive integer of at most `max`: recipe sizes are bounded so that a hostile file cannot make eval allocate gigabytes. */
+export const boundedInt = (max: number) => {
+  const expected = `an integer from 1 to ${max}`;
+  return z.number(says(expected)).int(says(expected)).min(1, says(expected)).max(max, says(expected));
+};
 export const integer = (expected = 'an integer') => z.number(says(expected)).int(says(expected));
 export const positiveNumber = (expected = 'a positive number') => z.number(says(expected)).gt(0, says(expected));
 export const nonNegative = (expected = 'a number ≥ 0') => z.number(says(expected)).min(0, says(expected));

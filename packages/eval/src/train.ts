@@ -1,6 +1,6 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DivergenceError, firstNonFinite, type ConvInit, loadTrainingCheckpoint, RECIPE_FILE, saveTrainingCheckpoint, selectBackend, Trainer, writeFileAtomic, type TrainerHooks } from '@floatjs/engine';
+import { DivergenceError, findTrainingCheckpoint, firstNonFinite, loadTrainingCheckpoint, readRegularFile, RECIPE_FILE, restoreTrainingCheckpoint, saveTrainingCheckpoint, selectBackend, tidyForResume, Trainer, writeFileAtomic, type ConvInit, type TrainerHooks } from '@floatjs/engine';
 import { backendLine, backendRecord, type BackendRecord } from './backend-record';
 import { pgdAdversary } from './adversary';
 import { loadTrainData, type DataOptions } from './data';
@@ -10,6 +10,7 @@ import { checkOptions, trainOptionsSchema } from './option-schema';
 import { getPreset } from './presets';
 import { Progress } from './progress';
 import { buildModel, loadRecipe, recipeInit, type Recipe } from './recipe';
+import { claimRunDir, dropTornLastLine } from './run-dir';
 import { loggedRollbacks, MAX_ROLLBACKS, stopReason, type DivergencePolicy, type RollbackRecord } from './rollback';
 
 export interface TrainOptions extends DataOptions {
@@ -18,6 +19,8 @@ export interface TrainOptions extends DataOptions {
   out: string;
   /** Continue the run in `out` from its last complete checkpoint; preset, method, seed and epochs come from its recipe. */
   resume?: boolean;
+  /** `out` holds a run and this is not a resume: move that run aside to `out.old-<time>` instead of refusing. */
+  force?: boolean;
   seed?: number;
   /** Conv kernel init of a new run: `pytorch` (default, U(±1/√fan_in)) or `he-normal`; a resumed run keeps its recipe's. */
   init?: ConvInit;
@@ -57,9 +60,24 @@ export interface TrainSummary {
   rollbacks: RollbackRecord[];
 }
 
-/** `float train`: trains one method on one preset and writes the checkpoint, a log and a summary. */
+/**
+ * `float train`: trains one method on one preset and writes the checkpoint, a log and a summary. It holds the
+ * directory's lock throughout, and never overwrites a run: `out` holding one needs `resume` or `force`.
+ */
 export async function runTrain(opts: TrainOptions): Promise<TrainSummary> {
   checkOptions('runTrain', trainOptionsSchema, opts);
+  if (opts.resume && opts.force) throw new Error('--force: not with --resume (a resumed run continues in its directory; --force starts a new one)');
+  if (opts.resume && !existsSync(join(opts.out, RECIPE_FILE))) loadRecipe(opts.out);
+  const { release, movedTo } = claimRunDir(opts.out, opts);
+  try {
+    if (movedTo && !opts.quiet) process.stderr.write(`moved the earlier run in ${opts.out} to ${movedTo}\n`);
+    return await trainInDir(opts);
+  } finally {
+    release();
+  }
+}
+
+async function trainInDir(opts: TrainOptions): Promise<TrainSummary> {
   const prior = opts.resume ? loadRecipe(opts.out) : undefined;
   const preset = getPreset(prior?.preset ?? opts.preset ?? 'fmnist-quick');
   const method = getMethod(prior?.method ?? opts.method ?? 'float');
@@ -132,12 +150,22 @@ export async function runTrain(opts: TrainOptions): Promise<TrainSummary> {
     mkdirSync(opts.out, { recursive: true });
     const logPath = join(opts.out, 'train-log.jsonl');
     let startEpoch = 0;
+    const found = opts.resume ? findTrainingCheckpoint(opts.out) : null;
     if (opts.resume) {
-      startEpoch = loadTrainingCheckpoint(opts.out, trainer).epochsDone;
+      const removed = tidyForResume(opts.out, found);
+      if (removed.length) progress.log('cleanup', { removed }, `removed ${removed.length} temporary file(s) of an interrupted write: ${removed.join(', ')}`);
+      for (const why of found?.skipped ?? []) progress.log('skip-checkpoint', { why }, `skipping an unreadable checkpoint: ${why}`);
+    }
+    if (found) {
+      startEpoch = restoreTrainingCheckpoint(found, trainer).epochsDone;
+      dropTornLastLine(logPath);
       progress.log('resume', { epoch: startEpoch + 1, step: trainer.step, lrScale }, `resuming ${opts.out} at epoch ${startEpoch + 1} (step ${trainer.step}${lrScale === 1 ? '' : `, learning rate scale ${lrScale}`})`);
     } else {
+      if (opts.resume) progress.log('resume', { epoch: 1, step: 0, lrScale }, `no complete checkpoint in ${opts.out} (killed before the first epoch ended): starting from the beginning`);
       writeFileSync(logPath, '');
     }
+    // Before the first epoch: a run killed before its first checkpoint can be resumed (from the start) by directory.
+    writeFileAtomic(join(opts.out, RECIPE_FILE), `${JSON.stringify(recipe, null, 2)}\n`);
     const rollbacks = loggedRollbacks(logPath);
     const data = train.batches;
     let lastGood = startEpoch;
@@ -175,7 +203,12 @@ export async function runTrain(opts: TrainOptions): Promise<TrainSummary> {
         ({ model, trainer } = build());
         failed.trainer.dispose();
         failed.model.dispose();
-        startEpoch = loadTrainingCheckpoint(opts.out, trainer).epochsDone;
+        try {
+          startEpoch = loadTrainingCheckpoint(opts.out, trainer).epochsDone;
+        } catch (loadErr) {
+          // Loading checks every value, so a checkpoint that is not usable is never rolled back onto.
+          throw new DivergenceError(`${err.message}; rollback impossible: the checkpoint in ${opts.out} is not usable (${(loadErr as Error).message})`, { cause: loadErr });
+        }
         // recipe.json is outside the checkpoint's digests: rewriting it alone records the new scale for --resume.
         writeFileAtomic(join(opts.out, RECIPE_FILE), `${JSON.stringify(recipe, null, 2)}\n`);
         const record: RollbackRecord = { step, cause: err.message, checkpointEpoch: startEpoch, lrScale };
@@ -207,14 +240,22 @@ export async function runTrain(opts: TrainOptions): Promise<TrainSummary> {
   }
 }
 
+/** A log longer than this is not a training log. */
+const MAX_LOG_BYTES = 1024 * 1024 * 1024;
+
 /** The epoch records of a run's log, the last one per epoch (a resumed run repeats the interrupted epoch). */
 function epochEvents(logPath: string): Array<{ epoch: number; seconds: number; meanLoss: number }> {
   if (!existsSync(logPath)) return [];
   const byEpoch = new Map<number, { epoch: number; seconds: number; meanLoss: number }>();
-  for (const line of readFileSync(logPath, 'utf8').split('\n')) {
+  for (const line of readRegularFile(logPath, MAX_LOG_BYTES, 'the training log').toString('utf8').split('\n')) {
     if (!line.startsWith('{"event":"epoch"')) continue;
-    const e = JSON.parse(line);
-    byEpoch.set(e.epoch, e);
+    let e: { epoch: number; seconds: number; meanLoss: number };
+    try {
+      e = JSON.parse(line);
+    } catch {
+      continue; // a line cut short by a kill mid-append
+    }
+    if (Number.isInteger(e.epoch) && Number.isFinite(e.seconds)) byEpoch.set(e.epoch, e);
   }
   return [...byEpoch.values()].sort((a, b) => a.epoch - b.epoch);
 }

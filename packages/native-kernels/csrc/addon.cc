@@ -2,6 +2,7 @@
 // view a WebAssembly heap: the kernels read and write them in place).
 #include <node_api.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -54,6 +55,44 @@ bool floatsArg(napi_env env, napi_value v, const std::string& where, int64_t exp
   return true;
 }
 
+// Far beyond any real layer, and small enough that the kernels' int arithmetic (row and column offsets,
+// tap counts, interior tests) cannot overflow.
+constexpr int64_t kMaxGeometryField = 1 << 24;
+constexpr int64_t kInt32Max = 2147483647;
+
+// The output size must be what the input, stride, padding and (dilated) filter give, with the implied bottom/right
+// padding at most max(top/left padding, filter span); and no span may overflow the kernels' int32 arithmetic.
+// Anything else is a caller's bug.
+bool geometryConsistent(napi_env env, const std::string& fn, const int* f, const char* const* names) {
+  for (int i = 0; i < kGeometryFields; i++) {
+    if (f[i] > kMaxGeometryField) {
+      fail(env, fn + ": geometry." + names[i] + " is " + std::to_string(f[i]) + ", at most " +
+                    std::to_string(kMaxGeometryField));
+      return false;
+    }
+  }
+  const int64_t batch = f[0], in[2] = {f[1], f[2]}, inC = f[3], out[2] = {f[4], f[5]}, outC = f[6];
+  const int64_t k[2] = {f[7], f[8]}, stride[2] = {f[9], f[10]}, dilation[2] = {f[11], f[12]}, pad[2] = {f[13], f[14]};
+  const char* axis[2] = {"Height", "Width"};
+  if (k[0] * k[1] > 65536) return fail(env, fn + ": geometry: filterHeight × filterWidth is " + std::to_string(k[0] * k[1]) + ", at most 65536"), false;
+  if (out[0] * out[1] > kInt32Max || in[0] * in[1] * inC > kInt32Max || out[0] * out[1] * outC > kInt32Max)
+    return fail(env, fn + ": geometry: one image of the input or output has more than 2^31 - 1 elements"), false;
+  if (batch == 0 || out[0] == 0 || out[1] == 0) return true;
+  for (int a = 0; a < 2; a++) {
+    const std::string A = axis[a];
+    const int64_t span = (k[a] - 1) * dilation[a] + 1;
+    if ((out[a] - 1) * stride[a] + span + pad[a] > kInt32Max)
+      return fail(env, fn + ": geometry: out" + A + ", stride" + A + " and the dilated filter span more than 2^31 - 1 rows"), false;
+    // Padding below/right is implied by the output size; it may be at most max(padTop/Left, filter span).
+    const int64_t most = in[a] + pad[a] + std::max(pad[a], span) < span ? 0 : (in[a] + pad[a] + std::max(pad[a], span) - span) / stride[a] + 1;
+    if (out[a] > most)
+      return fail(env, fn + ": geometry.out" + A + " is " + std::to_string(out[a]) + ", but in" + A + " " + std::to_string(in[a]) +
+                           " with stride " + std::to_string(stride[a]) + " and padding " + std::to_string(pad[a]) + " gives at most " +
+                           std::to_string(most)), false;
+  }
+  return true;
+}
+
 bool geometryArg(napi_env env, napi_value v, const std::string& fn, ConvGeometry* g) {
   bool typed = false;
   napi_is_typedarray(env, v, &typed);
@@ -80,7 +119,7 @@ bool geometryArg(napi_env env, napi_value v, const std::string& fn, ConvGeometry
       return false;
     }
   }
-  return true;
+  return geometryConsistent(env, fn, f, names);
 }
 
 bool args(napi_env env, napi_callback_info info, size_t want, napi_value* argv, const std::string& fn) {

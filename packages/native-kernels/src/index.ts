@@ -37,6 +37,10 @@ const GEOMETRY_FIELDS: ReadonlyArray<keyof ConvGeometry> = [
 
 /** The geometry as the addon takes it: 15 int32 fields in ConvGeometry's order. */
 export function packGeometry(g: ConvGeometry): Int32Array {
+  for (const k of GEOMETRY_FIELDS) {
+    // Int32Array would wrap 2^32 + 3 to 3 silently; the addon checks the rest (ranges, output size, overflow).
+    if (!Number.isInteger(g[k]) || g[k] < -0x80000000 || g[k] > 0x7fffffff) throw new Error(`geometry.${k}: expected a 32-bit integer, got ${g[k]}`);
+  }
   return Int32Array.from(GEOMETRY_FIELDS, (k) => g[k]);
 }
 

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Model } from '../model';
 import { writeFileAtomic } from './atomic-write';
+import { readRegularFile } from './fs-ops';
 import { decodeSafetensors, encodeSafetensors, type StoredTensor } from './safetensors';
 
 export const WEIGHTS_FILE = 'model.safetensors';
@@ -11,6 +11,9 @@ export const RECIPE_FILE = 'recipe.json';
 export const PLUGIN_STATE_KEY = 'pluginState';
 /** The trainer's state beside a training checkpoint (see training-state.ts). */
 export const STATE_FILE = 'trainer-state.json';
+/** No model this package builds comes near this; a larger "weights file" is refused before it is read. */
+export const MAX_WEIGHTS_BYTES = 2 * 1024 * 1024 * 1024;
+const MAX_RECIPE_READ_BYTES = 16 * 1024 * 1024;
 
 /** Reads every variable into host memory, keyed by its model name. */
 export async function readVariables(vars: ReadonlyMap<string, tf.Variable>): Promise<Map<string, StoredTensor>> {
@@ -25,21 +28,25 @@ export async function readVariables(vars: ReadonlyMap<string, tf.Variable>): Pro
  * disk always describes complete weights.
  */
 export async function saveCheckpoint(dir: string, model: Model, recipe: unknown): Promise<void> {
+  writeFileAtomic(join(dir, WEIGHTS_FILE), await weightsBytes(model));
+  writeFileAtomic(join(dir, RECIPE_FILE), `${JSON.stringify(recipe, null, 2)}\n`);
+}
+
+/** `model.safetensors` of a model: every variable under its model name, the plugins' state in the metadata. */
+export async function weightsBytes(model: Model): Promise<Uint8Array> {
   const tensors = await readVariables(model.variables);
   const states = model.host.getStates();
   const metadata: Record<string, string> = { format: 'floatjs', architecture: model.architecture };
   if (Object.keys(states).length) metadata[PLUGIN_STATE_KEY] = JSON.stringify(states);
-  const bytes = encodeSafetensors(tensors, metadata);
-  writeFileAtomic(join(dir, WEIGHTS_FILE), bytes);
-  writeFileAtomic(join(dir, RECIPE_FILE), `${JSON.stringify(recipe, null, 2)}\n`);
+  return encodeSafetensors(tensors, metadata);
 }
 
 /** Reads `recipe.json` of a checkpoint directory, with errors that name the file. */
 export function readRecipe<T = unknown>(dir: string): T {
   const path = join(dir, RECIPE_FILE);
-  if (!existsSync(path)) throw new Error(`${path}: not found; expected a checkpoint directory written by \`float train\``);
+  const text = readRegularFile(path, MAX_RECIPE_READ_BYTES, 'a checkpoint directory written by `float train`').toString('utf8');
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as T;
+    return JSON.parse(text) as T;
   } catch (err) {
     throw new Error(`${path}: not valid JSON (${(err as Error).message})`, { cause: err });
   }
@@ -52,8 +59,8 @@ export function readRecipe<T = unknown>(dir: string): T {
  */
 export function loadWeights(dir: string, model: Model): void {
   const path = join(dir, WEIGHTS_FILE);
-  if (!existsSync(path)) throw new Error(`${path}: not found; expected the checkpoint's weights`);
-  const { tensors, metadata } = decodeSafetensors(readFileSync(path), path);
+  const { tensors, metadata } = decodeSafetensors(readRegularFile(path, MAX_WEIGHTS_BYTES, "the checkpoint's weights"), path);
+  checkLoadedValues(tensors, path);
   assignVariables(model.variables, tensors, path);
   const states = pluginStates(dir, metadata, path);
   if (states) model.host.setStates(states);
@@ -68,8 +75,19 @@ function pluginStates(dir: string, metadata: Record<string, string>, path: strin
     }
   }
   const legacy = join(dir, STATE_FILE);
-  if (!existsSync(legacy)) return null;
-  const plugins = (JSON.parse(readFileSync(legacy, 'utf8')) as { plugins?: Record<string, unknown> }).plugins;
+  let text: string;
+  try {
+    text = readRegularFile(legacy, 256 * 1024 * 1024, 'the trainer state written by `float train`').toString('utf8');
+  } catch (err) {
+    if (/: not found;/.test((err as Error).message)) return null;
+    throw err;
+  }
+  let plugins: Record<string, unknown> | undefined;
+  try {
+    plugins = (JSON.parse(text) as { plugins?: Record<string, unknown> }).plugins;
+  } catch (err) {
+    throw new Error(`${legacy}: not valid JSON (${(err as Error).message})`, { cause: err });
+  }
   return plugins && Object.keys(plugins).length ? plugins : null;
 }
 
@@ -91,5 +109,20 @@ export function assignVariables(vars: ReadonlyMap<string, tf.Variable>, tensors:
   for (const [name, v] of vars) {
     const t = tensors.get(name)!;
     tf.tidy(() => v.assign(tf.tensor(t.data, t.shape)));
+  }
+}
+
+/**
+ * Weights that load must be usable: every value finite, and a batch-norm running variance never negative
+ * (its square root is taken). Checked on load so that eval never reports accuracy of a broken model.
+ */
+export function checkLoadedValues(tensors: ReadonlyMap<string, StoredTensor>, source: string): void {
+  for (const [name, t] of tensors) {
+    const variance = name.endsWith('.movingVariance');
+    for (let i = 0; i < t.data.length; i++) {
+      const v = t.data[i];
+      if (!Number.isFinite(v)) throw new Error(`${source}: tensor "${name}" holds ${v} at index ${i}; the weights are corrupt or the run diverged`);
+      if (variance && v < 0) throw new Error(`${source}: tensor "${name}" is a batch-norm variance but holds ${v} at index ${i}; variances cannot be negative`);
+    }
   }
 }

@@ -74,7 +74,7 @@ export function decodeSafetensors(bytes: Uint8Array, source: string): DecodedSaf
   const metadata = (header.__metadata__ ?? {}) as Record<string, string>;
   if (typeof metadata !== 'object') fail('__metadata__ is not an object');
   const tensors = new Map<string, StoredTensor>();
-  const spans: Array<[number, number, string]> = [];
+  let spans: Array<[number, number, string]> = [];
   for (const [name, raw] of Object.entries(header)) {
     if (name === '__metadata__') continue;
     const e = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
@@ -97,7 +97,8 @@ export function decodeSafetensors(bytes: Uint8Array, source: string): DecodedSaf
     copy.set(data.subarray(begin, end));
     tensors.set(name, { shape: shape as number[], data: new Float32Array(copy.buffer) });
   }
-  spans.sort((a, b) => a[0] - b[0]);
+  // Zero-size tensors (allowed by the format) occupy no bytes, so they cannot overlap anything.
+  spans = spans.filter(([b, e]) => e > b).sort((a, b) => a[0] - b[0]);
   for (let i = 1; i < spans.length; i++) {
     if (spans[i][0] < spans[i - 1][1]) fail(`tensors "${spans[i - 1][2]}" and "${spans[i][2]}" overlap`);
   }
