@@ -12,7 +12,7 @@ import { heatmapOf } from './heatmap';
 import { getExperiment, runLabel } from './registry';
 import { writeReport } from './report-files';
 import { EXPERIMENT_INIT } from './reuse';
-import { acrossSeeds, familiesAcrossSeeds } from './seeds';
+import { acrossSeeds, familiesAcrossSeeds, withRatiosToFloat } from './seeds';
 import { slimCosts, slimLatency } from './slim';
 import { narrowDirOf, SLIM_EXPORT_WIDTH, trainAndEvaluate } from './train-runs';
 import type { DelaySummary, ExperimentFamily, ExperimentMethodResult, ExperimentReport, Heatmap, PaperReference } from './types';
@@ -245,12 +245,5 @@ export function familiesOf(results: readonly ExperimentMethodResult[]): Experime
     latencyMs: median(rs.map((r) => r.latencyMs)),
     latencyMsStd: 0,
   }));
-  const float = fams.find((f) => f.method === 'float');
-  if (float) {
-    for (const f of fams) {
-      f.trainTimeVsFloat = f.secondsPerEpoch / float.secondsPerEpoch;
-      f.paramsVsFloat = f.paramsPerModel / float.paramsPerModel;
-    }
-  }
-  return fams;
+  return withRatiosToFloat(fams);
 }

@@ -76,6 +76,11 @@ export function familiesAcrossSeeds(perSeed: ReadonlyArray<readonly ExperimentFa
     const lat = stat(same.map((x) => x.latencyMs));
     return { ...f, seeds: same.length, secondsPerEpoch: secs.mean, secondsPerEpochStd: secs.std, latencyMs: lat.mean, latencyMsStd: lat.std, trainTimeVsFloat: null, paramsVsFloat: null };
   });
+  return withRatiosToFloat(fams);
+}
+
+/** Fills every family's training time and parameters relative to FLOAT's (left null when FLOAT is not run). */
+export function withRatiosToFloat(fams: ExperimentFamily[]): ExperimentFamily[] {
   const float = fams.find((f) => f.method === 'float');
   if (float) {
     for (const f of fams) {
