@@ -15,7 +15,8 @@ describe("the CLI's error handler", () => {
     expect(errorLine('a string')).toBe('a string');
     expect(errorLine(42)).toBe('42');
     expect(errorLine(null)).toBe('null');
-    expect(errorLine(undefined)).toBe('unknown error');
+    expect(errorLine(undefined)).toBe('undefined');
+    expect(errorLine('')).toBe('unknown error');
     expect(errorLine({ code: 7 })).toBe('{"code":7}');
     const circular: Record<string, unknown> = {};
     circular.self = circular;
