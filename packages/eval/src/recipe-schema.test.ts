@@ -42,11 +42,11 @@ describe('loadRecipe: recipe.json checked against the schema', () => {
   });
 
   const cases: Array<[string, (r: any) => void, string]> = [ // eslint-disable-line @typescript-eslint/no-explicit-any
-    ['a negative epoch count', (r) => (r.training.epochs = -1), 'field "training.epochs": expected a positive integer, found -1'],
-    ['a fractional batch size', (r) => (r.training.batchSize = 2.5), 'field "training.batchSize": expected a positive integer, found 2.5'],
+    ['a negative epoch count', (r) => (r.training.epochs = -1), 'field "training.epochs": expected an integer from 1 to 100000, found -1'],
+    ['a fractional batch size', (r) => (r.training.batchSize = 2.5), 'field "training.batchSize": expected an integer from 1 to 65536, found 2.5'],
     ['another format', (r) => (r.format = 'keras'), 'field "format": expected "floatjs-recipe", found "keras"'],
     ['another version', (r) => (r.version = 2), 'field "version": expected 1, found 2'],
-    ['a missing input height', (r) => delete r.input.height, 'field "input.height": expected a positive integer, found nothing (the field is missing)'],
+    ['a missing input height', (r) => delete r.input.height, 'field "input.height": expected an integer from 1 to 4096, found nothing (the field is missing)'],
     ['a string seed', (r) => (r.seed = '7'), 'field "seed": expected an integer, found "7"'],
     ['an attack radius past 1', (r) => (r.training.attack.eps = 2), 'field "training.attack.eps": expected a number in [0, 1], found 2'],
     ['an unknown schedule', (r) => (r.training.schedule = 'step'), 'field "training.schedule": expected "cosine" or "constant", found "step"'],
