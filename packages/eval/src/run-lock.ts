@@ -33,7 +33,7 @@ export function lockRunDir(dir: string, command: string): () => void {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw lockError(path, err);
       const held = readLock(path);
       if (held && (held.host !== mine.host || isAlive(held.pid))) {
-        throw new Error(`${dir}: in use by \`float ${held.command}\` (pid ${held.pid} on ${held.host}, since ${held.started}); wait for it to finish, or remove ${path} if that process is gone`);
+        throw new Error(`${dir}: in use by \`float ${held.command}\` (pid ${held.pid} on ${held.host}, since ${held.started}); wait for it to finish, or remove ${path} if that process is gone`, { cause: err });
       }
       // Stale (its process is gone) or unreadable (a writer killed between create and write): take it over.
       rmSync(path, { force: true });
