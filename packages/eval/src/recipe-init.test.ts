@@ -17,7 +17,7 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 function kernelScale(r: Recipe): number {
   const m = buildModel(r);
   try {
-    const v = m.variables.get('conv2.kernel')!.dataSync();
+    const v = m.variables.get('conv2.kernel')!.dataSync() as Float32Array;
     const rms = Math.sqrt(v.reduce((s, t) => s + t * t, 0) / v.length);
     return rms / Math.sqrt(1 / (3 * 3 * 3 * 32));
   } finally {
@@ -29,7 +29,8 @@ describe('recipe init', () => {
   it('float train records the PyTorch init, and a recipe without the field (older runs) builds He-normal', () => {
     expect(recipe.init).toBe('pytorch');
     expect(recipeInit(recipe)).toBe('pytorch');
-    const { init: _dropped, ...older } = recipe;
+    const { init: _dropped, ...rest } = recipe;
+    const older: Recipe = rest;
     expect(recipeInit(older)).toBe('he-normal');
     // U(±1/√fan_in) has std 1/√(3·fan_in); He-normal's √(2/fan_in) is √6 times that.
     expect(kernelScale(recipe)).toBeGreaterThan(0.9);
