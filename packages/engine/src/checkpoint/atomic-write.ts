@@ -24,14 +24,19 @@ export function writeFileAtomic(path: string, data: Uint8Array | string): void {
     rmSync(tmp, { force: true });
     throw err;
   }
+  fsyncDir(dir);
+}
+
+/** Makes a directory's entries (renames, new files) durable; some filesystems refuse fsync on directories. */
+export function fsyncDir(dir: string): void {
   try {
-    const dfd = openSync(dir, 'r');
+    const fd = openSync(dir, 'r');
     try {
-      fsyncSync(dfd);
+      fsyncSync(fd);
     } finally {
-      closeSync(dfd);
+      closeSync(fd);
     }
   } catch {
-    // Some filesystems refuse fsync on directories; the rename itself is still atomic.
+    // The renames are still atomic without it.
   }
 }

@@ -1,5 +1,6 @@
 import { closeSync, copyFileSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { fsyncDir } from './atomic-write';
 import { checkpointOp } from './fs-ops';
 
 /**
@@ -28,18 +29,10 @@ export function listGenerations(dir: string): Array<[number, string]> {
     .sort((a, b) => b[0] - a[0]);
 }
 
-function fsyncDir(dir: string): void {
+/** One counted checkpoint file operation: the directory fsync (the kill test's hooks count it). */
+function syncDir(dir: string): void {
   checkpointOp();
-  try {
-    const fd = openSync(dir, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // Some filesystems refuse fsync on directories; the renames are still atomic.
-  }
+  fsyncDir(dir);
 }
 
 function writeNew(path: string, bytes: Uint8Array): void {
@@ -69,7 +62,7 @@ export function writeGeneration(dir: string, epochsDone: number, files: Readonly
   checkpointOp();
   mkdirSync(tmp);
   for (const [name, bytes] of files) writeNew(join(tmp, name), bytes);
-  fsyncDir(tmp);
+  syncDir(tmp);
   if (existsSync(target)) {
     // Only an unreadable generation is ever rewritten (resume picks the newest readable one); move it aside.
     checkpointOp();
@@ -77,7 +70,7 @@ export function writeGeneration(dir: string, epochsDone: number, files: Readonly
   }
   checkpointOp();
   renameSync(tmp, target);
-  fsyncDir(dir);
+  syncDir(dir);
   mirrorGeneration(dir, target, files.map(([name]) => name));
   pruneGenerations(dir, epochsDone);
 }
@@ -104,7 +97,7 @@ export function mirrorGeneration(dir: string, generation: string, names: readonl
     checkpointOp();
     renameSync(tmp, join(dir, name));
   }
-  fsyncDir(dir);
+  syncDir(dir);
 }
 
 function sameFile(a: string, b: string): boolean {
