@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -7,6 +7,18 @@ import { runCli as run } from './test-utils/run-cli';
 
 describe('float CLI bad input: one line naming what was wrong, non-zero exit', () => {
   afterEach(() => vi.restoreAllMocks());
+
+  it('--version prints the package version and exits 0', async () => {
+    let stdout = '';
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+    try {
+      const r = await run('--version');
+      expect(r.code).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(stdout.trim()).toBe(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version);
+  });
 
   it('unknown preset', async () => {
     const r = await run('train', '--preset', 'cifar-huge', '--method', 'float');

@@ -13,6 +13,7 @@ import { presetNames } from './presets';
 import { MAX_ROLLBACKS } from './rollback';
 import { evalTable } from './table';
 import { runTrain } from './train';
+import { EVAL_VERSION } from './version';
 
 const number = (flag: string) => (v: string) => {
   const n = Number(v);
@@ -30,6 +31,7 @@ const integerList = (flag: string) => (v: string) => v.split(',').map((s) => int
 export function buildProgram(): Command {
   const program = new Command('float')
     .description('Once-for-all adversarial training (FLOAT) on TensorFlow.js')
+    .version(EVAL_VERSION, '-V, --version', 'print the version of @floatjs/eval')
     .showHelpAfterError('(run with --help for usage)');
 
   program
@@ -80,14 +82,14 @@ export function buildProgram(): Command {
     .option('--aa-iter <n>', 'AutoAttack: APGD/FAB iterations (default 100)', integer('--aa-iter'))
     .option('--aa-queries <n>', 'AutoAttack: Square queries (default 5000)', integer('--aa-queries'))
     .option('--allow-deterministic', 'allow --eot 1 on randomized conditions (the report still marks them randomized)')
-    .option('--json <file>', 'where to write the JSON report (default <dir>/eval.json); refused if it exists, unless --force')
+    .option('--json <file>', 'where to write the JSON report (default <dir>/eval.json; - for standard output); refused if it exists, unless --force')
     .option('--force', 'replace an existing report')
     .option('--backend <name>', 'tensorflow | wasm | cpu')
     .action(async (dir, o) => {
       parseAttack(o.attack);
       const { force, ...rest } = o;
       const report = await runEval(dir, { ...rest, lambdaThs: o.lambdaTh, keepExisting: !force });
-      process.stdout.write(`${evalTable(report)}\n`);
+      if (o.json !== '-') process.stdout.write(`${evalTable(report)}\n`);
     });
   program
     .command('check')

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { runEval } from './evaluate';
 import { runTrain } from './train';
 import { writeTinyDataset } from './test-utils/tiny-dataset';
@@ -40,6 +40,21 @@ describe('float train + float eval on a tiny dataset', () => {
     const a = await runEval(out, { dataDir, verify: false, quiet: true, lambdas: [0.7], lambdaThs: [0], json: join(out, 'a.json') });
     const b = await runEval(out, { dataDir, verify: false, quiet: true, lambdas: [0.7], lambdaThs: [0], json: join(out, 'b.json') });
     expect(a.rows.map((r) => [r.ca, r.ra])).toEqual(b.rows.map((r) => [r.ca, r.ra]));
+  }, 60_000);
+
+  it('writes the report to standard output with --json - (no file named "-")', async () => {
+    let stdout = '';
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+    try {
+      await runEval(out, { dataDir, verify: false, quiet: true, lambdas: [0], lambdaThs: [0], limit: 20, json: '-', keepExisting: true });
+    } finally {
+      spy.mockRestore();
+    }
+    const lines = stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!).rows).toHaveLength(1);
+    expect(existsSync('-')).toBe(false);
+    expect(existsSync(join(out, '-'))).toBe(false);
   }, 60_000);
 
   it('refuses a one-draw attack on a randomized condition unless told otherwise', async () => {

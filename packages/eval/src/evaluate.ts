@@ -99,7 +99,8 @@ export function sourceModel(dir: string, lambda: number | null, eot: number): { 
 export async function runEval(dir: string, opts: EvalOptions = {}): Promise<EvalReport> {
   checkOptions('runEval', evalOptionsSchema, opts);
   const reportFile = opts.json ?? join(dir, 'eval.json');
-  if (opts.keepExisting && existsSync(reportFile)) {
+  const toStdout = reportFile === '-';
+  if (opts.keepExisting && !toStdout && existsSync(reportFile)) {
     throw new Error(`${reportFile}: an earlier report is there; pass --force to replace it, or --json FILE to write this one elsewhere`);
   }
   const recipe = loadRecipe(dir);
@@ -235,7 +236,9 @@ export async function runEval(dir: string, opts: EvalOptions = {}): Promise<Eval
     rows,
     seconds: (performance.now() - t0) / 1000,
   };
-  writeFileAtomic(reportFile, `${JSON.stringify(report, null, 2)}\n`);
+  // `--json -`: the report goes to standard output (the CLI then prints nothing else there).
+  if (toStdout) process.stdout.write(`${JSON.stringify(report)}\n`);
+  else writeFileAtomic(reportFile, `${JSON.stringify(report, null, 2)}\n`);
   return report;
 }
 

@@ -13,8 +13,17 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..', '..');
 const packagesDir = join(repo, 'packages');
 const names = readdirSync(packagesDir).filter((d) => existsSync(join(packagesDir, d, 'package.json')));
-const read = (d: string) => JSON.parse(readFileSync(join(packagesDir, d, 'package.json'), 'utf8')) as Record<string, any>;
-const engineVersion = read('engine').version as string;
+interface Manifest {
+  version: string;
+  license?: string;
+  files?: string[];
+  publishConfig?: { access?: string };
+  scripts?: Record<string, string>;
+  exports: Record<string, unknown>;
+  peerDependencies?: Record<string, string>;
+}
+const read = (d: string) => JSON.parse(readFileSync(join(packagesDir, d, 'package.json'), 'utf8')) as Manifest;
+const engineVersion = read('engine').version;
 
 /** `>=A <B` (the only peer range form used here) as a predicate over x.y.z versions. */
 function inRange(range: string, version: string): boolean {
@@ -43,7 +52,7 @@ describe('package manifests', () => {
         expect(p.scripts?.prepack).toMatch(/build/);
       });
       it('lists types first in every export condition', () => {
-        for (const entry of Object.values(p.exports as Record<string, unknown>)) {
+        for (const entry of Object.values(p.exports)) {
           if (typeof entry !== 'object' || entry === null) continue;
           for (const cond of Object.values(entry as Record<string, unknown>)) {
             if (typeof cond === 'object' && cond !== null) expect(Object.keys(cond)[0]).toBe('types');
@@ -58,7 +67,7 @@ describe('package manifests', () => {
           expect(existsSync(join(packagesDir, d, link)), `${d}/README.md links ${link}`).toBe(true);
         }
       });
-      const peer = p.peerDependencies?.['@floatjs/engine'] as string | undefined;
+      const peer = p.peerDependencies?.['@floatjs/engine'];
       if (peer) {
         it('keeps a patch or minor engine release inside its peer range', () => {
           const [maj, min, pat] = engineVersion.split('.').map(Number) as [number, number, number];
