@@ -64,6 +64,19 @@ describe('float train + float eval on a tiny dataset', () => {
     expect(r.rows[0]).toMatchObject({ randomized: true, eot: 1 });
   }, 60_000);
 
+  it('refuses a randomized condition before attacking any other condition', async () => {
+    let stderr = '';
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+    try {
+      const opts = { dataDir, verify: false, lambdas: [0, 0.7], lambdaThs: [0], limit: 20, attack: 'autoattack-standard', json: join(out, 'aa.json') };
+      await expect(runEval(out, opts)).rejects.toThrow(/--attack: condition λ=0.7 λ_th=0 is randomized/);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(stderr).not.toMatch(/attacking/);
+    expect(existsSync(join(out, 'aa.json'))).toBe(false);
+  }, 60_000);
+
   it('rejects a corrupt checkpoint with an error naming the file', async () => {
     const weights = join(out, 'model.safetensors');
     const bytes = readFileSync(weights);

@@ -5,10 +5,10 @@ import { batches } from '@floatjs/datasets';
 import { conditionKey, loadWeights, Rng, selectBackend, writeFileAtomic, type LogitsFn } from '@floatjs/engine';
 import { backendLine, backendRecord, type BackendRecord } from './backend-record';
 import { drawGroups } from './attack/draw-accuracy';
-import { attackLabel, craft, parseAttack, type AutoAttackSummary, type Crafted } from './attack/eval-attack';
+import { attackLabel, craft, parseAttack, type AutoAttackSummary, type Crafted, type ParsedAttack } from './attack/eval-attack';
 import { headlineRobustness, HEADLINE_MIN_EOT, type RobustVerdicts } from './attack/headline';
 import { loadSplit, type DataOptions } from './data';
-import { getMethod } from './methods';
+import { getMethod, type EvalSetting } from './methods';
 import { checkOptions, evalOptionsSchema } from './option-schema';
 import { detectRandomness } from './randomness';
 import { getPreset, type PgdSpec } from './presets';
@@ -95,6 +95,19 @@ export function sourceModel(dir: string, lambda: number | null, eot: number): { 
   return { logitsFn: model.logitsFn(s.cond, Rng.derive(recipe.seed, `transfer:${conditionKey(s.cond)}`)), eot: s.randomized ? eot : 1, dispose: () => model.dispose(), label: `${recipe.method}@${s.lambda ?? '-'}` };
 }
 
+/** Refuses an attack that would overstate a randomized condition's robustness (unless told to report it anyway). */
+function refuseOverstatingAttack(s: EvalSetting, attack: ParsedAttack, eot: number, allowDeterministic: boolean): void {
+  if (!s.randomized || allowDeterministic) return;
+  const sf = s.cond.width !== 1 ? ` SF=${s.cond.width}` : '';
+  const where = `condition λ=${s.lambda} λ_th=${s.lambdaTh}${sf} is randomized (noise on every forward)`;
+  if ((attack.kind === 'pgd' || attack.kind === 'transfer') && eot === 1) {
+    throw new Error(`--eot: ${where}, so a one-draw attack would overstate its robustness; use --eot 2 or more, or --allow-deterministic to report it anyway`);
+  }
+  if (attack.kind === 'autoattack' && (attack.version === 'standard' || attack.version === 'plus')) {
+    throw new Error(`--attack: ${where}; AutoAttack's ${attack.version} version assumes a deterministic model — use --attack autoattack-rand (EOT), or --allow-deterministic to report it anyway`);
+  }
+}
+
 /** `float eval`: attacks every requested condition of a checkpoint exactly as it is deployed. */
 export async function runEval(dir: string, opts: EvalOptions = {}): Promise<EvalReport> {
   checkOptions('runEval', evalOptionsSchema, opts);
@@ -119,6 +132,8 @@ export async function runEval(dir: string, opts: EvalOptions = {}): Promise<Eval
   const eotRandomized = opts.eot ?? preset.eval.eot;
   const label = attackLabel(attack, spec);
   const settings = method.settings(opts.lambdas ?? preset.eval.lambdas, opts.lambdaThs ?? preset.eval.lambdaThs, recipe.methodOptions);
+  // Every condition is checked before the first attack starts, so a refusal never comes after hours of attacks.
+  for (const s of settings) refuseOverstatingAttack(s, attack, s.randomized ? eotRandomized : 1, opts.allowDeterministic === true);
   const t0 = performance.now();
   const done = new Map<string, EvalRow>();
   const rows: EvalRow[] = [];
@@ -141,15 +156,6 @@ export async function runEval(dir: string, opts: EvalOptions = {}): Promise<Eval
       }
       const eot = s.randomized ? eotRandomized : 1;
       const sf = s.cond.width !== 1 ? ` SF=${s.cond.width}` : '';
-      const where = `condition λ=${s.lambda} λ_th=${s.lambdaTh}${sf} is randomized (noise on every forward)`;
-      if (s.randomized && !opts.allowDeterministic) {
-        if ((attack.kind === 'pgd' || attack.kind === 'transfer') && eot === 1) {
-          throw new Error(`--eot: ${where}, so a one-draw attack would overstate its robustness; use --eot 2 or more, or --allow-deterministic to report it anyway`);
-        }
-        if (attack.kind === 'autoattack' && (attack.version === 'standard' || attack.version === 'plus')) {
-          throw new Error(`--attack: ${where}; AutoAttack's ${attack.version} version assumes a deterministic model — use --attack autoattack-rand (EOT), or --allow-deterministic to report it anyway`);
-        }
-      }
       const name = s.lambda === null ? `model${sf}` : `λ=${s.lambda} λ_th=${s.lambdaTh}${sf}`;
       progress.log('condition', { index: i + 1, of: settings.length, lambda: s.lambda, lambdaTh: s.lambdaTh, attack: label }, `attacking ${name} with ${label} (${i + 1}/${settings.length}) …`);
       const source = attack.kind === 'transfer' ? sourceModel(attack.sourceDir, s.lambda, eotRandomized) : undefined;
