@@ -3,7 +3,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { obfuscatedGradientsChecklist, type ChecklistReport } from '@floatjs/attacks';
 import { batches } from '@floatjs/datasets';
-import { conditionKey, loadWeights, Rng, selectBackend, writeFileAtomic } from '@floatjs/engine';
+import { conditionKey, loadWeights, Rng, selectBackend, WEIGHTS_FILE, writeFileAtomic } from '@floatjs/engine';
+import { provenance, sha256File, type Provenance } from './provenance';
 import { backendRecord, type BackendRecord } from './backend-record';
 import { loadSplit, type DataOptions } from './data';
 import { sourceModel } from './evaluate';
@@ -38,6 +39,8 @@ export interface CheckReport {
   passed: boolean;
   seconds: number;
   plots: string[];
+  /** Versions, git commit, weights sha256, date, seed, command line. */
+  provenance?: Provenance;
 }
 
 /** `float check DIR`: the obfuscated-gradients checklist (paper Table 2) per condition, measured, with plots. */
@@ -49,6 +52,7 @@ export async function runCheck(dir: string, opts: CheckOptions = {}): Promise<Ch
   const progress = new Progress(process.stderr, opts.quiet);
   const backend = await selectBackend(opts.backend);
   const model = buildModel(recipe);
+  const weightsSha256 = sha256File(join(dir, WEIGHTS_FILE));
   loadWeights(dir, model);
   const test = await loadSplit(preset, 'test', opts, opts.limit ?? Math.min(preset.testLimit ?? 500, 500));
   const [b] = batches(test, { batchSize: test.n });
@@ -96,6 +100,7 @@ export async function runCheck(dir: string, opts: CheckOptions = {}): Promise<Ch
     passed: conditions.every((c) => c.report.passed),
     seconds: 0,
     plots: [],
+    provenance: provenance({ seed: recipe.seed, weightsSha256 }),
   };
   for (const [name, spec] of [
     ['check-eps', curveSpec(report, 'eps')],

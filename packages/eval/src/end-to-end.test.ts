@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -34,6 +35,11 @@ describe('float train + float eval on a tiny dataset', () => {
     }
     const json = JSON.parse(readFileSync(join(out, 'eval.json'), 'utf8'));
     expect(json.rows).toHaveLength(8);
+    // Provenance: the evaluated weights' hash, the seed and the versions, in the report and the training summary.
+    const weightsHash = createHash('sha256').update(readFileSync(join(out, 'model.safetensors'))).digest('hex');
+    expect(json.provenance).toMatchObject({ seed: 3, weightsSha256: weightsHash });
+    expect(json.provenance.packages['@floatjs/eval']).toMatch(/^\d+\.\d+\.\d+/);
+    expect(summary.provenance).toMatchObject({ seed: 3, weightsSha256: weightsHash });
   }, 120_000);
 
   it('gives the same evaluation twice (seeded attacks and noise)', async () => {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { batches } from '@floatjs/datasets';
-import { conditionKey, loadWeights, Rng, selectBackend, writeFileAtomic, type LogitsFn } from '@floatjs/engine';
+import { conditionKey, loadWeights, Rng, selectBackend, WEIGHTS_FILE, writeFileAtomic, type LogitsFn } from '@floatjs/engine';
 import { backendLine, backendRecord, type BackendRecord } from './backend-record';
 import { drawGroups } from './attack/draw-accuracy';
 import { attackLabel, craft, parseAttack, type AutoAttackSummary, type Crafted, type ParsedAttack } from './attack/eval-attack';
@@ -13,6 +13,7 @@ import { checkOptions, evalOptionsSchema } from './option-schema';
 import { detectRandomness } from './randomness';
 import { getPreset, type PgdSpec } from './presets';
 import { Progress } from './progress';
+import { provenance, sha256File, type Provenance } from './provenance';
 import { buildModel, loadRecipe } from './recipe';
 
 export interface EvalOptions extends DataOptions {
@@ -81,6 +82,8 @@ export interface EvalReport {
   attack: { name: string; source?: string } & Partial<PgdSpec>;
   rows: EvalRow[];
   seconds: number;
+  /** Versions, git commit, weights sha256, date, seed, command line. */
+  provenance?: Provenance;
 }
 
 const DEFAULT_DRAWS = 3;
@@ -124,6 +127,7 @@ export async function runEval(dir: string, opts: EvalOptions = {}): Promise<Eval
   const backend = await selectBackend(opts.backend);
   progress.log('backend', { backend: backend.name, ...backendRecord(backend) }, backendLine(backend));
   const model = buildModel(recipe);
+  const weightsSha256 = sha256File(join(dir, WEIGHTS_FILE));
   loadWeights(dir, model);
   const test = await loadSplit(preset, 'test', opts, opts.limit);
   const [x, y] = toTensors(test);
@@ -241,6 +245,7 @@ export async function runEval(dir: string, opts: EvalOptions = {}): Promise<Eval
     attack: attack.kind === 'fgsm' ? { name: label, eps: spec.eps } : attack.kind === 'autoattack' ? { name: label, eps: spec.eps } : { name: label, ...spec, ...(attack.kind === 'transfer' ? { source: attack.sourceDir } : {}) },
     rows,
     seconds: (performance.now() - t0) / 1000,
+    provenance: provenance({ seed: recipe.seed, weightsSha256 }),
   };
   // `--json -`: the report goes to standard output (the CLI then prints nothing else there).
   if (toStdout) process.stdout.write(`${JSON.stringify(report)}\n`);

@@ -1,6 +1,7 @@
 import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DivergenceError, findTrainingCheckpoint, firstNonFinite, loadTrainingCheckpoint, readRegularFile, RECIPE_FILE, restoreTrainingCheckpoint, saveTrainingCheckpoint, selectBackend, tidyForResume, Trainer, writeFileAtomic, type ConvInit, type TrainerHooks } from '@floatjs/engine';
+import { DivergenceError, findTrainingCheckpoint, firstNonFinite, loadTrainingCheckpoint, readRegularFile, RECIPE_FILE, restoreTrainingCheckpoint, saveTrainingCheckpoint, selectBackend, tidyForResume, Trainer, WEIGHTS_FILE, writeFileAtomic, type ConvInit, type TrainerHooks } from '@floatjs/engine';
+import { provenance, sha256File, type Provenance } from './provenance';
 import { backendLine, backendRecord, type BackendRecord } from './backend-record';
 import { pgdAdversary } from './adversary';
 import { loadTrainData, type DataOptions } from './data';
@@ -58,6 +59,8 @@ export interface TrainSummary {
   lrScale: number;
   /** Every rollback of the run, a resumed run's earlier ones included. */
   rollbacks: RollbackRecord[];
+  /** Versions, git commit, final weights' sha256, date, seed, command line. */
+  provenance?: Provenance;
 }
 
 /**
@@ -231,6 +234,7 @@ async function trainInDir(opts: TrainOptions): Promise<TrainSummary> {
       finalLoss: epochLog.at(-1)?.meanLoss ?? Number.NaN,
       lrScale,
       rollbacks,
+      provenance: provenance({ seed, weightsSha256: sha256File(join(opts.out, WEIGHTS_FILE)) }),
     };
     writeFileAtomic(join(opts.out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
     return summary;

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createModel, selectBackend, type InputSpec, type Model } from '@floatjs/engine';
 import { backendRecord } from '../backend-record';
+import { provenance } from '../provenance';
 import { architectureLayerCosts, compressionOf, countParams, delayModel, filmParamsFor, measureLatency, modelCost, type LatencyTarget } from '../cost';
 import type { DataOptions } from '../data';
 import { loadCheckpointModel } from '../checkpoint-model';
@@ -197,6 +198,7 @@ export async function runExperiment(name: string, opts: ExperimentOptions): Prom
   const report: ExperimentReport = {
     format: 'floatjs-experiment',
     version: 2,
+    provenance: provenance({ seed: seeds.length === 1 ? seeds[0] : null }),
     experiment: def.name,
     description: def.description,
     preset: preset.name,

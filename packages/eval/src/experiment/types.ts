@@ -2,6 +2,7 @@ import type { ConvInit } from '@floatjs/engine';
 import type { BackendRecord } from '../backend-record';
 import type { Compression, DelayConstants, DelayKind, ParamBreakdown, RatioStats } from '../cost';
 import type { EvalReport, EvalRow } from '../evaluate';
+import type { Provenance } from '../provenance';
 import type { NarrowLatency } from '../export-narrow';
 
 /** One trained and evaluated model of an experiment. */
@@ -192,6 +193,8 @@ export interface ExperimentReport {
   epochs: number;
   createdAt: string;
   seconds: number;
+  /** Versions, git commit, date, command line (each run's weights sha256 is in its summary.json and eval.json). */
+  provenance?: Provenance;
   methods: ExperimentMethodResult[];
   /** Per run label: CA/RA per condition and the timings as mean ± std across seeds. */
   acrossSeeds: SeedAggregate[];
