@@ -16,6 +16,6 @@ for spec in "resnet20-pgd7 64" "cnn-s-pgd7 128"; do
     echo "{\"impl\":\"pytorch-cpu\",\"workload\":\"$1\",\"skipped\":\"python3-torch or $ref not available\"}"
   fi
   for method in pgd-at float oat; do
-    node packages/eval/bin/float.js bench --workload "$1" --batch "$2" --method "$method" --json
+    node packages/eval/bin/float.js bench --workload "$1" --batch-size "$2" --method "$method" --json
   done
 done

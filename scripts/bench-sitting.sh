@@ -17,14 +17,14 @@ for round in $(seq "$rounds"); do
   for spec in "resnet20-pgd7 64" "cnn-s-pgd7 128"; do
     set -- $spec
     if $torch_ok; then $py "$ref" --workload "$1" --batch "$2"; fi
-    for method in pgd-at float; do bench --workload "$1" --batch "$2" --method "$method"; done
+    for method in pgd-at float; do bench --workload "$1" --batch-size "$2" --method "$method"; done
   done
 done
 for spec in "resnet20-pgd7 64" "cnn-s-pgd7 128"; do
   set -- $spec
-  bench --workload "$1" --batch "$2" --method oat
-  for method in pgd-at float; do FLOAT_NATIVE=off bench --workload "$1" --batch "$2" --method "$method"; done
-  FLOAT_THREADS=1 bench --workload "$1" --batch "$2" --method pgd-at
+  bench --workload "$1" --batch-size "$2" --method oat
+  for method in pgd-at float; do FLOAT_NATIVE=off bench --workload "$1" --batch-size "$2" --method "$method"; done
+  FLOAT_THREADS=1 bench --workload "$1" --batch-size "$2" --method pgd-at
 done
 bash scripts/bench-conv.sh 2>/dev/null
 echo "{\"event\":\"end\",\"at\":\"$(date -Is)\"}"

@@ -34,6 +34,19 @@ describe('float check', () => {
     expect(readFileSync(join(out, 'check.md'), 'utf8')).toMatch(/\| \(iv\) .* \| (pass|\*\*FAIL\*\*) \|/);
   }, 240_000);
 
+  it('takes a λ_th list, as eval does, and checks every (λ, λ_th) pair', async () => {
+    const out = join(dataDir, 'c3');
+    const { code } = await runCli('check', join(dataDir, 'float'), '--lambdas', '0.2', '--lambda-th', '0,0.5', '--out', out, '--data-dir', dataDir, '--no-verify', '--quiet', '--limit', '8');
+    expect(code).toBe(0);
+    const r: CheckReport = JSON.parse(readFileSync(join(out, 'check.json'), 'utf8'));
+    // Eq. 6: λ = 0.2 is BN_A with λn 0.2 under λ_th 0, and BN_C with λn 0.4 under λ_th 0.5; both randomized.
+    expect(r.conditions.map((c) => [c.lambda, c.lambdaTh, c.randomized])).toEqual([
+      [0.2, 0, true],
+      [0.2, 0.5, true],
+    ]);
+    expect(readFileSync(join(out, 'check.md'), 'utf8')).toContain('λ_th = 0.5');
+  }, 120_000);
+
   it('skips the transfer check without a source and says how to run it', async () => {
     const r = await runCheck(join(dataDir, 'float'), { dataDir, verify: false, quiet: true, lambdas: [0], limit: 8, out: join(dataDir, 'c2') });
     expect(r.conditions[0].report.checks.find((k) => k.id === 'ii')!.passed).toBeNull();

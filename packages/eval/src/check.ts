@@ -17,6 +17,9 @@ import { buildModel, loadRecipe } from './recipe';
 export interface CheckOptions extends DataOptions {
   /** λ values to check (default 0 and 1: the deterministic and the most randomized condition). */
   lambdas?: number[];
+  /** λ_th values (Eq. 6), default [0]; every (λ, λ_th) pair is checked. */
+  lambdaThs?: number[];
+  /** @deprecated one λ_th; use `lambdaThs`. */
   lambdaTh?: number;
   /** A checkpoint to craft transfer (black-box) examples on; without it check (ii) is skipped. */
   source?: string;
@@ -61,7 +64,7 @@ export async function runCheck(dir: string, opts: CheckOptions = {}): Promise<Ch
   const eotRandomized = opts.eot ?? preset.eval.eot;
   const conditions: CheckReport['conditions'] = [];
   try {
-    const settings = method.settings(opts.lambdas ?? [0, 1], [opts.lambdaTh ?? 0], recipe.methodOptions);
+    const settings = method.settings(opts.lambdas ?? [0, 1], opts.lambdaThs ?? [opts.lambdaTh ?? 0], recipe.methodOptions);
     for (const s of settings) {
       const eot = s.randomized ? eotRandomized : 1;
       const src = opts.source ? sourceModel(opts.source, s.lambda, eotRandomized) : undefined;
@@ -118,12 +121,16 @@ export async function runCheck(dir: string, opts: CheckOptions = {}): Promise<Ch
   return report;
 }
 
-const condLabel = (c: CheckReport['conditions'][number]) => `λ = ${c.lambda ?? '–'}${c.randomized ? ` (randomized, EOT ${c.eot})` : ''}`;
+/** A condition's legend label; λ_th is named only when the report checks more than one. */
+const condLabel = (c: CheckReport['conditions'][number], r: CheckReport) => {
+  const th = new Set(r.conditions.map((k) => k.lambdaTh)).size > 1 ? `, λ_th = ${c.lambdaTh}` : '';
+  return `λ = ${c.lambda ?? '–'}${th}${c.randomized ? ` (randomized, EOT ${c.eot})` : ''}`;
+};
 
 /** Fig. 10: RA against ε (a) or against the PGD step count K (b), one line per condition. */
 export function curveSpec(r: CheckReport, axis: 'eps' | 'steps'): VegaLiteSpec {
   const values = r.conditions.flatMap((c) =>
-    (axis === 'eps' ? c.report.curves.eps : c.report.curves.steps).map((p) => ({ condition: condLabel(c), x: axis === 'eps' ? (p as { eps: number }).eps : (p as { steps: number }).steps, ra: p.robustAccuracy })),
+    (axis === 'eps' ? c.report.curves.eps : c.report.curves.steps).map((p) => ({ condition: condLabel(c, r), x: axis === 'eps' ? (p as { eps: number }).eps : (p as { steps: number }).steps, ra: p.robustAccuracy })),
   );
   const title = axis === 'eps' ? 'Robust accuracy as ε grows (Fig. 10a)' : 'Robust accuracy as PGD steps K grow (Fig. 10b)';
   const xTitle = axis === 'eps' ? 'ε (pixel units, inputs in [0, 1])' : 'PGD steps K';
@@ -151,7 +158,7 @@ export function checkMarkdown(r: CheckReport): string {
   L.push(`- transfer source: ${r.source ? `\`${r.source}\`` : 'none (check ii skipped; pass --source DIR)'}`);
   L.push(`- randomized conditions are attacked with EOT (gradients averaged over the stated number of forward draws)`, '');
   for (const c of r.conditions) {
-    L.push(`## ${condLabel(c)}`, '', `CA ${c.report.cleanAccuracy.toFixed(1)}%, white-box PGD RA ${c.report.pgdRobustAccuracy.toFixed(1)}% at ε = ${c.report.eps}`, '');
+    L.push(`## ${condLabel(c, r)}`, '', `CA ${c.report.cleanAccuracy.toFixed(1)}%, white-box PGD RA ${c.report.pgdRobustAccuracy.toFixed(1)}% at ε = ${c.report.eps}`, '');
     L.push('| check | result | figures |', '|---|---|---|');
     for (const k of c.report.checks) {
       const figs = Object.entries(k.figures)

@@ -69,5 +69,7 @@ describe('float CLI bad input: one line naming what was wrong, non-zero exit', (
       expect(r.stderr).toMatch(/--threads expects 1 to 8, got 0/);
     }
     expect((await run('bench', '--workload', 'cnn-s-pgd7', '--threads', '1.5')).stderr).toMatch(/--threads expects an integer, got "1.5"/);
+    expect((await run('bench', '--workload', 'cnn-s-pgd7', '--batch-size', 'x')).stderr).toMatch(/--batch-size expects a number, got "x"/);
+    expect((await run('bench', '--workload', 'cnn-s-pgd7', '--batch-size', '8', '--batch', '16')).stderr).toMatch(/--batch-size: given twice/);
   });
 });

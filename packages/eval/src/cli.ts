@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { runBench } from './bench';
 import { EVAL_ATTACKS, parseAttack } from './attack/eval-attack';
 import { runCheck } from './check';
@@ -96,14 +96,15 @@ export function buildProgram(): Command {
     .description('the obfuscated-gradients checklist (paper Table 2), measured per condition, with RA-vs-ε and RA-vs-K plots')
     .argument('<dir>', 'checkpoint directory')
     .option('--lambdas <list>', 'λ values to check (default 0,1)', numberList('--lambdas'))
-    .option('--lambda-th <x>', 'λ_th (Eq. 6), default 0', number('--lambda-th'))
+    .option('--lambda-th <list>', 'comma-separated λ_th values (Eq. 6), default 0', numberList('--lambda-th'))
     .option('--source <dir>', 'another checkpoint to craft transfer (black-box) examples on, for check (ii)')
     .option('--limit <n>', 'test images (default min(preset test limit, 500))', integer('--limit'))
     .option('--eot <n>', 'gradient draws per attack step on randomized conditions', integer('--eot'))
     .option('--out <dir>', 'where to write check.json, check.md and the plots (default <dir>)')
     .option('--backend <name>', 'tensorflow | wasm | cpu')
     .action(async (dir, o) => {
-      const r = await runCheck(dir, { ...o, lambdaTh: o.lambdaTh });
+      const { lambdaTh, ...rest } = o;
+      const r = await runCheck(dir, { ...rest, lambdaThs: lambdaTh });
       const out = o.out ?? dir;
       process.stdout.write(`${JSON.stringify({ event: 'checked', out, passed: r.passed, conditions: r.conditions.map((c) => ({ lambda: c.lambda, passed: c.report.passed, failed: c.report.checks.filter((k) => k.passed === false).map((k) => k.id) })) })}\n`);
     });
@@ -178,7 +179,9 @@ export function buildProgram(): Command {
     .command('bench')
     .description('time PGD-7 adversarial-training steps (the workloads of the PyTorch reference)')
     .requiredOption('--workload <name>', 'resnet20-pgd7 | cnn-s-pgd7')
-    .option('--batch <n>', 'batch size', integer('--batch'), 64)
+    .option('--batch-size <n>', 'batch size (default 64)', integer('--batch-size'))
+    // The flag's first spelling, kept so that earlier command lines still run.
+    .addOption(new Option('--batch <n>', 'batch size').argParser(integer('--batch')).hideHelp())
     .option('--method <name>', 'pgd-at | float | oat', 'pgd-at')
     .option('--steps <n>', 'timed steps (median reported)', integer('--steps'), 5)
     .option('--warmup <n>', 'untimed steps first', integer('--warmup'), 2)
@@ -186,7 +189,9 @@ export function buildProgram(): Command {
     .option('--json', 'print only the JSON line (the default output is JSON too)')
     .option('--profile', 'add each kernel\'s time per step (exclusive) to the JSON line')
     .action(async (o) => {
-      const r = await runBench(o);
+      const { batchSize, ...rest } = o;
+      if (batchSize !== undefined && o.batch !== undefined && batchSize !== o.batch) throw new Error('--batch-size: given twice (--batch-size and --batch) with different values');
+      const r = await runBench({ ...rest, batch: batchSize ?? o.batch ?? 64 });
       process.stdout.write(`${JSON.stringify(r)}\n`);
     });
   for (const name of ['train', 'eval', 'check', 'experiment']) withDataOptions(program.commands.find((c) => c.name() === name)!);
