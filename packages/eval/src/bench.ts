@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createModel, nativeKernelsFor, Rng, selectBackend, Trainer } from '@floatjs/engine';
+import { nativeOffReason } from './backend-record';
 import { pgdAdversary } from './adversary';
 import { KernelProfiler } from './kernel-profile';
 import { getMethod } from './methods';
@@ -35,6 +36,8 @@ export interface BenchResult {
   threads?: number;
   /** The native convolution kernels, when registered (their instruction set and threads). */
   native?: { isa: string; threads: number };
+  /** Without them (wasm, cpu): why, e.g. the addon's build failure. */
+  native_off?: string;
   batch: number;
   steps: number;
   step_ms_median: number;
@@ -116,6 +119,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     backend: backend.name,
     ...(backend.threads ? { threads: backend.threads } : {}),
     ...(backend.native ? { native: backend.native } : {}),
+    ...(nativeOffReason(backend) ? { native_off: nativeOffReason(backend) } : {}),
     batch,
     steps,
     step_ms_median: Math.round(median * 10) / 10,

@@ -5,7 +5,7 @@ import { obfuscatedGradientsChecklist, type ChecklistReport } from '@floatjs/att
 import { batches } from '@floatjs/datasets';
 import { conditionKey, loadWeights, Rng, selectBackend, WEIGHTS_FILE, writeFileAtomic } from '@floatjs/engine';
 import { provenance, sha256File, type Provenance } from './provenance';
-import { backendRecord, type BackendRecord } from './backend-record';
+import { backendLine, backendRecord, type BackendRecord } from './backend-record';
 import { loadSplit, type DataOptions } from './data';
 import { sourceModel } from './evaluate';
 import { renderSvg, svgToPng, type VegaLiteSpec } from './experiment/plots';
@@ -54,6 +54,7 @@ export async function runCheck(dir: string, opts: CheckOptions = {}): Promise<Ch
   const method = getMethod(recipe.method);
   const progress = new Progress(process.stderr, opts.quiet);
   const backend = await selectBackend(opts.backend);
+  progress.log('backend', { backend: backend.name, ...backendRecord(backend) }, backendLine(backend));
   const model = buildModel(recipe);
   const weightsSha256 = sha256File(join(dir, WEIGHTS_FILE));
   loadWeights(dir, model);

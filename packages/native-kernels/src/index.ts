@@ -104,7 +104,7 @@ export function loadNativeKernels(): NativeLoad {
   const path = join(packageRoot, 'build', 'Release', 'floatjs_native.node');
   if (!existsSync(path)) {
     const failed = join(packageRoot, 'build', 'BUILD_FAILED.txt');
-    const why = existsSync(failed) ? readFileSync(failed, 'utf8').split('\n')[0] : 'the addon was never built (run `npm run build:native -w @floatjs/native-kernels`)';
+    const why = existsSync(failed) ? readFileSync(failed, 'utf8').split('\n')[0] : 'the addon was never built (install python3, make and g++, then `npm rebuild @floatjs/native-kernels`)';
     loaded = { ok: false, reason: `@floatjs/native-kernels: ${why}` };
     return loaded;
   }

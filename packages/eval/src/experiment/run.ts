@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createModel, selectBackend, type InputSpec, type Model } from '@floatjs/engine';
-import { backendRecord } from '../backend-record';
+import { backendLine, backendRecord } from '../backend-record';
 import { provenance } from '../provenance';
 import { architectureLayerCosts, compressionOf, countParams, delayModel, filmParamsFor, measureLatency, modelCost, type LatencyTarget } from '../cost';
 import type { DataOptions } from '../data';
@@ -96,6 +96,7 @@ export async function runExperiment(name: string, opts: ExperimentOptions): Prom
   const t0 = performance.now();
   const progress = new Progress(process.stderr, opts.quiet);
   const backend = await selectBackend(opts.backend);
+  progress.log('backend', { backend: backend.name, ...backendRecord(backend) }, backendLine(backend));
   const { seeds, layout } = seedPlan(opts);
   const seed = seeds[0];
   const epochs = opts.epochs ?? preset.epochs;
