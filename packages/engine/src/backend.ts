@@ -72,7 +72,7 @@ async function initBackend(name: BackendName, env: NodeJS.ProcessEnv, skipped: B
       }
       if (await tf.setBackend('tensorflow')) return { pkg };
     }
-    throw new Error('neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node is installed (they are optional dependencies)');
+    throw new Error('neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node is installed (opt in: npm install @tensorflow/tfjs-node-gpu)');
   }
   if (name === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');

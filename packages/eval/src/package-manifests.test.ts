@@ -21,6 +21,8 @@ interface Manifest {
   scripts?: Record<string, string>;
   exports: Record<string, unknown>;
   peerDependencies?: Record<string, string>;
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
 }
 const read = (d: string) => JSON.parse(readFileSync(join(packagesDir, d, 'package.json'), 'utf8')) as Manifest;
 const engineVersion = read('engine').version;
@@ -50,6 +52,11 @@ describe('package manifests', () => {
       it('publishes with public access and builds before packing', () => {
         expect(p.publishConfig?.access).toBe('public');
         expect(p.scripts?.prepack).toMatch(/build/);
+      });
+      it("never installs TensorFlow's native backend (an opt-in: its install downloads libtensorflow)", () => {
+        for (const deps of [p.dependencies, p.optionalDependencies, p.peerDependencies]) {
+          expect(Object.keys(deps ?? {}).filter((n) => n.startsWith('@tensorflow/tfjs-node'))).toEqual([]);
+        }
       });
       it('lists types first in every export condition', () => {
         for (const entry of Object.values(p.exports)) {
