@@ -63,6 +63,18 @@ describe('float train + float eval on a tiny dataset', () => {
     expect(existsSync(join(out, '-'))).toBe(false);
   }, 60_000);
 
+  it('takes the threat model, seed and batch size from options (--eps, --seed, --batch-size)', async () => {
+    const base = { dataDir, verify: false, quiet: true, lambdas: [0], lambdaThs: [0], limit: 20 };
+    const none = await runEval(out, { ...base, eps: 0, json: join(out, 'eps0.json') });
+    // ε = 0 leaves nothing to perturb: every clean-correct point stays robust.
+    expect(none.attack).toMatchObject({ eps: 0, stepSize: 0 });
+    expect(none.rows[0]!.ra).toBe(none.rows[0]!.ca);
+    const big = await runEval(out, { ...base, eps: 0.3, steps: 5, seed: 11, batchSize: 7, json: join(out, 'eps3.json') });
+    expect(big.attack).toMatchObject({ eps: 0.3, steps: 5, stepSize: (2.5 * 0.3) / 5 });
+    expect(big.provenance?.seed).toBe(11);
+    expect(big.rows[0]!.ca).toBe(none.rows[0]!.ca);
+  }, 60_000);
+
   it('refuses a one-draw attack on a randomized condition unless told otherwise', async () => {
     const opts = { dataDir, verify: false, quiet: true, lambdas: [0.7], lambdaThs: [0], eot: 1, limit: 20, json: join(out, 'det.json') };
     await expect(runEval(out, opts)).rejects.toThrow(/--eot: condition λ=0.7 λ_th=0 is randomized .* use --eot 2 or more, or --allow-deterministic/);

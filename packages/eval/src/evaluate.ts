@@ -24,6 +24,12 @@ export interface EvalOptions extends DataOptions {
   limit?: number;
   eot?: number;
   steps?: number;
+  /** The ℓ∞ budget ε (inputs in [0, 1]); default the preset's. PGD's step size stays 2.5ε/steps. */
+  eps?: number;
+  /** Seed of the attacks' random starts and of the forward noise; default the recipe's seed. */
+  seed?: number;
+  /** Images per attacked batch; default the preset's evaluation batch size. */
+  batchSize?: number;
   /** Forward draws behind CA/RA of randomized conditions (mean ± std); default 3. Deterministic ones use 1. */
   draws?: number;
   /** AutoAttack: iterations of APGD/FAB and Square queries (defaults 100 / 5000), to run it small. */
@@ -132,7 +138,12 @@ export async function runEval(dir: string, opts: EvalOptions = {}): Promise<Eval
   const test = await loadSplit(preset, 'test', opts, opts.limit);
   const [x, y] = toTensors(test);
 
-  const spec: PgdSpec = { ...preset.eval.attack, ...(opts.steps !== undefined ? { steps: opts.steps, stepSize: (2.5 * preset.eval.attack.eps) / opts.steps } : {}) };
+  const eps = opts.eps ?? preset.eval.attack.eps;
+  const steps = opts.steps ?? preset.eval.attack.steps;
+  // A changed ε or K keeps the preset's relation step = 2.5ε/K (Madry et al.); otherwise the preset's exact spec.
+  const spec: PgdSpec = opts.eps === undefined && opts.steps === undefined ? { ...preset.eval.attack } : { ...preset.eval.attack, eps, steps, stepSize: (2.5 * eps) / steps };
+  const seed = opts.seed ?? recipe.seed;
+  const batchSize = opts.batchSize ?? preset.eval.batchSize;
   const eotRandomized = opts.eot ?? preset.eval.eot;
   const label = attackLabel(attack, spec);
   const settings = method.settings(opts.lambdas ?? preset.eval.lambdas, opts.lambdaThs ?? preset.eval.lambdaThs, recipe.methodOptions);
@@ -150,7 +161,7 @@ export async function runEval(dir: string, opts: EvalOptions = {}): Promise<Eval
         continue;
       }
       const t1 = performance.now();
-      const rng = Rng.derive(recipe.seed, `eval:${key}`);
+      const rng = Rng.derive(seed, `eval:${key}`);
       const logitsFn = model.logitsFn(s.cond, rng);
       const probe = tf.slice(x, 0, Math.min(8, x.shape[0]));
       const measuredRandom = detectRandomness(logitsFn, probe);
@@ -175,7 +186,7 @@ export async function runEval(dir: string, opts: EvalOptions = {}): Promise<Eval
           eotExplicit: opts.eot !== undefined,
           randomized: s.randomized,
           nextSeed: () => rng.nextSeed(),
-          batchSize: preset.eval.batchSize,
+          batchSize,
           aaIter: opts.aaIter,
           aaQueries: opts.aaQueries,
           source,
@@ -191,7 +202,7 @@ export async function runEval(dir: string, opts: EvalOptions = {}): Promise<Eval
         }
         const draws = s.randomized ? (opts.draws ?? DEFAULT_DRAWS) : 1;
         const groups = [crafted.candidates ?? [crafted.xAdv], ...(companion ? [[companion.xAdv]] : [])];
-        const drawn = await drawGroups(logitsFn, x, y, groups, draws, preset.eval.batchSize);
+        const drawn = await drawGroups(logitsFn, x, y, groups, draws, batchSize);
         const aaEot = attack.kind === 'autoattack' && attack.version === 'rand' && !opts.eot && s.randomized ? 20 : eot;
         const head = headlineRobustness({
           attack: label,
@@ -245,7 +256,7 @@ export async function runEval(dir: string, opts: EvalOptions = {}): Promise<Eval
     attack: attack.kind === 'fgsm' ? { name: label, eps: spec.eps } : attack.kind === 'autoattack' ? { name: label, eps: spec.eps } : { name: label, ...spec, ...(attack.kind === 'transfer' ? { source: attack.sourceDir } : {}) },
     rows,
     seconds: (performance.now() - t0) / 1000,
-    provenance: provenance({ seed: recipe.seed, weightsSha256 }),
+    provenance: provenance({ seed, weightsSha256 }),
   };
   // `--json -`: the report goes to standard output (the CLI then prints nothing else there).
   if (toStdout) process.stdout.write(`${JSON.stringify(report)}\n`);
