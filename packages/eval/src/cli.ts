@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { runBench } from './bench';
+import { writeCard } from './card';
 import { EVAL_ATTACKS, parseAttack } from './attack/eval-attack';
 import { runCheck } from './check';
 import { runEval } from './evaluate';
@@ -176,6 +177,17 @@ export function buildProgram(): Command {
       await selectBackend(o.backend);
       const r = importSafetensors(file, o.out);
       process.stdout.write(`${JSON.stringify({ event: 'imported', dir: o.out, ...r })}\n`);
+    });
+
+  program
+    .command('card')
+    .description('a RobustBench-style model card (card.json, card.md) from a checkpoint and its evaluations')
+    .argument('<dir>', 'checkpoint directory')
+    .option('--eval <files...>', 'eval reports made on these weights (default <dir>/eval.json); per condition the card gives each RA and the lowest')
+    .option('--out <dir>', 'where to write card.json and card.md (default <dir>)')
+    .action((dir, o) => {
+      const c = writeCard(dir, { evals: o.eval, out: o.out });
+      process.stdout.write(`${JSON.stringify({ event: 'card', out: o.out ?? dir, rows: c.rows.length, weightsSha256: c.model.weightsSha256 })}\n`);
     });
 
   program

@@ -6,6 +6,8 @@ export { getMethod, methodNames, registerMethod, type MethodDef, type EvalSettin
 export { buildModel, loadRecipe, type Recipe } from './recipe';
 export { buildProgram, main } from './cli';
 export { runBench, type BenchOptions, type BenchResult } from './bench';
+export { writeCard, cardMarkdown, type ModelCard, type CardRow } from './card';
+export { provenance, type Provenance } from './provenance';
 export { exportSafetensors, importSafetensors, type WeightLayout } from './export';
 export * from './cost';
 export * from './experiment';
