@@ -47,6 +47,22 @@ describe('float check', () => {
     expect(readFileSync(join(out, 'check.md'), 'utf8')).toContain('λ_th = 0.5');
   }, 120_000);
 
+  it('--render re-makes check.md and the plots from check.json alone', async () => {
+    const out = join(dataDir, 'c3');
+    const before = readFileSync(join(out, 'check.json'), 'utf8');
+    rmSync(join(out, 'check.md'));
+    rmSync(join(out, 'check-eps.png'));
+    const { code } = await runCli('check', out, '--render');
+    expect(code).toBe(0);
+    expect(existsSync(join(out, 'check-eps.png'))).toBe(true);
+    expect(readFileSync(join(out, 'check.md'), 'utf8')).toContain('λ_th = 0.5');
+    expect(JSON.parse(readFileSync(join(out, 'check.json'), 'utf8')).conditions).toEqual(JSON.parse(before).conditions);
+    const spec = JSON.parse(readFileSync(join(out, 'check-steps.vl.json'), 'utf8'));
+    // The K axis ends at the last measured K, not at a rounded-up 100.
+    const ks = JSON.parse(before).conditions[0].report.curves.steps.map((p: { steps: number }) => p.steps);
+    expect(spec.encoding.x.scale.domain).toEqual([Math.min(...ks), Math.max(...ks)]);
+  }, 60_000);
+
   it('skips the transfer check without a source and says how to run it', async () => {
     const r = await runCheck(join(dataDir, 'float'), { dataDir, verify: false, quiet: true, lambdas: [0], limit: 8, out: join(dataDir, 'c2') });
     expect(r.conditions[0].report.checks.find((k) => k.id === 'ii')!.passed).toBeNull();

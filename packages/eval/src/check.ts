@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { obfuscatedGradientsChecklist, type ChecklistReport } from '@floatjs/attacks';
 import { batches } from '@floatjs/datasets';
@@ -106,6 +106,13 @@ export async function runCheck(dir: string, opts: CheckOptions = {}): Promise<Ch
     plots: [],
     provenance: provenance({ seed: recipe.seed, weightsSha256 }),
   };
+  await writeCheckFiles(report, out, t0);
+  return report;
+}
+
+/** Writes the plots, then check.json and check.md (made from the report alone) into `out`. */
+async function writeCheckFiles(report: CheckReport, out: string, t0?: number): Promise<void> {
+  report.plots = [];
   for (const [name, spec] of [
     ['check-eps', curveSpec(report, 'eps')],
     ['check-steps', curveSpec(report, 'steps')],
@@ -116,9 +123,22 @@ export async function runCheck(dir: string, opts: CheckOptions = {}): Promise<Ch
     writeFileSync(join(out, `${name}.vl.json`), `${JSON.stringify(spec, null, 2)}\n`);
     report.plots.push(`${name}.svg`, `${name}.png`);
   }
-  report.seconds = (performance.now() - t0) / 1000;
+  if (t0 !== undefined) report.seconds = (performance.now() - t0) / 1000;
   writeFileAtomic(join(out, 'check.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileAtomic(join(out, 'check.md'), checkMarkdown(report));
+}
+
+/** `float check DIR --render`: re-makes check.md and the plots of DIR from its check.json (no attacks). */
+export async function renderCheck(dir: string): Promise<CheckReport> {
+  const file = join(dir, 'check.json');
+  let report: CheckReport;
+  try {
+    report = JSON.parse(readFileSync(file, 'utf8')) as CheckReport;
+  } catch (e) {
+    throw new Error(`${file}: not a readable checklist report (${(e as Error).message.split('\n')[0]})`, { cause: e });
+  }
+  if (report?.format !== 'floatjs-check') throw new Error(`${file}: not a checklist report (format ${JSON.stringify(report?.format)})`);
+  await writeCheckFiles(report, dir);
   return report;
 }
 
@@ -135,9 +155,12 @@ export function curveSpec(r: CheckReport, axis: 'eps' | 'steps'): VegaLiteSpec {
   );
   const title = axis === 'eps' ? 'Robust accuracy as ε grows (Fig. 10a)' : 'Robust accuracy as PGD steps K grow (Fig. 10b)';
   const xTitle = axis === 'eps' ? 'ε (pixel units, inputs in [0, 1])' : 'PGD steps K';
+  const xs = values.map((v) => v.x);
+  const xDomain = xs.length ? [Math.min(...xs), Math.max(...xs)] : [0, 1];
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title: { text: title, subtitle: `${r.method} on ${r.preset}, ${r.testImages} test images; honest gradients give a curve that falls ${axis === 'eps' ? 'to 0%' : 'and then flattens'}` },
+    // Two short subtitle lines: vega sizes the canvas by an estimate of the text's width, which runs long.
+    title: { text: title, subtitle: [`${r.method} on ${r.preset}, ${r.testImages} test images`, `honest gradients give a curve that falls ${axis === 'eps' ? 'to 0%' : 'and then flattens'}`] },
     width: 480,
     height: 300,
     background: 'white',
@@ -145,9 +168,10 @@ export function curveSpec(r: CheckReport, axis: 'eps' | 'steps'): VegaLiteSpec {
     data: { values },
     mark: { type: 'line', point: true },
     encoding: {
-      x: { field: 'x', type: 'quantitative', title: xTitle, ...(axis === 'steps' ? { scale: { type: 'log' } } : {}) },
+      // The axis ends at the data (a nice log scale ran K to 100 past a last point at 50).
+      x: { field: 'x', type: 'quantitative', title: xTitle, scale: { ...(axis === 'steps' ? { type: 'log' } : {}), domain: xDomain, nice: false } },
       y: { field: 'ra', type: 'quantitative', title: 'robust accuracy RA (%)', scale: { domain: [0, 100] } },
-      color: { field: 'condition', type: 'nominal', title: null },
+      color: { field: 'condition', type: 'nominal', title: null, legend: { orient: 'bottom', direction: 'vertical', labelLimit: 480 } },
     },
     config: { font: 'DejaVu Sans, Helvetica, Arial, sans-serif' },
   };

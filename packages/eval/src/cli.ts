@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { runBench } from './bench';
 import { writeCard } from './card';
 import { EVAL_ATTACKS, parseAttack } from './attack/eval-attack';
-import { runCheck } from './check';
+import { renderCheck, runCheck } from './check';
 import { runEval } from './evaluate';
 import { exportSafetensors, importSafetensors } from './export';
 import { exportNarrow, measureNarrowLatency } from './export-narrow';
@@ -105,8 +105,14 @@ export function buildProgram(): Command {
     .option('--limit <n>', 'test images (default min(preset test limit, 500))', integer('--limit'))
     .option('--eot <n>', 'gradient draws per attack step on randomized conditions', integer('--eot'))
     .option('--out <dir>', 'where to write check.json, check.md and the plots (default <dir>)')
+    .option('--render', 'only re-make check.md and the plots from DIR/check.json (no attacks)')
     .option('--backend <name>', 'tensorflow | wasm | cpu')
     .action(async (dir, o) => {
+      if (o.render) {
+        const r = await renderCheck(dir);
+        process.stdout.write(`${JSON.stringify({ event: 'rendered', out: dir, files: ['check.md', ...r.plots] })}\n`);
+        return;
+      }
       const { lambdaTh, ...rest } = o;
       const r = await runCheck(dir, { ...rest, lambdaThs: lambdaTh });
       const out = o.out ?? dir;

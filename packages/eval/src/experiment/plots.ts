@@ -40,14 +40,6 @@ function byteUnit(maxBytes: number): { unit: string; div: number } {
   return { unit: 'bytes', div: 1 };
 }
 
-/** Label offsets (dx, dy, align) around a point, one corner per series. */
-const LABEL_CORNERS: ReadonlyArray<[number, number, string]> = [
-  [7, -7, 'left'],
-  [7, 12, 'left'],
-  [-7, -7, 'right'],
-  [-7, 12, 'right'],
-];
-
 const sfLabel = (w: number) => `SF ${w.toFixed(2).replace(/0$/, '')}`;
 
 /**
@@ -76,18 +68,9 @@ export function caRaSpec(r: ExperimentReport): VegaLiteSpec {
       values.push({ series, lambda, ca: ca.mean, ra: ra.mean, caLo: ca.mean - ca.std, caHi: ca.mean + ca.std, raLo: ra.mean - ra.std, raHi: ra.mean + ra.std, seeds: ca.n });
     }
   }
-  // One label per distinct point of a series ("λ=0, 0.2" where two λs coincide); each series puts its labels
-  // in its own corner of the point, so that series meeting at one point stay legible.
-  const seriesNames = [...new Set(values.map((v) => v.series as string))];
-  const labelMap = new Map<string, Record<string, unknown>>();
-  for (const v of values) {
-    if (v.lambda === null) continue;
-    const key = `${v.series}|${v.ca}|${v.ra}`;
-    const prior = labelMap.get(key);
-    if (prior) prior.label = `${prior.label}, ${v.lambda}`;
-    else labelMap.set(key, { ...v, label: `λ=${v.lambda}` });
-  }
-  const labels = [...labelMap.values()];
+  // λ is a point's shape, not a text label: labels of series meeting at one point overprinted one another.
+  const lambdaOrder = [...new Set(values.map((v) => v.lambda as number | null))].filter((l): l is number => l !== null).sort((a, b) => a - b);
+  for (const v of values) v.lambdaLabel = v.lambda === null ? 'fixed model' : `λ = ${v.lambda}`;
   const attack = r.methods[0]?.attack.name.toUpperCase() ?? '';
   const enc = {
     x: { field: 'ca', type: 'quantitative', title: 'clean accuracy CA (%)', scale: { zero: false, nice: true } },
@@ -111,15 +94,15 @@ export function caRaSpec(r: ExperimentReport): VegaLiteSpec {
             { mark: { type: 'rule', strokeWidth: 1.5, opacity: 0.8 }, encoding: { x: enc.x, y: { ...enc.y, field: 'raLo' }, y2: { field: 'raHi' }, color: enc.color } },
           ]
         : []),
-      { mark: { type: 'line', point: { filled: true, size: 70 }, strokeWidth: 2 }, encoding: { ...enc, order: { field: 'lambda', type: 'quantitative' } } },
-      ...seriesNames.map((series, i) => {
-        const [dx, dy, align] = LABEL_CORNERS[i % LABEL_CORNERS.length];
-        return {
-          data: { values: labels.filter((l) => l.series === series) },
-          mark: { type: 'text', dx, dy, fontSize: 10, align, fontWeight: 'bold' },
-          encoding: { ...enc, text: { field: 'label', type: 'nominal' } },
-        };
-      }),
+      // Joined in λ order (the trade-off the knob walks along), never in the order of the x axis.
+      { mark: { type: 'line', strokeWidth: 2, opacity: 0.85 }, encoding: { ...enc, order: { field: 'lambda', type: 'quantitative' } } },
+      {
+        mark: { type: 'point', filled: true, size: 90, opacity: 0.95 },
+        encoding: {
+          ...enc,
+          shape: { field: 'lambdaLabel', type: 'nominal', title: values.some((v) => /one model per λ/.test(v.series as string)) ? 'λ (PGD-AT: trained with)' : 'λ', sort: [...lambdaOrder.map((l) => `λ = ${l}`), 'fixed model'], legend: { orient: 'right', titleLimit: 320 } },
+        },
+      },
     ],
   };
 }
@@ -331,7 +314,7 @@ export function heatmapSpec(r: ExperimentReport): VegaLiteSpec {
   const [kh, kw] = h.shape;
   const cell = Math.max(3, Math.min(8, Math.floor(400 / Math.max(h.rows, h.cols))));
   return {
-    ...base(`Weight magnitudes of ${h.layer} (Fig. 4a)`, [`Σ|W| over the ${kh}×${kw} taps per (output, input) channel pair; white = all zero. Layer [${h.shape.join(', ')}], ${r.dataset}.`], h.cols * cell, h.rows * cell),
+    ...base(`Weight magnitudes of ${h.layer} (Fig. 4a)`, [`Σ|W| over the ${kh}×${kw} taps per (output, input) channel pair; white = all zero.`, `Layer [${h.shape.join(', ')}], ${r.dataset}.`], h.cols * cell, h.rows * cell),
     data: { values },
     mark: { type: 'rect' },
     encoding: {

@@ -95,9 +95,9 @@ export async function runExperiment(name: string, opts: ExperimentOptions): Prom
   const preset = getPreset(def.preset);
   const t0 = performance.now();
   const progress = new Progress(process.stderr, opts.quiet);
+  const { seeds, layout } = seedPlan(opts);
   const backend = await selectBackend(opts.backend);
   progress.log('backend', { backend: backend.name, ...backendRecord(backend) }, backendLine(backend));
-  const { seeds, layout } = seedPlan(opts);
   const seed = seeds[0];
   const epochs = opts.epochs ?? preset.epochs;
   const trainLimit = opts.trainLimit ?? preset.trainLimit ?? null;
