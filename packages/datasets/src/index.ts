@@ -95,7 +95,7 @@ export { MNIST_DEF, FASHION_MNIST_DEF } from './mnist-like-defs';
 export { CIFAR10_DEF, CIFAR100_DEF } from './cifar-defs';
 export { SVHN_DEF } from './svhn-def';
 export { STL10_DEF } from './stl10-def';
-export { readTar, type TarEntry, type TarEntryType } from './tar-reader';
+export { readTar, type TarEntry, type TarEntryType, type ReadTarOptions } from './tar-reader';
 export { openTarFile, type TarFile } from './tar-file';
 export { ByteReader } from './byte-reader';
 export { decompressChunks, type CompressedFormat } from './decompress-chunks';

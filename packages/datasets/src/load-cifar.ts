@@ -82,7 +82,7 @@ export async function loadCifar(name: CifarName, split: CifarSplit, opts: LoadCi
         split === 'val' || split === 'train-no-val'
           ? heldOutSelection(split, total, VAL_SIZE, opts.val, opts.limit)
           : Selection.first(total, opts.limit);
-      images = allocBytes(sel.count * PIXELS, `${what} images`);
+      images = allocBytes(sel.count * PIXELS, `${m.source}: ${what} images`);
       labels = new Uint8Array(sel.count);
     } else if (records !== perFile) {
       throw new Error(`${m.source}: ${records} records, but ${firstFile} has ${perFile}; every ${name} training file must hold the same number`);

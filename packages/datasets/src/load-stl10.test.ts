@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { loadStl10 } from './load-stl10';
 import { streamStl10Unlabeled } from './stl10-unlabeled';
 import { useTempDirs } from './test-utils/mnist-like-fixture';
+import { tarBytes } from './test-utils/tar-write';
 import { fakePixel, writeFakeStl10 } from './test-utils/official-layouts';
 import { expectSameBytes } from './test-utils/same-bytes';
 
@@ -97,6 +99,19 @@ describe('loadStl10', () => {
     expect((await loadStl10('test', { dir: fake.dir, checksums: { 'stl10_binary.tar.gz': archiveSums } })).n).toBe(2);
     await expect(loadStl10('test', { dir: fake.dir, checksums: { 'stl10_binary.tar.gz': { ...archiveSums, sha256: 'f'.repeat(64) } } })).rejects.toThrow(
       `${fake.archive}: sha256 mismatch for stl10 stl10_binary.tar.gz`,
+    );
+  });
+
+  it('sizes the images from the image file, never from the label count (a label byte stands for 27,648 image bytes)', async () => {
+    // 10^6 labels ahead of 2 images: sized from the labels, the images would need 27.6 GB before the counts are compared.
+    const dir = await tempDir();
+    const entries = [
+      { name: 'stl10_binary/test_y.bin', data: new Uint8Array(1_000_000).fill(1) },
+      { name: 'stl10_binary/test_X.bin', data: new Uint8Array(2 * IMG) },
+    ];
+    await writeFile(join(dir, 'stl10_binary.tar.gz'), gzipSync(tarBytes(entries)));
+    await expect(loadStl10('test', { dir, verify: false })).rejects.toThrow(
+      `${join(dir, 'stl10_binary.tar.gz')}:stl10_binary/test_X.bin: 2 examples, but test_y.bin has 1000000`,
     );
   });
 });

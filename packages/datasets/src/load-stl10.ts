@@ -55,7 +55,6 @@ export async function loadStl10(split: Stl10Split, opts: LoadStl10Options = {}):
       n = count;
       firstFile = m.name;
       sel = Selection.first(count, fold === undefined ? opts.limit : undefined);
-      images = allocBytes(sel.count * STL10_IMAGE_BYTES, `${what} images`);
       labels = new Uint8Array(sel.count);
     } else if (count !== n) {
       throw new Error(`${m.source}: ${count} examples, but ${firstFile} has ${n}`);
@@ -67,6 +66,8 @@ export async function loadStl10(split: Stl10Split, opts: LoadStl10Options = {}):
       throw new Error(`${m.source}: ${m.size} bytes is not a whole number of ${STL10_IMAGE_BYTES}-byte STL-10 images; the file is truncated or not STL-10 binary`);
     }
     setCount(m.size / STL10_IMAGE_BYTES, m);
+    // Sized here, from the image file, never from the label count: a label byte stands for 27,648 image bytes.
+    images = allocBytes(sel!.count * STL10_IMAGE_BYTES, `${m.source}: ${what} images`);
     const reader = new ByteReader(m.chunks(), m.source);
     try {
       for (let i = 0; i <= sel!.last; i++) {

@@ -51,7 +51,7 @@ export async function loadSvhn(split: SvhnSplit, opts: LoadSvhnOptions = {}): Pr
     if (n === undefined) {
       n = count;
       sel = split === 'val' || split === 'train-no-val' ? heldOutSelection(split, count, VAL_SIZE, opts.val, opts.limit) : Selection.first(count, opts.limit);
-      images = allocBytes(sel.count * PIXELS, `${what} images`);
+      images = allocBytes(sel.count * PIXELS, `${source}: ${what} images`);
       labels = new Uint8Array(sel.count);
     } else if (count !== n) {
       throw new Error(`${source}: ${from} has ${count} examples, but the other variable has ${n}`);

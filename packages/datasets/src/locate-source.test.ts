@@ -1,5 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat, writeFile, mkdir } from 'node:fs/promises';
+import { readdir, readFile, stat, symlink, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCifar } from './load-cifar';
@@ -72,5 +73,18 @@ describe('official-format sources: cache and download', () => {
     await mkdir(join(dir, 'x'));
     await expect(loadSvhn('test', { dir, cacheDir, download: true, fetch: server.fetch })).rejects.toThrow(`looked only in ${dir} (option dir)`);
     expect(server.requests).toHaveLength(0);
+  });
+
+  it('refuses a FIFO, /dev/zero or a directory under a data file name, naming it, instead of calling it missing', async () => {
+    const dir = await tempDir();
+    for (const kind of ['fifo', 'devzero', 'dir']) {
+      const d = join(dir, kind);
+      await mkdir(d);
+      const f = join(d, 'test_batch.bin');
+      if (kind === 'fifo') execFileSync('mkfifo', [f]);
+      if (kind === 'devzero') await symlink('/dev/zero', f);
+      if (kind === 'dir') await mkdir(f);
+      await expect(loadCifar('cifar10', 'test', { dir: d, verify: false })).rejects.toThrow(`${f}: not a regular file (a FIFO, device or directory)`);
+    }
   });
 });

@@ -90,6 +90,13 @@ async function download(src: DataSource, need: readonly string[], cache: string,
   return { kind: 'files', paths };
 }
 
+/**
+ * True for a regular file, false when nothing is there. Anything else under a data file's name (a FIFO, which
+ * would block the first read forever, /dev/zero, a directory) is refused by name rather than reported missing.
+ */
 async function isFile(path: string): Promise<boolean> {
-  return (await stat(path).catch(() => undefined))?.isFile() ?? false;
+  const st = await stat(path).catch(() => undefined);
+  if (!st) return false;
+  if (!st.isFile()) throw new Error(`${path}: not a regular file (a FIFO, device or directory) where a dataset file is expected`);
+  return true;
 }

@@ -43,7 +43,7 @@ export async function* streamStl10Unlabeled(opts: StreamStl10UnlabeledOptions = 
   try {
     for (let start = 0; start < total; start += chunkSize) {
       const n = Math.min(chunkSize, total - start);
-      const images = allocBytes(n * STL10_IMAGE_BYTES, 'stl10 unlabeled chunk');
+      const images = allocBytes(n * STL10_IMAGE_BYTES, `${member.source}: stl10 unlabeled chunk`);
       for (let i = 0; i < n; i++) {
         const img = await reader.read(STL10_IMAGE_BYTES, `image ${start + i}`);
         planarToHwc(img, 0, images, i * STL10_IMAGE_BYTES, STL10_SIDE, STL10_SIDE, 3, true);

@@ -24,12 +24,21 @@ const MAX_META_BYTES = 1 << 20;
 const NO_DATA_TYPES = new Set(['1', '2', '3', '4', '5', '6']);
 const utf8 = new TextDecoder();
 
+export interface ReadTarOptions {
+  /**
+   * The most body bytes the stream can hold (for a file: its size, times gzip's maximum expansion when
+   * compressed). A header claiming more is rejected at once, so no caller sizes an array from a lying header.
+   */
+  maxMemberBytes?: number;
+}
+
 /**
  * Members of a tar archive in stored order, streamed from `reader` (ustar, GNU and pax formats;
  * GNU `L`/`K` long names, pax `path`/`size`, base-256 sizes). Nothing is extracted or buffered
  * beyond the current header, so memory does not grow with the archive. Errors name `reader.label`.
  */
-export async function* readTar(reader: ByteReader): AsyncGenerator<TarEntry> {
+export async function* readTar(reader: ByteReader, opts: ReadTarOptions = {}): AsyncGenerator<TarEntry> {
+  const maxMemberBytes = opts.maxMemberBytes ?? Number.MAX_SAFE_INTEGER;
   const label = reader.label;
   let pending = 0; // unread body + padding of the previous entry
   let pendingName = '';
@@ -52,6 +61,9 @@ export async function* readTar(reader: ByteReader): AsyncGenerator<TarEntry> {
     const size = typeflag === 'x' || typeflag === 'g' || typeflag === 'L' || typeflag === 'K' ? headerSize : (paxSize ?? headerSize);
     const hasData = !NO_DATA_TYPES.has(typeflag);
     const body = hasData ? size : 0;
+    if (body > maxMemberBytes) {
+      throw new Error(`${label}: the tar header at byte ${at} claims ${body} bytes, more than the ${maxMemberBytes} this archive can hold; it is corrupt`);
+    }
     const padded = body + ((BLOCK - (body % BLOCK)) % BLOCK);
 
     if (typeflag === 'L' || typeflag === 'K' || typeflag === 'x' || typeflag === 'g') {

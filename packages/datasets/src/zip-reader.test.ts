@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -149,5 +150,16 @@ describe('zip reader', () => {
     );
     expect(() => openZipBytes(patch(bytes, cdA + 8, 0x0801, 2), 'x.zip').read('top/a.txt')).toThrow('is encrypted');
     expect(() => openZipBytes(bytes, 'x.zip').read('nope')).toThrow('x.zip: no entry named "nope"');
+  });
+
+  it('refuses a FIFO, /dev/zero or a directory by name instead of blocking in open or failing with a bare EISDIR', async () => {
+    const dir = await tempDir();
+    for (const kind of ['fifo', 'devzero', 'dir']) {
+      const f = join(dir, `${kind}.zip`);
+      if (kind === 'fifo') execFileSync('mkfifo', [f]);
+      if (kind === 'devzero') await symlink('/dev/zero', f);
+      if (kind === 'dir') await mkdir(f);
+      expect(() => openZip(f)).toThrow(`${f}: not a regular file`);
+    }
   });
 });

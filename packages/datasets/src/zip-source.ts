@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 
 /** Positioned reads over a file or a buffer, so the zip reader never needs the whole archive in memory. */
 export interface ByteSource {
@@ -10,10 +10,19 @@ export interface ByteSource {
   close(): void;
 }
 
+/**
+ * Opened non-blocking and checked to be a regular file before any read: a FIFO would block the open forever,
+ * /dev/zero has no size to seek in, a directory fails with a bare EISDIR.
+ */
 export function fileSource(path: string): ByteSource {
-  const fd = openSync(path, 'r');
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  const st = fstatSync(fd);
+  if (!st.isFile()) {
+    closeSync(fd);
+    throw new Error(`${path}: not a regular file (a FIFO, device or directory); expected a zip archive`);
+  }
   let open = true;
-  const size = fstatSync(fd).size;
+  const size = st.size;
   return {
     name: path,
     size,

@@ -30,3 +30,5 @@ export { ensureArchitecture, narrowArchitectureFor, parseNarrowArchitectureName 
 export { loadCheckpointModel } from './checkpoint-model';
 export { MAX_RECIPE_BYTES } from './recipe';
 export { MAX_ROLLBACKS, type DivergencePolicy, type RollbackRecord } from './rollback';
+export { trainLogEvents } from './train-log';
+export { dropTornLastLine } from './run-dir';

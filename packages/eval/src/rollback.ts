@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { trainLogEvents } from './train-log';
 
 /** What `runTrain` does when training diverges (non-finite loss or weights). */
 export type DivergencePolicy = 'stop' | 'rollback';
@@ -20,19 +20,12 @@ export interface RollbackRecord {
 
 /** The rollbacks already recorded in a run's log (a resumed run keeps its log). */
 export function loggedRollbacks(logPath: string): RollbackRecord[] {
-  if (!existsSync(logPath)) return [];
-  const out: RollbackRecord[] = [];
-  for (const line of readFileSync(logPath, 'utf8').split('\n')) {
-    if (!line.startsWith('{"event":"rollback"')) continue;
-    try {
-      const { step, cause, checkpointEpoch, lrScale } = JSON.parse(line) as RollbackRecord;
-      out.push({ step, cause, checkpointEpoch, lrScale });
-    } catch {
-      // A line cut short by a kill mid-append still counts against the limit.
-      out.push({ step: -1, cause: 'unreadable log line', checkpointEpoch: -1, lrScale: Number.NaN });
-    }
-  }
-  return out;
+  return trainLogEvents(logPath, 'rollback').map((r) => {
+    // A line cut short by a kill mid-append still counts against the limit.
+    if (r === null) return { step: -1, cause: 'unreadable log line', checkpointEpoch: -1, lrScale: Number.NaN };
+    const { step, cause, checkpointEpoch, lrScale } = r as unknown as RollbackRecord;
+    return { step, cause, checkpointEpoch, lrScale };
+  });
 }
 
 /** Why a divergence ends the run, with where to continue from; appended to the divergence message. */

@@ -1,7 +1,8 @@
-import { existsSync, ftruncateSync, closeSync, mkdirSync, openSync, readSync, fstatSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, ftruncateSync, closeSync, mkdirSync, readSync, fstatSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { listGenerations, STATE_FILE, WEIGHTS_FILE } from '@floatjs/engine';
 import { LOCK_FILE, lockRunDir } from './run-lock';
+import { openTrainLog } from './train-log';
 
 /** Files whose presence means a directory holds a trained (or imported, or evaluated) model worth keeping. */
 const RUN_FILES = [WEIGHTS_FILE, STATE_FILE, 'summary.json', 'eval.json'];
@@ -37,8 +38,8 @@ export function claimRunDir(out: string, opts: { resume?: boolean; force?: boole
 
 /** A log line cut short by a kill mid-append is dropped, so that the resumed run's lines start on their own line. */
 export function dropTornLastLine(logPath: string): boolean {
-  if (!existsSync(logPath)) return false;
-  const fd = openSync(logPath, 'r+');
+  const fd = openTrainLog(logPath, 'r+');
+  if (fd === undefined) return false;
   try {
     const size = fstatSync(fd).size;
     // Scan back from the end for the last newline, a block at a time.

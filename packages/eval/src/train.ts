@@ -1,6 +1,6 @@
 import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DivergenceError, findTrainingCheckpoint, firstNonFinite, loadTrainingCheckpoint, readRegularFile, RECIPE_FILE, restoreTrainingCheckpoint, saveTrainingCheckpoint, selectBackend, tidyForResume, Trainer, WEIGHTS_FILE, writeFileAtomic, type ConvInit, type TrainerHooks } from '@floatjs/engine';
+import { DivergenceError, findTrainingCheckpoint, firstNonFinite, loadTrainingCheckpoint, RECIPE_FILE, restoreTrainingCheckpoint, saveTrainingCheckpoint, selectBackend, tidyForResume, Trainer, WEIGHTS_FILE, writeFileAtomic, type ConvInit, type TrainerHooks } from '@floatjs/engine';
 import { provenance, sha256File, type Provenance } from './provenance';
 import { backendLine, backendRecord, type BackendRecord } from './backend-record';
 import { pgdAdversary } from './adversary';
@@ -13,6 +13,7 @@ import { Progress } from './progress';
 import { buildModel, loadRecipe, recipeInit, type Recipe } from './recipe';
 import { claimRunDir, dropTornLastLine } from './run-dir';
 import { loggedRollbacks, MAX_ROLLBACKS, stopReason, type DivergencePolicy, type RollbackRecord } from './rollback';
+import { trainLogEvents } from './train-log';
 
 export interface TrainOptions extends DataOptions {
   preset?: string;
@@ -244,22 +245,13 @@ async function trainInDir(opts: TrainOptions): Promise<TrainSummary> {
   }
 }
 
-/** A log longer than this is not a training log. */
-const MAX_LOG_BYTES = 1024 * 1024 * 1024;
-
 /** The epoch records of a run's log, the last one per epoch (a resumed run repeats the interrupted epoch). */
 function epochEvents(logPath: string): Array<{ epoch: number; seconds: number; meanLoss: number }> {
-  if (!existsSync(logPath)) return [];
   const byEpoch = new Map<number, { epoch: number; seconds: number; meanLoss: number }>();
-  for (const line of readRegularFile(logPath, MAX_LOG_BYTES, 'the training log').toString('utf8').split('\n')) {
-    if (!line.startsWith('{"event":"epoch"')) continue;
-    let e: { epoch: number; seconds: number; meanLoss: number };
-    try {
-      e = JSON.parse(line);
-    } catch {
-      continue; // a line cut short by a kill mid-append
-    }
-    if (Number.isInteger(e.epoch) && Number.isFinite(e.seconds)) byEpoch.set(e.epoch, e);
+  for (const r of trainLogEvents(logPath, 'epoch')) {
+    // null: a line cut short by a kill mid-append.
+    const e = r as { epoch: number; seconds: number; meanLoss: number } | null;
+    if (e && Number.isInteger(e.epoch) && Number.isFinite(e.seconds)) byEpoch.set(e.epoch, e);
   }
   return [...byEpoch.values()].sort((a, b) => a.epoch - b.epoch);
 }

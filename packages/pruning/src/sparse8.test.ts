@@ -70,6 +70,44 @@ describe('sparse8 codec', () => {
     expect(() => decodeSparse8(hugeHeader)).toThrow(/header length/);
   });
 
+  it('names the file and the field in one line, and checks claimed sizes before allocating', () => {
+    const craft = (entry: Record<string, unknown> | null, payload = new Uint8Array(0), json?: string) => {
+      const text = new TextEncoder().encode(json ?? JSON.stringify({ format: 'floatjs-sparse8', version: 1, tensors: [entry && { name: 'k', shape: [2, 2], kind: 'dense', scale: 1, nnz: 0, offset: 0, bytes: 4, ...entry }] }));
+      const out = new Uint8Array(8 + text.length + payload.length);
+      new DataView(out.buffer).setUint32(0, 0x38505346, true);
+      new DataView(out.buffer).setUint32(4, text.length, true);
+      out.set(text, 8);
+      out.set(payload, 8 + text.length);
+      return out;
+    };
+    const cases: Array<[Uint8Array, RegExp]> = [
+      // A few bytes of row pointers claiming many zeros: a row wider than the writer ever makes, or 2^28 values (1 GiB).
+      [craft({ kind: 'csr', shape: [1 << 17, 1], bytes: 8 }, new Uint8Array(8)), /rows of 131072 columns, more than 16-bit indices reach/],
+      [craft({ kind: 'csr', shape: [1 << 20, 1 << 10, 1], bytes: 8 }, new Uint8Array(8)), /more than the 134217728 values allowed/],
+      [craft({ kind: 'csr', shape: [1 << 14, 1 << 14], bytes: 4 * 16385 }, new Uint8Array(4 * 16385)), /more than the 134217728 values allowed/],
+      [craft({ kind: 'bitmap', shape: [8], nnz: -1, bytes: 0 }), /tensor "k" has nnz -1/],
+      [craft({ scale: null }, new Uint8Array(4)), /tensor "k" has scale null/],
+      [craft({ kind: 'sparse' }, new Uint8Array(4)), /tensor "k" has kind "sparse"/],
+      [craft(null), /header.tensors\[0\] is not a tensor entry/],
+      [craft({ name: 'a\nb', offset: 99 }, new Uint8Array(4)), /tensor "a\\nb" payload \[99, \+4\) lies outside the file/],
+      [craft(null, undefined, '{"format":\n"floatjs-sparse8",\n\n}'), /header is not valid UTF-8 JSON/],
+    ];
+    for (const [bytes, message] of cases) {
+      let err: Error | undefined;
+      try {
+        decodeSparse8(bytes, '/runs/a/model.sparse8');
+      } catch (e) {
+        err = e as Error;
+      }
+      expect(err?.message).toMatch(message);
+      expect(err?.message.startsWith('/runs/a/model.sparse8: ')).toBe(true);
+      expect(err?.message).not.toContain('\n');
+    }
+    const two = craft({ shape: [4], bytes: 4 }, new Uint8Array(4));
+    expect(() => decodeSparse8(two, 'f', { maxValues: 3 })).toThrow(/f: tensor "k" of shape \[4\] brings the file to more than the 3 values allowed/);
+    expect(decodeSparse8(two, 'f', { maxValues: 4 }).tensors[0].values).toEqual(new Float32Array(4));
+  });
+
   it('never uses CSR for rows wider than a 16-bit column index', () => {
     const values = new Float32Array(65537);
     values[65536] = 1;

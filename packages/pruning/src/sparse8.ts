@@ -69,35 +69,66 @@ export function encodeSparse8(tensors: readonly NamedTensor[], sparse: (t: Named
   return out;
 }
 
-/** Reads a sparse8 file back to dequantised float tensors; malformed input throws naming what is wrong. */
-export function decodeSparse8(bytes: Uint8Array): { header: Sparse8Header; tensors: NamedTensor[] } {
-  if (bytes.length < 8) throw new Error(`sparse8: ${bytes.length} bytes is shorter than the 8-byte preamble`);
+export interface DecodeSparse8Options {
+  /**
+   * Refuse files whose tensors hold more values than this in all (default 2^27, 512 MiB of float32: several
+   * times the largest model here). A sparse layout stores a zero in no bytes, so without a cap a few header
+   * bytes could claim gigabytes of output.
+   */
+  maxValues?: number;
+}
+
+const KINDS = new Set(['csr', 'bitmap', 'dense']);
+const DEFAULT_MAX_VALUES = 2 ** 27;
+
+/**
+ * Reads a sparse8 file back to dequantised float tensors. Malformed input throws one line that starts with
+ * `source` (the file's path) and names the field; every size is checked before anything is allocated.
+ */
+export function decodeSparse8(bytes: Uint8Array, source = 'sparse8', opts: DecodeSparse8Options = {}): { header: Sparse8Header; tensors: NamedTensor[] } {
+  const fail = (what: string): never => {
+    throw new Error(`${source}: ${what}`);
+  };
+  if (bytes.length < 8) fail(`${bytes.length} bytes is shorter than the 8-byte preamble of a sparse8 file`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (view.getUint32(0, true) !== MAGIC) throw new Error('sparse8: bad magic (expected "FSP8")');
+  if (view.getUint32(0, true) !== MAGIC) fail('bad magic (expected "FSP8"): not a sparse8 file');
   const headerLength = view.getUint32(4, true);
-  if (8 + headerLength > bytes.length) throw new Error(`sparse8: header length ${headerLength} exceeds the file (${bytes.length} bytes)`);
+  if (8 + headerLength > bytes.length) fail(`sparse8 header length ${headerLength} exceeds the file (${bytes.length} bytes)`);
   let header: Sparse8Header;
   try {
     header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLength))) as Sparse8Header;
   } catch (e) {
-    throw new Error(`sparse8: header is not valid UTF-8 JSON (${(e as Error).message})`, { cause: e });
+    // JSON.parse quotes the text around the error, which may hold newlines.
+    throw new Error(`${source}: sparse8 header is not valid UTF-8 JSON (${(e as Error).message.replace(/\s+/g, ' ')})`, { cause: e });
   }
   if (header?.format !== 'floatjs-sparse8' || header.version !== 1 || !Array.isArray(header.tensors)) {
-    throw new Error('sparse8: header.format must be "floatjs-sparse8" version 1 with a tensors array');
+    fail('header.format must be "floatjs-sparse8" version 1 with a tensors array');
   }
   const body = 8 + headerLength;
-  const tensors = header.tensors.map((e) => {
+  const maxValues = opts.maxValues ?? DEFAULT_MAX_VALUES;
+  let values = 0;
+  const tensors = header.tensors.map((e, i) => {
+    if (typeof e !== 'object' || e === null || typeof e.name !== 'string') fail(`header.tensors[${i}] is not a tensor entry with a name`);
+    const what = `tensor ${JSON.stringify(e.name)}`;
+    if (!KINDS.has(e.kind)) fail(`${what} has kind ${JSON.stringify(e.kind)}, expected csr, bitmap or dense`);
+    if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) fail(`${what} has an invalid shape`);
+    if (!Number.isSafeInteger(e.nnz) || e.nnz < 0) fail(`${what} has nnz ${JSON.stringify(e.nnz)}, expected a non-negative integer`);
+    if (typeof e.scale !== 'number' || !Number.isFinite(e.scale) || e.scale < 0) fail(`${what} has scale ${JSON.stringify(e.scale)}, expected a finite number ≥ 0`);
+    const size = e.shape.reduce((a, b) => a * b, 1);
+    values += size;
+    if (!Number.isSafeInteger(size) || values > maxValues) fail(`${what} of shape [${e.shape}] brings the file to more than the ${maxValues} values allowed (maxValues)`);
     const start = body + e.offset;
-    if (!(Number.isInteger(e.offset) && Number.isInteger(e.bytes) && e.offset >= 0 && e.bytes >= 0 && start + e.bytes <= bytes.length)) {
-      throw new Error(`sparse8: tensor "${e.name}" payload [${e.offset}, +${e.bytes}) lies outside the file`);
+    if (!(Number.isSafeInteger(e.offset) && Number.isSafeInteger(e.bytes) && e.offset >= 0 && e.bytes >= 0 && start + e.bytes <= bytes.length)) {
+      fail(`${what} payload [${e.offset}, +${e.bytes}) lies outside the file`);
     }
-    if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isInteger(d) && d >= 0)) throw new Error(`sparse8: tensor "${e.name}" has an invalid shape`);
     const payload = bytes.subarray(start, start + e.bytes);
-    const values = e.kind === 'csr' ? decodeCsr(e, payload) : e.kind === 'bitmap' ? decodeBitmap(e, payload) : decodeDense(e, payload);
-    return { name: e.name, shape: e.shape, values };
+    const out = e.kind === 'csr' ? decodeCsr(e, size, payload, what, fail) : e.kind === 'bitmap' ? decodeBitmap(e, size, payload, what, fail) : decodeDense(e, size, payload, what, fail);
+    return { name: e.name, shape: e.shape, values: out };
   });
   return { header, tensors };
 }
+
+type Fail = (what: string) => never;
 
 function quantScale(values: Float32Array): number {
   let max = 0;
@@ -129,19 +160,18 @@ function bitmapPayload(values: Float32Array, scale: number): Payload {
   return { kind: 'bitmap', nnz, bytes };
 }
 
-function decodeBitmap(e: Sparse8Entry, payload: Uint8Array): Float32Array {
-  const size = e.shape.reduce((a, b) => a * b, 1);
+function decodeBitmap(e: Sparse8Entry, size: number, payload: Uint8Array, what: string, fail: Fail): Float32Array {
   const maskBytes = Math.ceil(size / 8);
-  if (payload.length !== maskBytes + e.nnz) throw new Error(`sparse8: bitmap tensor "${e.name}" has ${payload.length} bytes, expected ${maskBytes + e.nnz}`);
+  if (payload.length !== maskBytes + e.nnz) fail(`bitmap ${what} has ${payload.length} bytes, expected ${maskBytes + e.nnz}`);
   const q = new Int8Array(payload.buffer, payload.byteOffset + maskBytes, e.nnz);
   const out = new Float32Array(size);
   let k = 0;
   for (let i = 0; i < size; i++) {
     if (!((payload[i >> 3] >> (i & 7)) & 1)) continue;
-    if (k >= e.nnz) throw new Error(`sparse8: bitmap tensor "${e.name}" marks more than its ${e.nnz} nonzeros`);
+    if (k >= e.nnz) fail(`bitmap ${what} marks more than its ${e.nnz} nonzeros`);
     out[i] = q[k++] * e.scale;
   }
-  if (k !== e.nnz) throw new Error(`sparse8: bitmap tensor "${e.name}" marks ${k} nonzeros, header says ${e.nnz}`);
+  if (k !== e.nnz) fail(`bitmap ${what} marks ${k} nonzeros, header says ${e.nnz}`);
   return out;
 }
 
@@ -182,18 +212,18 @@ function csrPayload(t: NamedTensor, scale: number): Payload | null {
   return { kind: 'csr', nnz, bytes };
 }
 
-function decodeDense(e: Sparse8Entry, payload: Uint8Array): Float32Array {
-  const size = e.shape.reduce((a, b) => a * b, 1);
-  if (payload.length !== size) throw new Error(`sparse8: dense tensor "${e.name}" has ${payload.length} bytes, expected ${size}`);
+function decodeDense(e: Sparse8Entry, size: number, payload: Uint8Array, what: string, fail: Fail): Float32Array {
+  if (payload.length !== size) fail(`dense ${what} has ${payload.length} bytes, expected ${size}`);
   const q = new Int8Array(payload.buffer, payload.byteOffset, payload.length);
   return Float32Array.from(q, (v) => v * e.scale);
 }
 
-function decodeCsr(e: Sparse8Entry, payload: Uint8Array): Float32Array {
-  const size = e.shape.reduce((a, b) => a * b, 1);
+function decodeCsr(e: Sparse8Entry, size: number, payload: Uint8Array, what: string, fail: Fail): Float32Array {
   const rows = e.shape[e.shape.length - 1] ?? 1;
   const cols = rows ? size / rows : 0;
-  if (payload.length !== 4 * (rows + 1) + 3 * e.nnz) throw new Error(`sparse8: CSR tensor "${e.name}" has ${payload.length} bytes, expected ${4 * (rows + 1) + 3 * e.nnz}`);
+  // The writer never stores a row wider than 16-bit column indices reach.
+  if (cols > MAX_COLUMNS) fail(`CSR ${what} of shape [${e.shape}] has rows of ${cols} columns, more than 16-bit indices reach (${MAX_COLUMNS})`);
+  if (payload.length !== 4 * (rows + 1) + 3 * e.nnz) fail(`CSR ${what} has ${payload.length} bytes, expected ${4 * (rows + 1) + 3 * e.nnz}`);
   const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
   const colBase = 4 * (rows + 1);
   const valBase = colBase + 2 * e.nnz;
@@ -201,10 +231,10 @@ function decodeCsr(e: Sparse8Entry, payload: Uint8Array): Float32Array {
   for (let r = 0; r < rows; r++) {
     const from = view.getUint32(4 * r, true);
     const to = view.getUint32(4 * (r + 1), true);
-    if (from > to || to > e.nnz) throw new Error(`sparse8: CSR tensor "${e.name}" has bad row pointers at row ${r}`);
+    if (from > to || to > e.nnz) fail(`CSR ${what} has bad row pointers at row ${r}`);
     for (let k = from; k < to; k++) {
       const c = view.getUint16(colBase + 2 * k, true);
-      if (c >= cols) throw new Error(`sparse8: CSR tensor "${e.name}" has column ${c} ≥ ${cols}`);
+      if (c >= cols) fail(`CSR ${what} has column ${c} ≥ ${cols}`);
       out[c * rows + r] = view.getInt8(valBase + k) * e.scale;
     }
   }
