@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { apgdCheckpoints } from './apgd-checkpoints';
 import { eotLossGradient, type PerSampleLoss } from './eot-gradient';
+import { exactSign } from './exact-sign';
 import { projectLinf } from './project-linf';
 import type { SubsetRun } from './restart-book';
 import { selectRows } from './rows';
@@ -121,7 +122,7 @@ function step(
   s: State,
   { eps, eot, momentum }: { eps: number; eot: number; momentum: number },
 ): State {
-  const z = projectLinf(tf.add(s.xAdv, tf.mul(s.step, tf.sign(s.grad))), x, eps);
+  const z = projectLinf(tf.add(s.xAdv, tf.mul(s.step, exactSign(s.grad))), x, eps);
   const moved = tf.add(s.xAdv, tf.add(tf.mul(tf.sub(z, s.xAdv), momentum), tf.mul(tf.sub(s.xAdv, s.xOld), 1 - momentum)));
   const xNew = projectLinf(moved as tf.Tensor4D, x, eps);
   const { loss, grad, logits } = eotLossGradient(logitsFn, xNew, y, lossFn, eot);

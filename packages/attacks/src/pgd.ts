@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { exactSign } from './exact-sign';
 import { expectedLoss } from './expected-loss';
 import { lossAndInputGradient } from './loss-and-input-gradient';
 import { projectLinf } from './project-linf';
@@ -49,7 +50,7 @@ export function pgd(logitsFn: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, options:
       const previousBest = best;
       const step = tf.tidy(() => {
         const { loss, grad } = lossAndInputGradient(logitsFn, current, y, eot);
-        const next = projectLinf(tf.add(current, tf.mul(tf.sign(grad), stepSize)), x, eps);
+        const next = projectLinf(tf.add(current, tf.mul(exactSign(grad), stepSize)), x, eps);
         return { next, best: previousBest && higherLoss(previousBest, { x: current, loss }) };
       });
       current.dispose();

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkBatch, checkEps, checkInteger, checkSeed } from './check-options';
 import { crossEntropyPerSample } from './cross-entropy';
+import { exactSign } from './exact-sign';
 import { meanLogits } from './predicted-classes';
 import { selectRows } from './rows';
 import { deriveSeed } from './seed';
@@ -42,7 +43,7 @@ export function randomSampling(logitsFn: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1
       const previous = best;
       best = tf.tidy(() => {
         const u = tf.randomUniform(x.shape, -1, 1, 'float32', deriveSeed(seed, s));
-        const noise = distribution === 'sign' ? tf.sign(u) : u;
+        const noise = distribution === 'sign' ? exactSign(u) : u;
         const candidate = tf.clipByValue(tf.add(x, tf.mul(noise, eps)), 0, 1) as tf.Tensor4D;
         const logits = meanLogits(logitsFn, candidate, eot);
         const loss = crossEntropyPerSample(logits, y);
