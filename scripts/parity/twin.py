@@ -115,9 +115,9 @@ class CnnS(nn.Module):
         return self.fc(x.mean(dim=(2, 3)))
 
 
-def pgd(model, x, y, steps, step_size, eot, gen):
-    """l_inf PGD from a random start maximizing summed cross-entropy, EOT-averaged gradients, last iterate."""
-    x_adv = (x + (torch.rand(x.shape, generator=gen) * 2 - 1) * EPS).clamp(0, 1)
+def pgd(model, x, y, steps, step_size, eot, gen, random_start=True):
+    """l_inf PGD from a random start (or x itself) maximizing summed cross-entropy, EOT-averaged gradients, last iterate."""
+    x_adv = (x + (torch.rand(x.shape, generator=gen) * 2 - 1) * EPS).clamp(0, 1) if random_start else x.clone()
     for _ in range(steps):
         x_adv.requires_grad_(True)
         grad = torch.zeros_like(x)
@@ -148,11 +148,17 @@ def frozen_eval(model):
 def train(args):
     torch.manual_seed(args.seed)  # initialization
     gen = torch.Generator().manual_seed(10_000 + args.seed)  # shuffling, attacks, noise
-    model = CnnS(args.method)
+    # --init-from / --order-from / --no-random-start: the trajectory comparison (trajectory.py) starts from
+    # floatjs's initial weights, takes its batch order and makes the training attack deterministic.
+    model = load_floatjs(args.init_from, args.method) if args.init_from else CnnS(args.method)
     x, y = load_split('train', args.limit)
     n = x.shape[0]
+    orders = torch.frombuffer(bytearray(open(args.order_from, 'rb').read()), dtype=torch.int32).long().reshape(-1, n) if args.order_from else None
     batches = math.ceil(n / args.batch_size)
     total = args.epochs * batches
+    stop = args.steps or total
+    dump_at = {int(k) for k in args.dump_at.split(',') if k}
+    trace = open(args.trace, 'w') if args.trace else None
     opt = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=0.9, weight_decay=5e-4)
     step_size = 1.25 * EPS / 7
     os.makedirs(args.out, exist_ok=True)
@@ -161,13 +167,19 @@ def train(args):
     t_start = time.time()
     for epoch in range(args.epochs):
         t0 = time.time()
-        order = torch.randperm(n, generator=gen)
+        if step >= stop:
+            break
+        order = orders[epoch] if orders is not None else torch.randperm(n, generator=gen)
         loss_sum = 0.0
         for b in range(batches):
+            if step >= stop:
+                break
             idx = order[b * args.batch_size:(b + 1) * args.batch_size]
             xb, yb = x[idx], y[idx]
             for g in opt.param_groups:
                 g['lr'] = 0.5 * args.lr * (1 + math.cos(math.pi * step / total))
+            if trace:
+                record = {'step': step, 'lr': opt.param_groups[0]['lr'], **attack_success(model, args, xb, yb, step_size, gen)}
             model.train()
             loss = train_loss(model, args, xb, yb, step_size, gen)
             opt.zero_grad(set_to_none=True)
@@ -175,6 +187,10 @@ def train(args):
             opt.step()
             loss_sum += loss.item()
             step += 1
+            if trace:
+                trace.write(json.dumps({**record, 'loss': loss.item()}) + '\n')
+            if step in dump_at:
+                torch.save(model.state_dict(), os.path.join(args.out, f'model-step{step}.pt'))
         log.append({'epoch': epoch + 1, 'seconds': time.time() - t0, 'meanLoss': loss_sum / batches})
         print(json.dumps({'event': 'epoch', 'method': args.method, 'seed': args.seed, **log[-1]}), flush=True)
     torch.save(model.state_dict(), os.path.join(args.out, 'model.pt'))
@@ -183,12 +199,20 @@ def train(args):
     json.dump(summary, open(os.path.join(args.out, 'summary.json'), 'w'), indent=2)
 
 
+def attack_success(model, args, xb, yb, step_size, gen):
+    """The training attack's success on a batch (pgd-at): clean and adversarial accuracy in eval mode."""
+    with frozen_eval(model):
+        x_adv = pgd(model, xb, yb, 7, step_size, 1, gen, args.random_start)
+        return {'cleanAcc': correct(model, xb, yb, xb.shape[0]).float().mean().item(),
+                'advAcc': correct(model, x_adv, yb, xb.shape[0]).float().mean().item()}
+
+
 def train_loss(model, args, xb, yb, step_size, gen):
     if args.method == 'standard':
         return F.cross_entropy(model(xb), yb)
     if args.method == 'pgd-at':
         with frozen_eval(model):
-            x_adv = pgd(model, xb, yb, 7, step_size, 1, gen)
+            x_adv = pgd(model, xb, yb, 7, step_size, 1, gen, args.random_start)
         return F.cross_entropy(model(x_adv), yb)
     m = xb.shape[0]
     h = max(1, min(m - 1, m // 2))
@@ -201,13 +225,13 @@ def train_loss(model, args, xb, yb, step_size, gen):
         lc_a = F.cross_entropy(model(xb[h:]), yb[h:], reduction='none')
         with frozen_eval(model):
             model.condition('adv', 1.0, gen)
-            x_adv = pgd(model, xb[h:], yb[h:], 7, step_size, 1, gen)
+            x_adv = pgd(model, xb[h:], yb[h:], 7, step_size, 1, gen, args.random_start)
         model.condition('adv', 1.0, gen)
         la = F.cross_entropy(model(x_adv), yb[h:], reduction='none')
         return (0.5 * torch.cat([lc_c, lc_a]).sum() + 0.5 * la.sum()) / m
     with frozen_eval(model):
         model.condition('adv', 1.0, gen)
-        x_adv = pgd(model, xb[h:], yb[h:], 7, step_size, 1, gen)
+        x_adv = pgd(model, xb[h:], yb[h:], 7, step_size, 1, gen, args.random_start)
     model.condition('clean', 0.0)
     lc = F.cross_entropy(model(xb[:h]), yb[:h])
     model.condition('adv', 1.0, gen)
@@ -331,6 +355,13 @@ def main():
     t.add_argument('--batch-size', type=int, default=128)
     t.add_argument('--lr', type=float, default=0.1)
     t.add_argument('--float-loss', choices=['paper', 'fv2'], default='paper')
+    # Diagnostics for the trajectory comparison (trajectory.py); the harness never sets them.
+    t.add_argument('--init-from', help='initial weights: a `float export --layout pytorch` file')
+    t.add_argument('--order-from', help='batch order: int32 indices, n per epoch (trajectory.mjs order.i32)')
+    t.add_argument('--no-random-start', dest='random_start', action='store_false', help='training PGD starts at x')
+    t.add_argument('--steps', type=int, default=0, help='stop after this many steps (0: all epochs)')
+    t.add_argument('--trace', help='JSON lines per step: lr, loss, attack success on the batch (pgd-at)')
+    t.add_argument('--dump-at', default='', help='comma-separated steps after which model-step<k>.pt is written')
     e = sub.add_parser('eval')
     e.add_argument('--method', choices=['standard', 'pgd-at', 'float'], required=True)
     e.add_argument('--model')
