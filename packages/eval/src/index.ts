@@ -17,7 +17,6 @@ export {
   narrowLatencyTargets,
   narrowParity,
   narrowPluginStates,
-  filmNarrowExtra,
   noiseFreeSettings,
   type NarrowExport,
   type NarrowLatency,
