@@ -64,8 +64,8 @@ async function delaySummary(architecture: string, input: InputSpec): Promise<Del
 /** The paper's ResNet-34 / CIFAR-10 cost figures, computed by this package's cost model. */
 export async function paperReference(): Promise<PaperReference> {
   const float = getMethod('float');
-  const film = getMethod('oat').cost?.extraParams;
-  if (!film) throw new Error('paperReference: the oat method declares no cost.extraParams');
+  const oatExtra = getMethod('oat').cost?.extraParams;
+  if (!oatExtra) throw new Error('paperReference: the oat method declares no cost.extraParams');
   const m = createModel('resnet34', CIFAR10, float.plugins({}), 0);
   try {
     const p = countParams(m);
@@ -79,8 +79,8 @@ export async function paperReference(): Promise<PaperReference> {
       architecture: 'resnet34',
       plainParams: plain,
       floatParams: p.trainable,
-      oatParamsRawLambda: plain + film(m.layers, { dim: 1 }),
-      oatParams128: plain + dualBn + film(m.layers, { dim: 128 }),
+      oatParamsRawLambda: plain + oatExtra(m.layers, { dim: 1 }),
+      oatParams128: plain + dualBn + oatExtra(m.layers, { dim: 128 }),
       flops: flops.flops,
       delay: await delaySummary('resnet34', CIFAR10),
     };
