@@ -21,10 +21,32 @@ export function condition(partial: Partial<Condition> = {}): Condition {
   return { lambda: 0, lambdaN: 0, norm: 'clean', width: 1, training: false, ...partial };
 }
 
-/** A stable key for de-duplicating conditions that configure the model identically. */
+const CORE_KEYS: ReadonlySet<string> = new Set(['norm', 'lambda', 'lambdaN', 'width', 'training']);
+
+/**
+ * A stable key for de-duplicating conditions that configure the model identically: every key of the condition,
+ * plugin keys too (sorted by name; an undefined value counts as absent). The core part is written as it always
+ * was (`norm|λ|λn|width`, then `|training` only in a training forward), so inference conditions keep the keys
+ * that evaluation seeds are derived from.
+ */
 export function conditionKey(c: Condition): string {
   // λ is part of the key because conditioning plugins other than FLOAT's noise (e.g. OAT's FiLM) read it.
-  return `${c.norm}|${round(c.lambda)}|${round(c.lambdaN)}|${round(c.width)}`;
+  let key = `${c.norm}|${round(c.lambda)}|${round(c.lambdaN)}|${round(c.width)}`;
+  if (c.training) key += '|training';
+  for (const k of Object.keys(c).filter((n) => !CORE_KEYS.has(n) && c[n] !== undefined).sort()) key += `|${k}=${stable(c[k])}`;
+  return key;
+}
+
+/** JSON with object keys sorted, numbers rounded as above, and typed arrays as plain arrays. */
+function stable(v: unknown): string {
+  if (typeof v === 'number') return String(round(v));
+  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return stable(Array.from(v as unknown as ArrayLike<number>));
+  if (Array.isArray(v)) return `[${v.map(stable).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${stable(o[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v) ?? String(v);
 }
 
 function round(v: number): number {

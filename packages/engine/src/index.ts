@@ -6,6 +6,7 @@ export { registerTrainingKernels, type TrainingKernelOptions } from './kernels/r
 export { nativeKernelsFor } from './kernels/native-registry';
 export { FUSED_CONV } from './kernels/fused-conv';
 export { condition, conditionKey, type Condition } from './condition';
+export type { DelayKind, EvalSetting, LayerShape, MethodCost, MethodKit, NarrowRules, NarrowVariable } from './method-kit';
 export type {
   Adversary,
   ForwardContext,
@@ -38,6 +39,7 @@ export { learningRate, type ScheduleName } from './optim/schedule';
 export { crossEntropy, meanCrossEntropy } from './losses';
 export { standardLossMix } from './loss-mixes/standard';
 export { pgdAtLossMix, type PgdAtOptions } from './loss-mixes/pgd-at';
+export { standardKit, pgdAtKit, fixedModelSettings } from './loss-mixes/kits';
 export { Trainer, DivergenceError, type Batch, type BatchSource, type TrainerOptions, type StepEvent, type EpochEvent, type TrainerHooks } from './train/trainer';
 export { encodeSafetensors, decodeSafetensors, type StoredTensor, type DecodedSafetensors } from './checkpoint/safetensors';
 export { writeFileAtomic } from './checkpoint/atomic-write';

@@ -12,6 +12,7 @@ import { renderSvg, svgToPng, type VegaLiteSpec } from './experiment/plots';
 import { getMethod } from './methods';
 import { getPreset } from './presets';
 import { Progress } from './progress';
+import { loadMethodOf, loadRecipeMethod } from './method-module';
 import { buildModel, loadRecipe } from './recipe';
 
 export interface CheckOptions extends DataOptions {
@@ -50,6 +51,8 @@ export interface CheckReport {
 export async function runCheck(dir: string, opts: CheckOptions = {}): Promise<CheckReport> {
   const t0 = performance.now();
   const recipe = loadRecipe(dir);
+  await loadRecipeMethod(recipe, dir);
+  if (opts.source) await loadMethodOf(opts.source);
   const preset = getPreset(recipe.preset);
   const method = getMethod(recipe.method);
   const progress = new Progress(process.stderr, opts.quiet);

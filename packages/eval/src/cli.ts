@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { runBench } from './bench';
 import { writeCard } from './card';
@@ -9,6 +10,7 @@ import { exportNarrow, measureNarrowLatency } from './export-narrow';
 import { exportSparse8 } from './export-sparse8';
 import { experimentNames, renderReport, runExperiment } from './experiment';
 import { MAX_WASM_THREADS, selectBackend } from '@floatjs/engine';
+import { isMethodPath, loadMethodOf } from './method-module';
 import { methodNames } from './methods';
 import { presetNames } from './presets';
 import { MAX_ROLLBACKS } from './rollback';
@@ -29,6 +31,11 @@ const integer = (flag: string) => (v: string) => {
 const numberList = (flag: string) => (v: string) => v.split(',').map((s) => number(flag)(s));
 const integerList = (flag: string) => (v: string) => v.split(',').map((s) => integer(flag)(s));
 
+/** A method's name in a default directory: a module's file name without its extension. */
+function methodLabel(method: string): string {
+  return isMethodPath(method) ? (basename(method).replace(/\.m?js$/, '') || 'method') : method;
+}
+
 export function buildProgram(): Command {
   const program = new Command('float')
     .description('Once-for-all adversarial training (FLOAT) on TensorFlow.js')
@@ -39,7 +46,7 @@ export function buildProgram(): Command {
     .command('train')
     .description('train a model with one method on one preset and write a checkpoint directory')
     .option('--preset <name>', `preset (${presetNames().join(', ')})`)
-    .option('--method <name>', `method (${methodNames().join(', ')}; default float)`)
+    .option('--method <name>', `method (${methodNames().join(', ')}; default float), or a module exporting a method kit (./my-method.js)`)
     .option('--resume <dir>', 'continue an interrupted run from its last complete checkpoint')
     .option('--out <dir>', 'checkpoint directory (default runs/<preset>-<method>); refused if it holds a run, unless --force')
     .option('--force', 'if --out holds a run, move it aside to DIR.old-<time> and start afresh (never with --resume)')
@@ -64,7 +71,7 @@ export function buildProgram(): Command {
     )
     .action(async (o) => {
       if (!o.resume && !o.preset) throw new Error('--preset: required (or --resume DIR to continue a run)');
-      const out = o.resume ?? o.out ?? `runs/${o.preset}-${o.method ?? 'float'}`;
+      const out = o.resume ?? o.out ?? `runs/${o.preset}-${o.method ? methodLabel(o.method) : 'float'}`;
       const s = await runTrain({ ...o, trainLimit: o.limit, out, resume: Boolean(o.resume) });
       process.stdout.write(`${JSON.stringify({ event: 'trained', out, ...s })}\n`);
     });
@@ -156,6 +163,7 @@ export function buildProgram(): Command {
     .option('--latency', 'with --width: time the full width, width w and the export')
     .option('--backend <name>', 'tensorflow | wasm | cpu')
     .action(async (dir, o) => {
+      await loadMethodOf(dir);
       if (o.width !== undefined) {
         await selectBackend(o.backend);
         const r = await exportNarrow(dir, o.out, o.width);

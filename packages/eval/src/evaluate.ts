@@ -13,6 +13,7 @@ import { checkOptions, evalOptionsSchema } from './option-schema';
 import { detectRandomness } from './randomness';
 import { getPreset, type PgdSpec } from './presets';
 import { Progress } from './progress';
+import { loadMethodOf, loadRecipeMethod } from './method-module';
 import { provenance, sha256File, type Provenance } from './provenance';
 import { buildModel, loadRecipe } from './recipe';
 
@@ -126,9 +127,11 @@ export async function runEval(dir: string, opts: EvalOptions = {}): Promise<Eval
     throw new Error(`${reportFile}: an earlier report is there; pass --force to replace it, or --json FILE to write this one elsewhere`);
   }
   const recipe = loadRecipe(dir);
+  await loadRecipeMethod(recipe, dir);
   const preset = getPreset(recipe.preset);
   const method = getMethod(recipe.method);
   const attack = parseAttack(opts.attack ?? 'pgd');
+  if (attack.kind === 'transfer') await loadMethodOf(attack.sourceDir);
   const progress = new Progress(process.stderr, opts.quiet);
   const backend = await selectBackend(opts.backend);
   progress.log('backend', { backend: backend.name, ...backendRecord(backend) }, backendLine(backend));

@@ -1,10 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { mkdirSync } from 'node:fs';
 import { assignVariables, conditionKey, saveCheckpoint, type Condition, type LayerInfo, type Model } from '@floatjs/engine';
-import { ALPHA } from '@floatjs/conditioning-float';
-import { FILM_VARS } from '@floatjs/conditioning-film';
 import { decodeBits, encodeBits, type MaskState } from '@floatjs/pruning';
-import { channelsAt, narrowShape, narrowWeights, slicePrefix, type NarrowExtra } from '@floatjs/slimmable';
+import { narrowShape, narrowWeights, slicePrefix } from '@floatjs/slimmable';
 import { loadCheckpointModel } from './checkpoint-model';
 import { measureLatency, type LatencyResult, type LatencyTarget } from './cost';
 import { getMethod, methodNames, type EvalSetting } from './methods';
@@ -31,18 +29,6 @@ export interface NarrowExport {
   params: { wide: { total: number; trainable: number }; narrow: { total: number; trainable: number } };
   /** Plugins whose state (sliced pruning masks) went into the weights file's metadata with the narrow model's. */
   pluginStates: string[];
-}
-
-const FILM_NAMES: ReadonlySet<string> = new Set(Object.values(FILM_VARS));
-
-/**
- * OAT's FiLM MLP at width w (`SlimmableFiLM_Layer`): fc1 `[dim, 2C]` keeps its dim inputs and 2⌊wC⌋ outputs,
- * the rest `[2C]` / `[2C, 2C]` keep 2⌊wC⌋ per axis: μ and σ of the ⌊wC⌋ channels the narrow norm has.
- */
-export function filmNarrowExtra({ layer, name, shape, width }: NarrowExtra): number[] | undefined {
-  if (!FILM_NAMES.has(name)) return undefined;
-  const h = 2 * channelsAt(layer.shape[0], width);
-  return name === FILM_VARS.fc1Kernel ? [shape[0], h] : shape.map(() => h);
 }
 
 function isMaskState(s: unknown): s is MaskState {
@@ -76,8 +62,8 @@ export function narrowPluginStates(states: Record<string, unknown>, layers: read
  * `float export --width W`: the width-W sub-network of a slimmable checkpoint (`float-slim`, `floats-slim`,
  * `oat-slim`) written as a checkpoint of its base method (`float`, `floats-i`, `oat`) on the narrow architecture
  * (`<arch>-w0_5`): physically smaller kernels, norm layers and FiLM MLPs, so its speed-up is real. The layout:
- * - weights: `narrowWeights` with FLOAT's α rescaled by std(full kernel)/std(narrow kernel) (the narrow model's
- *   noise then has the sub-network's distribution) and OAT's FiLM MLPs cut as `filmNarrowExtra`;
+ * - weights: `narrowWeights` by the method kit's `narrow` rules (FLOAT's α rescaled by std(full kernel)/std(narrow
+ *   kernel), so the narrow model's noise has the sub-network's distribution; OAT's FiLM MLPs cut as OAT's);
  * - recipe.json: the source recipe with the base method, the narrow architecture and a `slimmable` field;
  * - pruning masks (floats-slim) sliced like their kernels, saved as the narrow model's plugin state.
  * Its forward equals the source model's forward at `cond.width = W` (exactly at λn = 0; in distribution for λn > 0).
@@ -86,7 +72,8 @@ export async function exportNarrow(dir: string, outDir: string, width: number): 
   const { recipe, model: wide } = loadCheckpointModel(dir);
   let narrow: Model | null = null;
   try {
-    const slim = getMethod(recipe.method).slim;
+    const method = getMethod(recipe.method);
+    const slim = method.slim;
     if (!slim) {
       const slimmable = methodNames().filter((n) => getMethod(n).slim);
       throw new Error(`${dir}/recipe.json: method "${recipe.method}" is not slimmable; --width needs a model trained with ${slimmable.join(', ')}`);
@@ -94,7 +81,7 @@ export async function exportNarrow(dir: string, outDir: string, width: number): 
     if (!slim.widths.some((w) => Math.abs(w - width) < 1e-9)) {
       throw new Error(`--width: ${width} is not a width ${dir} was trained at; expected one of ${slim.widths.join(', ')}`);
     }
-    const weights = narrowWeights(wide, width, { stdScaled: [ALPHA], narrowExtra: filmNarrowExtra });
+    const weights = narrowWeights(wide, width, method.narrow);
     const architecture = width === 1 ? recipe.architecture : narrowArchitectureFor(recipe.architecture, width);
     const base: Recipe = { ...recipe, method: slim.base, architecture };
     narrow = buildModel(base);

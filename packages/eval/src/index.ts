@@ -3,6 +3,7 @@ export { runEval, type EvalOptions, type EvalReport, type EvalRow } from './eval
 export { evalTable } from './table';
 export { getPreset, presetNames, registerPreset, type Preset, type PgdSpec } from './presets';
 export { getMethod, methodNames, registerMethod, type MethodDef, type EvalSetting } from './methods';
+export { checkMethodKit, isMethodPath, loadMethodModule, loadRecipeMethod, type MethodModule } from './method-module';
 export { buildModel, loadRecipe, type Recipe } from './recipe';
 export { buildProgram, main } from './cli';
 export { runBench, type BenchOptions, type BenchResult } from './bench';
@@ -19,7 +20,6 @@ export {
   narrowLatencyTargets,
   narrowParity,
   narrowPluginStates,
-  filmNarrowExtra,
   noiseFreeSettings,
   type NarrowExport,
   type NarrowLatency,

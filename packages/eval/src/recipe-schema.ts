@@ -52,6 +52,7 @@ export const recipeSchema = record(
     version: exactly(1),
     method: identifier(),
     methodOptions: methodOptionsSchema,
+    methodModule: record({ path: identifier(), sha256: anyString() }, 'an object { path, sha256 }').optional(),
     preset: identifier(),
     dataset: identifier(),
     architecture: identifier(),

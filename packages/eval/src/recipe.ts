@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createModel, readRecipe, RECIPE_FILE, type ConvInit, type InputSpec, type Model } from '@floatjs/engine';
+import type { MethodModule } from './method-module';
 import { getMethod } from './methods';
 import type { PgdSpec } from './presets';
 import { ensureArchitecture } from './narrow-architectures';
@@ -13,6 +14,8 @@ export interface Recipe {
   version: 1;
   method: string;
   methodOptions: Record<string, unknown>;
+  /** A method loaded from a module (`--method ./my-method.js`): its path and sha256, checked on every reload. */
+  methodModule?: MethodModule;
   preset: string;
   dataset: string;
   architecture: string;

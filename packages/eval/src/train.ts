@@ -6,6 +6,7 @@ import { backendLine, backendRecord, type BackendRecord } from './backend-record
 import { pgdAdversary } from './adversary';
 import { loadTrainData, type DataOptions } from './data';
 import { churnField, churnText } from './mask-churn-log';
+import { isMethodPath, loadMethodModule, loadRecipeMethod } from './method-module';
 import { getMethod } from './methods';
 import { checkOptions, trainOptionsSchema } from './option-schema';
 import { getPreset } from './presets';
@@ -84,7 +85,10 @@ export async function runTrain(opts: TrainOptions): Promise<TrainSummary> {
 async function trainInDir(opts: TrainOptions): Promise<TrainSummary> {
   const prior = opts.resume ? loadRecipe(opts.out) : undefined;
   const preset = getPreset(prior?.preset ?? opts.preset ?? 'fmnist-quick');
-  const method = getMethod(prior?.method ?? opts.method ?? 'float');
+  if (prior) await loadRecipeMethod(prior, opts.out);
+  const fromModule = !prior && opts.method !== undefined && isMethodPath(opts.method) ? await loadMethodModule(opts.method) : undefined;
+  const method = fromModule?.kit ?? getMethod(prior?.method ?? opts.method ?? 'float');
+  const methodModule = prior?.methodModule ?? fromModule?.module;
   // Options, recipe and preset are each schema-checked, so these are positive integers (trainLimit: or undefined).
   const seed = prior?.seed ?? opts.seed ?? 1;
   const init: ConvInit = prior ? recipeInit(prior) : (opts.init ?? 'pytorch');
@@ -129,6 +133,7 @@ async function trainInDir(opts: TrainOptions): Promise<TrainSummary> {
     version: 1,
     method: method.name,
     methodOptions,
+    ...(methodModule ? { methodModule } : {}),
     preset: preset.name,
     dataset: preset.dataset,
     architecture: preset.model,

@@ -15,3 +15,4 @@ export { maskStats, sparseStorageBytes, type MaskStats, type LayerMaskStats } fr
 export { maskChurn, type MaskChurn, type LayerChurn } from './churn';
 export { allocate, defaultInclude, encodeBits, decodeBits, type LayerMask, type MaskState, type PruningPlugin } from './masks';
 export { encodeSparse8, decodeSparse8, type DecodeSparse8Options, type NamedTensor, type Sparse8Entry, type Sparse8Header } from './sparse8';
+export { withSparseMomentum, withChannelPruning, type PrunedKitOptions } from './kits';

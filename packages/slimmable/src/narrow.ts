@@ -1,5 +1,6 @@
-import type { ArchitectureDef, LayerInfo, Model, ModelBuilder, StoredTensor } from '@floatjs/engine';
+import type { ArchitectureDef, Model, ModelBuilder, NarrowRules, NarrowVariable, StoredTensor } from '@floatjs/engine';
 import { slicePrefix } from './slice-array';
+import { SWITCHABLE_NORM } from './switchable-norm';
 import { channelsAt, checkWidth, widthSegment } from './width';
 import { narrowShape } from './width-slice';
 
@@ -32,36 +33,27 @@ export function narrowArchitecture(arch: ArchitectureDef, width: number): Archit
   };
 }
 
-export interface NarrowExtra {
-  layer: LayerInfo;
-  /** The variable's short name on the layer (e.g. `alpha`, `film.fc1.kernel`). */
-  name: string;
-  shape: number[];
-  width: number;
-}
+/** A plugin layer variable being narrowed (the engine's `NarrowVariable`; `channels` is what the layer keeps). */
+export type NarrowExtra = NarrowVariable;
 
-export interface NarrowOptions {
-  /**
-   * Short names of scalar layer variables that scale noise drawn with the std of the full kernel, FLOAT's α
-   * (`alpha`). The narrow model draws its noise with the std of its own (narrow) kernel, so these are
-   * multiplied by std(full kernel) / std(narrow kernel): the narrow model's noise then has the sub-network's
-   * distribution. Left out, the narrow model is a FLOAT model in its own right with the same α.
-   */
-  stdScaled?: readonly string[];
-  /**
-   * The narrow shape of a plugin's layer variable that the default rules do not cover (a leading-block
-   * slice is taken), or undefined to fall through. Defaults: scalars are kept; a norm layer's `[C]` vectors
-   * become `[⌊w·C⌋]`; anything else throws.
-   */
-  narrowExtra?: (extra: NarrowExtra) => number[] | undefined;
-}
+/**
+ * How plugin layer variables are narrowed: a method kit's `narrow` rules (`NarrowRules`).
+ * - `stdScaled`: short names of scalar layer variables that scale noise drawn with the std of the full kernel,
+ *   FLOAT's α (`alpha`). The narrow model draws its noise with the std of its own (narrow) kernel, so these are
+ *   multiplied by std(full kernel) / std(narrow kernel): the narrow model's noise then has the sub-network's
+ *   distribution. Left out, the narrow model is a FLOAT model in its own right with the same α.
+ * - `narrowExtra`: the narrow shape of a plugin's layer variable that the default rules do not cover (a
+ *   leading-block slice is taken), or undefined to fall through. Defaults: scalars are kept; a norm layer's
+ *   `[C]` vectors become `[⌊w·C⌋]`; anything else throws.
+ */
+export type NarrowOptions = NarrowRules;
 
 const NORM_FIELDS = ['gamma', 'beta', 'movingMean', 'movingVariance'] as const;
 
 /** Norm keys of the wide model at this width → the keys the narrow model (no switchable norm) uses. */
 function normKeyMap(model: Model, width: number): Map<string, string> {
   const normPlugins = model.host.plugins.filter((p) => p.normalization?.segments?.length);
-  const switchable = normPlugins.findIndex((p) => p.name === 'switchable-norm');
+  const switchable = normPlugins.findIndex((p) => p.name === SWITCHABLE_NORM);
   let tuples: string[][] = [[]];
   for (const p of normPlugins) tuples = tuples.flatMap((t) => p.normalization!.segments!.map((s) => [...t, s]));
   const seg = widthSegment(width);
@@ -127,7 +119,7 @@ export function narrowWeights(model: Model, width: number, options: NarrowOption
     for (const [name, v] of Object.entries(layer.extras)) {
       const full = `${layer.name}.${name}`;
       const shape = [...v.shape];
-      let target = options.narrowExtra?.({ layer, name, shape, width });
+      let target = options.narrowExtra?.({ layer, name, shape, width, channels: size[size.length - 1] });
       if (!target && shape.length === 0) target = [];
       if (!target && layer.kind === 'norm' && shape.length === 1 && shape[0] === layer.shape[0]) target = [channelsAt(shape[0], width)];
       if (!target) {

@@ -6,6 +6,9 @@ export interface WidthOptions {
   widths?: readonly number[];
 }
 
+/** The switchable norm plugin's name (`narrowWeights` finds its segment by it). */
+export const SWITCHABLE_NORM = 'switchable-norm';
+
 /**
  * Switchable batch norm (S-Nets' `SwitchableBatchNorm2d`, OAT's `SwitchableDualBN2d`): every norm layer holds
  * a private parameter set per width (`w1`, `w0_5`, ...), chosen by `cond.width`. The engine multiplies the
@@ -17,7 +20,7 @@ export function switchableNorm(options: WidthOptions = {}): Plugin {
   const widths = checkWidths(options.widths ?? DEFAULT_WIDTHS, 'switchableNorm');
   const segments = widths.map(widthSegment);
   return {
-    name: 'switchable-norm',
+    name: SWITCHABLE_NORM,
     options: { widths },
     normalization: {
       segments,

@@ -1,4 +1,7 @@
+import type { DelayKind, MethodKit } from '@floatjs/engine';
 import type { LayerCost } from './flops';
+
+export type { DelayKind };
 
 /**
  * The hardware constants of the paper's delay model (Sec. "Discussion on compute delay in Von-Neumann ASIC
@@ -64,9 +67,6 @@ export function oatConvDelayNs(l: ConvDims, c: DelayConstants = PAPER_DELAY_CONS
   );
 }
 
-/** Which equation a model's conv layers follow. */
-export type DelayKind = 'conv' | 'float' | 'oat';
-
 export interface LayerDelay {
   name: string;
   role: LayerCost['role'];
@@ -126,9 +126,7 @@ export function delayModel(layers: readonly LayerCost[], c: DelayConstants = PAP
   };
 }
 
-/** The delay equation that a recipe's plugins imply: FLOAT's noise → Eq. 8, a FiLM plugin → Eq. 9, else Eq. 7. */
-export function delayKindOf(pluginNames: readonly string[]): DelayKind {
-  if (pluginNames.some((n) => /film/i.test(n) || /^oat/i.test(n))) return 'oat';
-  if (pluginNames.includes('float-noise')) return 'float';
-  return 'conv';
+/** The delay equation a method's kit declares (`cost.delayKind`): FLOAT → Eq. 8, OAT → Eq. 9; none → Eq. 7. */
+export function delayKindOf(method: Pick<MethodKit, 'cost'> | undefined): DelayKind {
+  return method?.cost?.delayKind ?? 'conv';
 }

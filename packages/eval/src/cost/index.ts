@@ -14,7 +14,6 @@ export {
   type LayerDelay,
   type RatioStats,
 } from './delay';
-export { filmModuleParams, filmParamsFor, type FilmSizeOptions } from './film';
 export { measureLatency, type LatencyResult, type LatencyTarget } from './latency';
 export { modelCost, type ModelCost } from './model-cost';
 export { compressionOf, sparse8Tensors, type Compression, type LayerCompression } from './compression';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createModel, selectBackend, type InputSpec, type Model } from '@floatjs/engine';
 import { backendLine, backendRecord } from '../backend-record';
 import { provenance } from '../provenance';
-import { architectureLayerCosts, compressionOf, countParams, delayModel, filmParamsFor, measureLatency, modelCost, type LatencyTarget } from '../cost';
+import { architectureLayerCosts, compressionOf, countParams, delayModel, measureLatency, modelCost, type LatencyTarget } from '../cost';
 import type { DataOptions } from '../data';
 import { loadCheckpointModel } from '../checkpoint-model';
 import { getMethod, methodNames } from '../methods';
@@ -65,18 +65,23 @@ async function delaySummary(architecture: string, input: InputSpec): Promise<Del
 /** The paper's ResNet-34 / CIFAR-10 cost figures, computed by this package's cost model. */
 export async function paperReference(): Promise<PaperReference> {
   const float = getMethod('float');
+  const oatExtra = getMethod('oat').cost?.extraParams;
+  if (!oatExtra) throw new Error('paperReference: the oat method declares no cost.extraParams');
   const m = createModel('resnet34', CIFAR10, float.plugins({}), 0);
   try {
     const p = countParams(m);
     const plain = p.base.trainable;
-    const { flops } = await modelCost(m);
-    const dualBn = p.byPlugin['dual-norm']?.trainable ?? 0;
+    const { flops } = await modelCost(m, float);
+    // The second BN set, as FLOAT's normalization plugins add it (OAT's dual BN is the same size); countParams
+    // files extra norm sets under the normalization plugins' names joined by '+'.
+    const normPlugins = m.host.plugins.filter((q) => q.normalization?.segments?.length).map((q) => q.name);
+    const dualBn = p.byPlugin[normPlugins.join('+')]?.trainable ?? 0;
     return {
       architecture: 'resnet34',
       plainParams: plain,
       floatParams: p.trainable,
-      oatParamsRawLambda: plain + filmParamsFor(m.layers, { encodingDim: 1 }),
-      oatParams128: plain + dualBn + filmParamsFor(m.layers, { encodingDim: 128 }),
+      oatParamsRawLambda: plain + oatExtra(m.layers, { dim: 1 }),
+      oatParams128: plain + dualBn + oatExtra(m.layers, { dim: 128 }),
       flops: flops.flops,
       delay: await delaySummary('resnet34', CIFAR10),
     };
@@ -131,7 +136,7 @@ export async function runExperiment(name: string, opts: ExperimentOptions): Prom
       // Plugin state too: a pruned model's masks are not in its weights file.
       const { model } = loadCheckpointModel(join(opts.out, r.dir));
       models.push(model);
-      const c = await modelCost(model);
+      const c = await modelCost(model, getMethod(r.method));
       Object.assign(r, {
         params: c.params,
         flops: c.flops.flops,

@@ -1,6 +1,7 @@
 import type { Model } from '@floatjs/engine';
 import { compressionOf, modelCost, type Compression } from '../cost';
 import { narrowParity, type NarrowLatency } from '../export-narrow';
+import { getMethod } from '../methods';
 import type { ExperimentMethodResult, SlimResult, SlimTable1Row } from './types';
 
 /**
@@ -27,7 +28,7 @@ export async function slimCosts(
   narrow: Model,
   info: { dir: string; width: number; widths: readonly number[]; method: string },
 ): Promise<Omit<SlimResult, 'latency'>> {
-  const c = await modelCost(narrow);
+  const c = await modelCost(narrow, getMethod(info.method));
   const compression = compressionOf(narrow);
   return {
     widths: [...info.widths],

@@ -1,4 +1,4 @@
-import type { LayerInfo } from '@floatjs/engine';
+import type { LayerShape } from '@floatjs/engine';
 
 export interface FilmSizeOptions {
   /** Width of the λ encoding fed to every FiLM (OAT's `FiLM_in_channels`): 128 with its default encoding, 1 for a raw λ. */
@@ -18,14 +18,14 @@ export function filmModuleParams(channels: number, opts: FilmSizeOptions = {}): 
 }
 
 /**
- * Parameters OAT's FiLM modules add to an architecture, computed from its layers: one FiLM after every norm
- * layer except the projection-shortcut norms and a WRN's final norm (OAT's placement: ResNet stem and bn1/bn2
- * of every block; WRN bn1/bn2 of every block).
+ * Parameters OAT's FiLM modules add to an architecture, computed from its (plugin-free) layers: one FiLM after
+ * every norm layer except the projection-shortcut norms and a WRN's final norm (OAT's placement: ResNet stem and
+ * bn1/bn2 of every block; WRN bn1/bn2 of every block).
  * A shortcut norm is recognised as the norm that directly follows a conv with role `shortcut`.
  */
-export function filmParamsFor(layers: readonly Pick<LayerInfo, 'kind' | 'role' | 'shape' | 'name'>[], opts: FilmSizeOptions = {}): number {
+export function filmParamsFor(layers: readonly LayerShape[], opts: FilmSizeOptions = {}): number {
   let total = 0;
-  let prev: Pick<LayerInfo, 'kind' | 'role'> | null = null;
+  let prev: Pick<LayerShape, 'kind' | 'role'> | null = null;
   for (const l of layers) {
     // WRN's final `head.bn` has no FiLM in OAT's WideResNetOAT.
     const head = l.name.split('.')[0] === 'head';
