@@ -45,6 +45,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('dir')
     p.add_argument('--steps', type=int, default=10)
+    p.add_argument('--from', dest='first', type=int, default=0, help='first step to check')
     args = p.parse_args()
     d = args.dir
     x, y = twin.load_split('train', 10_000)
@@ -53,7 +54,7 @@ def main():
     per_epoch = math.ceil(n / 128)
     total = 6 * per_epoch
     rows = []
-    for k in range(args.steps):
+    for k in range(args.first, args.steps):
         if not os.path.exists(os.path.join(d, f'floatjs-pre{k + 1}.safetensors')):
             break  # the state after step k is floatjs's state before step k + 1
         b = k % per_epoch
