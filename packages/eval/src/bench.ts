@@ -112,6 +112,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     kernels: kernelTimes.map((k) => ({ kernel: k.kernel, ms_per_step: perStep(k.ms), calls_per_step: perStep(k.calls) })),
     outside_kernels_ms_per_step: perStep(times.reduce((a, b) => a + b, 0) - kernelTimes.reduce((a, k) => a + k.ms, 0)),
   };
+  const nativeOff = nativeOffReason(backend);
   return {
     impl: 'floatjs',
     workload: opts.workload,
@@ -119,7 +120,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     backend: backend.name,
     ...(backend.threads ? { threads: backend.threads } : {}),
     ...(backend.native ? { native: backend.native } : {}),
-    ...(nativeOffReason(backend) ? { native_off: nativeOffReason(backend) } : {}),
+    ...(nativeOff ? { native_off: nativeOff } : {}),
     batch,
     steps,
     step_ms_median: Math.round(median * 10) / 10,

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { batches } from '@floatjs/datasets';
-import { conditionKey, loadWeights, Rng, selectBackend, WEIGHTS_FILE, writeFileAtomic, type LogitsFn } from '@floatjs/engine';
+import { conditionKey, loadWeights, Rng, selectBackend, writeFileAtomic, type LogitsFn } from '@floatjs/engine';
 import { backendLine, backendRecord, type BackendRecord } from './backend-record';
 import { drawGroups } from './attack/draw-accuracy';
 import { attackLabel, craft, parseAttack, type AutoAttackSummary, type Crafted, type ParsedAttack } from './attack/eval-attack';
@@ -14,7 +14,7 @@ import { detectRandomness } from './randomness';
 import { getPreset, type PgdSpec } from './presets';
 import { Progress } from './progress';
 import { loadMethodOf, loadRecipeMethod } from './method-module';
-import { provenance, sha256File, type Provenance } from './provenance';
+import { provenance, type Provenance } from './provenance';
 import { buildModel, loadRecipe } from './recipe';
 
 export interface EvalOptions extends DataOptions {
@@ -136,8 +136,7 @@ export async function runEval(dir: string, opts: EvalOptions = {}): Promise<Eval
   const backend = await selectBackend(opts.backend);
   progress.log('backend', { backend: backend.name, ...backendRecord(backend) }, backendLine(backend));
   const model = buildModel(recipe);
-  const weightsSha256 = sha256File(join(dir, WEIGHTS_FILE));
-  loadWeights(dir, model);
+  const { sha256: weightsSha256 } = loadWeights(dir, model);
   const test = await loadSplit(preset, 'test', opts, opts.limit);
   const [x, y] = toTensors(test);
 

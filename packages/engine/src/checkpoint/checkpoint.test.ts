@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,8 +53,10 @@ describe.each([
     const want = logits(a, x);
     expect(bitEqual(before, want)).toBe(false);
     const tensorsBefore = tf.memory().numTensors;
-    loadWeights(dir, b);
+    const { sha256 } = loadWeights(dir, b);
     expect(tf.memory().numTensors).toBe(tensorsBefore);
+    // The hash of exactly the bytes loaded, as sha256sum gives it for the file.
+    expect(sha256).toBe(createHash('sha256').update(readFileSync(join(dir, WEIGHTS_FILE))).digest('hex'));
     for (const [name, v] of a.variables) {
       expect(bitEqual(b.variables.get(name)!.dataSync() as Float32Array, v.dataSync() as Float32Array), name).toBe(true);
     }

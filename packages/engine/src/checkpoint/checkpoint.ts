@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Model } from '../model';
 import { writeFileAtomic } from './atomic-write';
@@ -56,14 +57,17 @@ export function readRecipe<T = unknown>(dir: string): T {
  * Loads weights into an already-built model (names and shapes must match exactly) and restores the plugins'
  * state: a pruned model must be evaluated with its own masks, never with masks made up on the first forward.
  * Checkpoints written before the state moved into the weights file carry it in `trainer-state.json`.
+ * Returns the sha256 of the bytes it loaded, so that a result can name exactly the weights it came from.
  */
-export function loadWeights(dir: string, model: Model): void {
+export function loadWeights(dir: string, model: Model): { sha256: string } {
   const path = join(dir, WEIGHTS_FILE);
-  const { tensors, metadata } = decodeSafetensors(readRegularFile(path, MAX_WEIGHTS_BYTES, "the checkpoint's weights"), path);
+  const bytes = readRegularFile(path, MAX_WEIGHTS_BYTES, "the checkpoint's weights");
+  const { tensors, metadata } = decodeSafetensors(bytes, path);
   checkLoadedValues(tensors, path);
   assignVariables(model.variables, tensors, path);
   const states = pluginStates(dir, metadata, path);
   if (states) model.host.setStates(states);
+  return { sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
 function pluginStates(dir: string, metadata: Record<string, string>, path: string): Record<string, unknown> | null {
