@@ -29,4 +29,27 @@ node quickstart.cjs
 npx --no-install float --version
 npx --no-install float train --help > /dev/null && echo "packed-install: npx float train --help ok"
 echo "packed-install: install size $(du -sh node_modules | cut -f1) ($(du -sh node_modules/@tensorflow | cut -f1) under @tensorflow)"
+
+# The native kernels without a compiler: the native-kernels tarball carries the prebuilt binary of the machine
+# that packed it (prepack). A second project is installed with a PATH that holds node, npm and sh only (no
+# python3, make, g++ or cc), so the install script cannot compile; the kernels must still be on, from the
+# prebuilt binary. Then, as on a platform with no prebuild, the binary is removed and the package rebuilt
+# without a compiler: the CLI must say that the native kernels are off and why.
+tar -tzf "$work"/tarballs/floatjs-native-kernels-*.tgz > "$work/native-list.txt"
+grep -q '^package/prebuilds/.*/floatjs_native.node$' "$work/native-list.txt" \
+  || { echo "packed-install: the native-kernels tarball ships no prebuilt binary" >&2; exit 1; }
+mkdir -p "$work/nocc-bin" "$work/nocc"
+for tool in node npm npx sh; do ln -s "$(command -v $tool)" "$work/nocc-bin/$tool"; done
+if PATH="$work/nocc-bin" command -v g++ cc c++ make python3 > /dev/null 2>&1; then echo "packed-install: the stripped PATH still has a compiler" >&2; exit 1; fi
+cd "$work/nocc"
+printf '{ "name": "floatjs-no-compiler-check", "private": true, "version": "1.0.0" }\n' > package.json
+echo "packed-install: npm install with no compiler on PATH ($work/nocc-bin: node, npm, npx, sh)"
+PATH="$work/nocc-bin" npm install --no-audit --no-fund --foreground-scripts --loglevel=error "$work"/tarballs/*.tgz @tensorflow/tfjs-core@4.22.0 @tensorflow/tfjs-backend-cpu@4.22.0 2>&1 \
+  | grep -E '@floatjs/native-kernels' || true
+cp "$repo/scripts/packed-install/native-check.mjs" .
+PATH="$work/nocc-bin" node native-check.mjs prebuilt
+rm -rf node_modules/@floatjs/native-kernels/prebuilds
+echo "packed-install: prebuilt binary removed (a platform without one); npm rebuild with no compiler"
+PATH="$work/nocc-bin" npm rebuild --foreground-scripts @floatjs/native-kernels 2>&1 | grep -E '@floatjs/native-kernels' || true
+PATH="$work/nocc-bin" node native-check.mjs off
 echo "packed-install: ok"

@@ -36,16 +36,16 @@ describe('selectBackend', () => {
     if (!hasNode) await expect(selectBackend('tensorflow', {})).rejects.toThrow(/no usable tfjs backend \(tensorflow: neither @tensorflow\/tfjs-node-gpu nor @tensorflow\/tfjs-node is installed/);
   });
 
-  it('registers the native kernels on wasm and cpu by default, and reports their instruction set and threads', async (ctx) => {
+  it('registers the native kernels on wasm and cpu by default, and reports their instruction set, threads and source', async (ctx) => {
     const load = loadNativeKernels();
     if (!load.ok) return ctx.skip();
     const b0 = { isa: load.kernels.isa() };
     for (const name of ['wasm', 'cpu']) {
       const b = await selectBackend(name, { FLOAT_THREADS: '2' });
-      expect(b.native).toEqual({ isa: load.kernels.isa(), threads: 2 });
+      expect(b.native).toEqual({ isa: load.kernels.isa(), threads: 2, source: load.source });
     }
     const generic = await selectBackend('cpu', { FLOAT_NATIVE_ISA: 'generic', FLOAT_THREADS: '1' });
-    expect(generic.native).toEqual({ isa: 'generic', threads: 1 });
+    expect(generic.native).toEqual({ isa: 'generic', threads: 1, source: load.source });
     expect((await selectBackend('cpu', {})).native?.isa).toBe(b0.isa);
   });
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createRequire } from 'node:module';
 import { registerTrainingKernels } from './kernels/register-training-kernels';
-import { loadNative } from './native';
+import { loadNative, nativeRecord } from './native';
 import { registerThreadedWasm, wasmThreadsFromEnv, xnnpackThreads } from './wasm-threads';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -23,9 +23,10 @@ export interface BackendChoice {
   threads?: number;
   /**
    * The native convolution kernels (@floatjs/native-kernels) registered on wasm or cpu: their instruction
-   * set and threads. Absent when they are off (FLOAT_NATIVE=off) or unavailable (the reason is in `skipped`).
+   * set, threads, and whether the addon was compiled here or is the package's prebuilt binary. Absent when
+   * they are off (FLOAT_NATIVE=off) or unavailable (the reason is in `skipped`).
    */
-  native?: { isa: string; threads: number };
+  native?: { isa: string; threads: number; source?: 'compiled' | 'prebuilt' };
 }
 
 const require = createRequire(import.meta.url);
@@ -90,14 +91,14 @@ async function initBackend(name: BackendName, env: NodeJS.ProcessEnv, skipped: B
     }
     if (threads === 1) wasm.setThreadsCount?.(1);
     if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
-    registerTrainingKernels('wasm', { native });
-    return { pkg: '@tensorflow/tfjs-backend-wasm', threads: wasm.getThreadsCount(), native: native && { isa: native.isa(), threads: native.threads() } };
+    registerTrainingKernels('wasm', { native: native?.kernels });
+    return { pkg: '@tensorflow/tfjs-backend-wasm', threads: wasm.getThreadsCount(), native: native && nativeRecord(native) };
   }
   await import('@tensorflow/tfjs-backend-cpu');
   if (!(await tf.setBackend('cpu'))) throw new Error('the cpu backend failed to initialise');
   const native = await loadNative(env, wasmThreadsFromEnv(env), skipped);
-  registerTrainingKernels('cpu', { native });
+  registerTrainingKernels('cpu', { native: native?.kernels });
   // The cpu backend prints a banner advising tfjs-node on first use; the choice is already reported.
   (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
-  return { pkg: '@tensorflow/tfjs-backend-cpu', threads: 1, native: native && { isa: native.isa(), threads: native.threads() } };
+  return { pkg: '@tensorflow/tfjs-backend-cpu', threads: 1, native: native && nativeRecord(native) };
 }

@@ -1,9 +1,20 @@
-import type { NativeIsa, NativeKernels } from '@floatjs/native-kernels';
+import type { NativeIsa, NativeKernels, NativeSource } from '@floatjs/native-kernels';
 import { setNormalFill } from './rng';
 
 export type NativeMode = 'auto' | 'on' | 'off';
 const MODES: readonly NativeMode[] = ['auto', 'on', 'off'];
 const ISAS: readonly NativeIsa[] = ['avx512', 'avx2', 'generic'];
+
+/** The native kernels in use and where the addon came from (compiled on this machine, or the prebuilt binary). */
+export interface LoadedNative {
+  kernels: NativeKernels;
+  source: NativeSource;
+}
+
+/** What a backend record says of the native kernels. */
+export function nativeRecord({ kernels, source }: LoadedNative): { isa: string; threads: number; source: NativeSource } {
+  return { isa: kernels.isa(), threads: kernels.threads(), source };
+}
 
 /**
  * The native kernels to use, per FLOAT_NATIVE (also Rng.fillNormal's native fill, whose draws are
@@ -15,7 +26,7 @@ export async function loadNative(
   env: NodeJS.ProcessEnv,
   threads: number,
   skipped: Array<{ name: string; error: string }>,
-): Promise<NativeKernels | undefined> {
+): Promise<LoadedNative | undefined> {
   const mode = (env.FLOAT_NATIVE || 'auto') as NativeMode;
   if (!MODES.includes(mode)) throw new Error(`FLOAT_NATIVE: expected one of ${MODES.join(', ')}, got "${env.FLOAT_NATIVE}"`);
   setNormalFill(undefined);
@@ -33,7 +44,7 @@ export async function loadNative(
     return unavailable(`@floatjs/native-kernels is not installed (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`);
   }
   const load = mod.loadNativeKernels();
-  return load.ok ? configure(load.kernels, env, threads) : unavailable(load.reason);
+  return load.ok ? { kernels: configure(load.kernels, env, threads), source: load.source } : unavailable(load.reason);
 }
 
 function configure(kernels: NativeKernels, env: NodeJS.ProcessEnv, threads: number): NativeKernels {

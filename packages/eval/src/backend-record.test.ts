@@ -14,6 +14,12 @@ describe('backend record', () => {
     expect(backendLine(b)).toContain('native kernels avx2, 2 threads');
   });
 
+  it('says whether the addon was compiled here or is the prebuilt binary', () => {
+    const b = choice({ native: { isa: 'avx512', threads: 2, source: 'prebuilt' } });
+    expect(backendRecord(b).native).toEqual({ isa: 'avx512', threads: 2, source: 'prebuilt' });
+    expect(backendLine(b)).toContain('native kernels avx512, 2 threads, prebuilt)');
+  });
+
   it('says why the native kernels are off, in the record and in the line', () => {
     const b = choice({ skipped: [{ name: 'native-kernels', error: '@floatjs/native-kernels: g++: command not found' }] });
     expect(backendRecord(b).nativeOff).toBe('@floatjs/native-kernels: g++: command not found');

@@ -24,6 +24,6 @@ export function backendLine(b: BackendChoice): string {
   const plural = (n: number) => `${n} thread${n === 1 ? '' : 's'}`;
   const parts = [b.package, b.reason, ...(b.threads ? [plural(b.threads)] : [])].join(', ');
   const off = nativeOffReason(b);
-  const native = b.native ? `; native kernels ${b.native.isa}, ${plural(b.native.threads)}` : off ? `; native kernels OFF, the slow path: ${off}` : '';
+  const native = b.native ? `; native kernels ${b.native.isa}, ${plural(b.native.threads)}${b.native.source ? `, ${b.native.source}` : ""}` : off ? `; native kernels OFF, the slow path: ${off}` : '';
   return `backend: ${b.name} (${parts}${native})`;
 }

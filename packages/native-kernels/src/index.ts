@@ -2,6 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findPrebuilt } from './prebuilt';
+
+export { compareVersions, findPrebuilt, glibcVersion, prebuildKey, type PrebuildManifest } from './prebuilt';
 
 /** Instruction sets the kernels are compiled for; `generic` is portable C++ vectors (SSE2 or NEON). */
 export type NativeIsa = 'avx512' | 'avx2' | 'generic';
@@ -89,29 +92,51 @@ export interface NativeKernels {
   setIsa(isa: NativeIsa): boolean;
 }
 
-export type NativeLoad = { ok: true; kernels: NativeKernels; path: string } | { ok: false; reason: string };
+/** Where a loaded addon came from: compiled on this machine (install script, `build:native`) or the prebuilt one. */
+export type NativeSource = 'compiled' | 'prebuilt';
+
+export type NativeLoad = { ok: true; kernels: NativeKernels; path: string; source: NativeSource } | { ok: false; reason: string };
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 let loaded: NativeLoad | undefined;
 
 /**
- * Loads the addon built at install (`build/Release/floatjs_native.node`). Never throws: when the build
- * failed or was skipped, `reason` says why (from `build/BUILD_FAILED.txt`).
+ * Loads the addon: the one compiled on this machine (`build/Release/floatjs_native.node`) if there is one,
+ * else the prebuilt binary for this platform (`prebuilds/<platform>-<arch>[-libc]/`). Never throws: when
+ * neither loads, `reason` says why for both (the build's reason from `build/BUILD_FAILED.txt`).
  */
 export function loadNativeKernels(): NativeLoad {
   if (loaded) return loaded;
-  const path = join(packageRoot, 'build', 'Release', 'floatjs_native.node');
-  if (!existsSync(path)) {
+  const reasons: string[] = [];
+  const compiled = join(packageRoot, 'build', 'Release', 'floatjs_native.node');
+  if (existsSync(compiled)) {
+    const attempt = tryLoad(compiled, 'compiled');
+    if (attempt.ok) return (loaded = attempt);
+    reasons.push(attempt.reason);
+  } else {
     const failed = join(packageRoot, 'build', 'BUILD_FAILED.txt');
-    const why = existsSync(failed) ? readFileSync(failed, 'utf8').split('\n')[0] : 'the addon was never built (install python3, make and g++, then `npm rebuild @floatjs/native-kernels`)';
-    loaded = { ok: false, reason: `@floatjs/native-kernels: ${why}` };
-    return loaded;
+    reasons.push(
+      existsSync(failed)
+        ? readFileSync(failed, 'utf8').split('\n')[0]
+        : 'not built here (the install script did not run: install python3, make and g++, then `npm rebuild @floatjs/native-kernels`)',
+    );
   }
+  const prebuilt = findPrebuilt(packageRoot);
+  if ('path' in prebuilt) {
+    const attempt = tryLoad(prebuilt.path, 'prebuilt');
+    if (attempt.ok) return (loaded = attempt);
+    reasons.push(attempt.reason);
+  } else {
+    reasons.push(prebuilt.reason);
+  }
+  return (loaded = { ok: false, reason: `@floatjs/native-kernels: ${reasons.join('; ')}` });
+}
+
+function tryLoad(path: string, source: NativeSource): NativeLoad {
   try {
-    loaded = { ok: true, kernels: require(path) as NativeKernels, path };
+    return { ok: true, kernels: require(path) as NativeKernels, path, source };
   } catch (err) {
-    loaded = { ok: false, reason: `@floatjs/native-kernels: ${path} did not load: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}` };
+    return { ok: false, reason: `${path} did not load: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}` };
   }
-  return loaded;
 }
