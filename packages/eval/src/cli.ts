@@ -5,6 +5,7 @@ import { writeCard } from './card';
 import { EVAL_ATTACKS, parseAttack } from './attack/eval-attack';
 import { renderCheck, runCheck } from './check';
 import { runEval } from './evaluate';
+import { runEvalModel } from './user-model/eval-model';
 import { exportSafetensors, importSafetensors } from './export';
 import { exportNarrow, measureNarrowLatency } from './export-narrow';
 import { exportSparse8 } from './export-sparse8';
@@ -78,8 +79,13 @@ export function buildProgram(): Command {
 
   program
     .command('eval')
-    .description('evaluate a checkpoint: clean and robust accuracy at every requested λ')
-    .argument('<dir>', 'checkpoint directory written by `float train`')
+    .description('evaluate a checkpoint (clean and robust accuracy at every requested λ), or a tfjs model with --model')
+    .argument('[dir]', 'checkpoint directory written by `float train` (or --model FILE)')
+    .option('--model <file>', 'a tfjs model.json (LayersModel or GraphModel, NHWC images in [0, 1]) instead of a checkpoint; needs --preset')
+    .option('--preset <name>', `with --model: the preset whose test set, ε and attack to use (${presetNames().join(', ')})`)
+    .option('--mean <list>', 'with --model: per-channel mean the model subtracts (inside the attacked function)', numberList('--mean'))
+    .option('--std <list>', 'with --model: per-channel std the model divides by (with --mean)', numberList('--std'))
+    .option('--outputs <kind>', 'with --model: logits (default) or probabilities (a final softmax; attacks use log p)')
     .option('--attack <name>', `${EVAL_ATTACKS.join(' | ')} (DIR: a checkpoint to craft on)`, 'pgd')
     .option('--steps <n>', 'PGD steps (step size 2.5ε/steps)', integer('--steps'))
     .option('--eps <x>', 'ℓ∞ budget ε, inputs in [0, 1] (default the preset\'s; PGD step 2.5ε/steps)', number('--eps'))
@@ -98,8 +104,13 @@ export function buildProgram(): Command {
     .option('--backend <name>', 'tensorflow | wasm | cpu')
     .action(async (dir, o) => {
       parseAttack(o.attack);
-      const { force, ...rest } = o;
-      const report = await runEval(dir, { ...rest, lambdaThs: o.lambdaTh, keepExisting: !force });
+      const { force, model, preset, mean, std, outputs, ...rest } = o;
+      if (model && dir) throw new Error(`give a checkpoint directory or --model, not both (got "${dir}" and --model ${model})`);
+      if (!model && !dir) throw new Error('missing the checkpoint directory (or --model FILE)');
+      if (!model && (preset || mean || std || outputs)) throw new Error(`--${preset ? 'preset' : mean ? 'mean' : std ? 'std' : 'outputs'}: only with --model (a checkpoint knows its preset)`);
+      if (model && !preset) throw new Error('--preset: --model needs the preset whose test set and attack to use');
+      const common = { ...rest, lambdaThs: o.lambdaTh, keepExisting: !force };
+      const report = model ? await runEvalModel(model, { ...common, preset, mean, std, outputs }) : await runEval(dir, common);
       if (o.json !== '-') process.stdout.write(`${evalTable(report)}\n`);
     });
   program

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { batches } from '@floatjs/datasets';
-import { conditionKey, loadWeights, Rng, selectBackend, writeFileAtomic, type LogitsFn } from '@floatjs/engine';
+import { conditionKey, loadWeights, Rng, selectBackend, writeFileAtomic, type BackendChoice, type LogitsFn } from '@floatjs/engine';
+import type { Dataset } from '@floatjs/datasets';
 import { backendLine, backendRecord, type BackendRecord } from './backend-record';
 import { drawGroups } from './attack/draw-accuracy';
 import { attackLabel, craft, parseAttack, type AutoAttackSummary, type Crafted, type ParsedAttack } from './attack/eval-attack';
@@ -11,7 +12,7 @@ import { loadSplit, type DataOptions } from './data';
 import { getMethod, type EvalSetting } from './methods';
 import { checkOptions, evalOptionsSchema } from './option-schema';
 import { detectRandomness } from './randomness';
-import { getPreset, type PgdSpec } from './presets';
+import { getPreset, type PgdSpec, type Preset } from './presets';
 import { Progress } from './progress';
 import { loadMethodOf, loadRecipeMethod } from './method-module';
 import { provenance, type Provenance } from './provenance';
@@ -118,14 +119,29 @@ function refuseOverstatingAttack(s: EvalSetting, attack: ParsedAttack, eot: numb
   }
 }
 
+/** What `float eval` attacks: a checkpoint's model at each of its settings, or a user's own tfjs model. */
+export interface EvalTarget {
+  /** The checkpoint directory or the model file, as the report names it. */
+  checkpoint: string;
+  method: string;
+  preset: Preset;
+  dataset: string;
+  /** The seed attacks and forward noise derive from unless `--seed` is given. */
+  seed: number;
+  weightsSha256: string;
+  /** Checks the model against the test images (shape, classes) before any condition is listed. */
+  prepare?(x: tf.Tensor4D, test: Dataset): void;
+  /** The conditions to attack, given the requested λ and λ_th lists. */
+  settings(lambdas: number[], lambdaThs: number[]): EvalSetting[];
+  /** The logits function of one setting, drawing its noise from `rng`. */
+  logitsFn(s: EvalSetting, rng: Rng): LogitsFn;
+  dispose(): void;
+}
+
 /** `float eval`: attacks every requested condition of a checkpoint exactly as it is deployed. */
 export async function runEval(dir: string, opts: EvalOptions = {}): Promise<EvalReport> {
   checkOptions('runEval', evalOptionsSchema, opts);
-  const reportFile = opts.json ?? join(dir, 'eval.json');
-  const toStdout = reportFile === '-';
-  if (opts.keepExisting && !toStdout && existsSync(reportFile)) {
-    throw new Error(`${reportFile}: an earlier report is there; pass --force to replace it, or --json FILE to write this one elsewhere`);
-  }
+  const reportFile = refuseExistingReport(opts, join(dir, 'eval.json'));
   const recipe = loadRecipe(dir);
   await loadRecipeMethod(recipe, dir);
   const preset = getPreset(recipe.preset);
@@ -137,20 +153,65 @@ export async function runEval(dir: string, opts: EvalOptions = {}): Promise<Eval
   progress.log('backend', { backend: backend.name, ...backendRecord(backend) }, backendLine(backend));
   const model = buildModel(recipe);
   const { sha256: weightsSha256 } = loadWeights(dir, model);
-  const test = await loadSplit(preset, 'test', opts, opts.limit);
+  const target: EvalTarget = {
+    checkpoint: dir,
+    method: recipe.method,
+    preset,
+    dataset: recipe.dataset,
+    seed: recipe.seed,
+    weightsSha256,
+    settings: (lambdas, lambdaThs) => method.settings(lambdas, lambdaThs, recipe.methodOptions),
+    logitsFn: (s, rng) => model.logitsFn(s.cond, rng),
+    dispose: () => model.dispose(),
+  };
+  return evaluateTarget(target, opts, { attack, progress, backend, reportFile });
+}
+
+/** The report file of a run (`--json`, else `fallback`); refused when it exists and `keepExisting` is set. */
+export function refuseExistingReport(opts: Pick<EvalOptions, 'json' | 'keepExisting'>, fallback: string): string {
+  const reportFile = opts.json ?? fallback;
+  if (opts.keepExisting && reportFile !== '-' && existsSync(reportFile)) {
+    throw new Error(`${reportFile}: an earlier report is there; pass --force to replace it, or --json FILE to write this one elsewhere`);
+  }
+  return reportFile;
+}
+
+/** Attacks every setting of `target` and writes the report; disposes the target's model at the end. */
+export async function evaluateTarget(
+  target: EvalTarget,
+  opts: EvalOptions,
+  run: { attack: ParsedAttack; progress: Progress; backend: BackendChoice; reportFile: string },
+): Promise<EvalReport> {
+  const { attack, progress, backend, reportFile } = run;
+  const { preset } = target;
+  let test: Dataset;
+  try {
+    test = await loadSplit(preset, 'test', opts, opts.limit);
+  } catch (err) {
+    target.dispose();
+    throw err;
+  }
   const [x, y] = toTensors(test);
 
   const eps = opts.eps ?? preset.eval.attack.eps;
   const steps = opts.steps ?? preset.eval.attack.steps;
   // A changed ε or K keeps the preset's relation step = 2.5ε/K (Madry et al.); otherwise the preset's exact spec.
   const spec: PgdSpec = opts.eps === undefined && opts.steps === undefined ? { ...preset.eval.attack } : { ...preset.eval.attack, eps, steps, stepSize: (2.5 * eps) / steps };
-  const seed = opts.seed ?? recipe.seed;
+  const seed = opts.seed ?? target.seed;
   const batchSize = opts.batchSize ?? preset.eval.batchSize;
   const eotRandomized = opts.eot ?? preset.eval.eot;
   const label = attackLabel(attack, spec);
-  const settings = method.settings(opts.lambdas ?? preset.eval.lambdas, opts.lambdaThs ?? preset.eval.lambdaThs, recipe.methodOptions);
-  // Every condition is checked before the first attack starts, so a refusal never comes after hours of attacks.
-  for (const s of settings) refuseOverstatingAttack(s, attack, s.randomized ? eotRandomized : 1, opts.allowDeterministic === true);
+  let settings: EvalSetting[];
+  try {
+    target.prepare?.(x, test);
+    settings = target.settings(opts.lambdas ?? preset.eval.lambdas, opts.lambdaThs ?? preset.eval.lambdaThs);
+    // Every condition is checked before the first attack starts, so a refusal never comes after hours of attacks.
+    for (const s of settings) refuseOverstatingAttack(s, attack, s.randomized ? eotRandomized : 1, opts.allowDeterministic === true);
+  } catch (err) {
+    tf.dispose([x, y]);
+    target.dispose();
+    throw err;
+  }
   const t0 = performance.now();
   const done = new Map<string, EvalRow>();
   const rows: EvalRow[] = [];
@@ -164,7 +225,7 @@ export async function runEval(dir: string, opts: EvalOptions = {}): Promise<Eval
       }
       const t1 = performance.now();
       const rng = Rng.derive(seed, `eval:${key}`);
-      const logitsFn = model.logitsFn(s.cond, rng);
+      const logitsFn = target.logitsFn(s, rng);
       const probe = tf.slice(x, 0, Math.min(8, x.shape[0]));
       const measuredRandom = detectRandomness(logitsFn, probe);
       probe.dispose();
@@ -246,22 +307,22 @@ export async function runEval(dir: string, opts: EvalOptions = {}): Promise<Eval
     }
   } finally {
     tf.dispose([x, y]);
-    model.dispose();
+    target.dispose();
   }
   const report: EvalReport = {
-    checkpoint: dir,
-    method: recipe.method,
-    preset: recipe.preset,
-    dataset: recipe.dataset,
+    checkpoint: target.checkpoint,
+    method: target.method,
+    preset: preset.name,
+    dataset: target.dataset,
     testImages: test.n,
     backend: backendRecord(backend),
     attack: attack.kind === 'fgsm' ? { name: label, eps: spec.eps } : attack.kind === 'autoattack' ? { name: label, eps: spec.eps } : { name: label, ...spec, ...(attack.kind === 'transfer' ? { source: attack.sourceDir } : {}) },
     rows,
     seconds: (performance.now() - t0) / 1000,
-    provenance: provenance({ seed, weightsSha256 }),
+    provenance: provenance({ seed, weightsSha256: target.weightsSha256 }),
   };
   // `--json -`: the report goes to standard output (the CLI then prints nothing else there).
-  if (toStdout) process.stdout.write(`${JSON.stringify(report)}\n`);
+  if (reportFile === '-') process.stdout.write(`${JSON.stringify(report)}\n`);
   else writeFileAtomic(reportFile, `${JSON.stringify(report, null, 2)}\n`);
   return report;
 }

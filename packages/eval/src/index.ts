@@ -1,5 +1,9 @@
 export { runTrain, type TrainOptions, type TrainSummary } from './train';
 export { runEval, type EvalOptions, type EvalReport, type EvalRow } from './evaluate';
+export { runEvalModel, type EvalModelOptions } from './user-model/eval-model';
+export { loadUserModel, type UserModel, type UserModelOptions } from './user-model/load-user-model';
+export { fileSystemModel, readModelFiles } from './user-model/file-io';
+export { registerFileSystemRouter } from './user-model/file-router';
 export { evalTable } from './table';
 export { getPreset, presetNames, registerPreset, type Preset, type PgdSpec } from './presets';
 export { getMethod, methodNames, registerMethod, type MethodDef, type EvalSetting } from './methods';
