@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { apgdCheckpoints } from './apgd-checkpoints';
 import { eotLossGradient, type PerSampleLoss } from './eot-gradient';
-import { exactSign } from './exact-sign';
-import { projectLinf } from './project-linf';
+import { normalizeL2, projectBall, steepestDirection, type LpNorm } from './lp-norm';
 import type { SubsetRun } from './restart-book';
 import { selectRows } from './rows';
 import type { LogitsFn } from './types';
@@ -12,6 +11,8 @@ export type IterateHook = (iterate: tf.Tensor4D, origin: tf.Tensor4D) => void;
 
 export type ApgdRunOptions = {
   eps: number;
+  /** Threat model; default 'Linf'. */
+  norm?: LpNorm;
   nIter: number;
   rho: number;
   eot: number;
@@ -43,11 +44,12 @@ type State = {
 const MOMENTUM = 0.75;
 
 /**
- * One APGD run (Croce & Hein 2020, ℓ∞) on every row of x: random start on the ε-sphere, step η = 2ε,
+ * One APGD run (Croce & Hein 2020, ℓ∞ or ℓ2) on every row of x: random start on the ε-sphere, step η = 2ε,
  * momentum 0.75, and at each checkpoint η halves, restarting from the best point, where at most a share
  * ρ of the steps since the last checkpoint raised the loss (count ≤ ρ·window as in the reference code; the
  * paper writes <) or where η was not halved last time and the best loss has not improved since. Every
- * iterate lies in the ε-ball ∩ [0, 1].
+ * iterate lies in the ε-ball ∩ [0, 1]. ℓ2 as the reference's APGD-ℓ2: steps along ∇/‖∇‖₂, the ball
+ * projection δ·min(1, ε/‖δ‖₂) then the clip to [0, 1], and a start at x + ε·n/‖n‖₂ with n ~ N(0, I).
  *
  * Returns per row the last iterate that fooled the model or else the highest-loss iterate, and that loss.
  */
@@ -58,7 +60,7 @@ export function apgdRun(
   lossFn: PerSampleLoss,
   options: ApgdRunOptions,
 ): SubsetRun {
-  const { eps, nIter, rho, eot, onIterate } = options;
+  const { eps, nIter, rho, eot, onIterate, norm = 'Linf' } = options;
   const checkpoints = apgdCheckpoints(nIter);
   let state = initialState(logitsFn, x, y, lossFn, options);
   try {
@@ -70,7 +72,7 @@ export function apgdRun(
       const atCheckpoint = checkpoints.includes(i + 1);
       const window = i + 1 - lastCheckpoint;
       state = tf.tidy(() => {
-        const next = step(logitsFn, x, y, lossFn, previous, { eps, eot, momentum });
+        const next = step(logitsFn, x, y, lossFn, previous, { eps, eot, momentum, norm });
         return atCheckpoint ? checkpoint(next, window, rho) : next;
       });
       disposeReplaced(previous, state);
@@ -87,12 +89,9 @@ export function apgdRun(
 }
 
 function initialState(logitsFn: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, lossFn: PerSampleLoss, options: ApgdRunOptions): State {
-  const { eps, eot, startSeed } = options;
+  const { eps, eot, startSeed, norm = 'Linf' } = options;
   return tf.tidy(() => {
-    // x + ε·t/‖t‖∞ with t ~ U(−1, 1): a random point on the ε-sphere (one coordinate exactly at ±ε).
-    const t = tf.randomUniform(x.shape, -1, 1, 'float32', startSeed);
-    const tMax = tf.reshape(tf.max(tf.abs(t), [1, 2, 3]), [-1, 1, 1, 1]);
-    const xAdv = tf.clipByValue(tf.add(x, tf.mul(eps, tf.div(t, tf.add(tMax, 1e-12)))), 0, 1) as tf.Tensor4D;
+    const xAdv = norm === 'Linf' ? linfSphereStart(x, eps, startSeed) : (tf.clipByValue(tf.add(x, tf.mul(eps, normalizeL2(tf.randomNormal(x.shape, 0, 1, 'float32', startSeed)))), 0, 1) as tf.Tensor4D);
     const { loss, grad, logits } = eotLossGradient(logitsFn, xAdv, y, lossFn, eot);
     const miss = tf.cast(tf.notEqual(tf.argMax(logits, 1), tf.cast(y, 'int32')), 'float32') as tf.Tensor1D;
     return {
@@ -114,17 +113,24 @@ function initialState(logitsFn: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, lossFn
   });
 }
 
+/** x + ε·t/‖t‖∞ with t ~ U(−1, 1): a random point on the ℓ∞ ε-sphere (one coordinate exactly at ±ε). */
+function linfSphereStart(x: tf.Tensor4D, eps: number, seed: number): tf.Tensor4D {
+  const t = tf.randomUniform(x.shape, -1, 1, 'float32', seed);
+  const tMax = tf.reshape(tf.max(tf.abs(t), [1, 2, 3]), [-1, 1, 1, 1]);
+  return tf.clipByValue(tf.add(x, tf.mul(eps, tf.div(t, tf.add(tMax, 1e-12)))), 0, 1) as tf.Tensor4D;
+}
+
 function step(
   logitsFn: LogitsFn,
   x: tf.Tensor4D,
   y: tf.Tensor1D,
   lossFn: PerSampleLoss,
   s: State,
-  { eps, eot, momentum }: { eps: number; eot: number; momentum: number },
+  { eps, eot, momentum, norm }: { eps: number; eot: number; momentum: number; norm: LpNorm },
 ): State {
-  const z = projectLinf(tf.add(s.xAdv, tf.mul(s.step, exactSign(s.grad))), x, eps);
+  const z = projectBall(norm, tf.add(s.xAdv, tf.mul(s.step, steepestDirection(norm, s.grad))), x, eps);
   const moved = tf.add(s.xAdv, tf.add(tf.mul(tf.sub(z, s.xAdv), momentum), tf.mul(tf.sub(s.xAdv, s.xOld), 1 - momentum)));
-  const xNew = projectLinf(moved as tf.Tensor4D, x, eps);
+  const xNew = projectBall(norm, moved as tf.Tensor4D, x, eps);
   const { loss, grad, logits } = eotLossGradient(logitsFn, xNew, y, lossFn, eot);
   const miss = tf.notEqual(tf.argMax(logits, 1), tf.cast(y, 'int32'));
   const improved = tf.greater(loss, s.lossBest);

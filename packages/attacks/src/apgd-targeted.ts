@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { checkApgdOptions, type ApgdOptions } from './apgd';
 import { apgdRun } from './apgd-run';
 import { checkBatch, checkInteger } from './check-options';
+import { checkNorm } from './lp-norm';
 import { targetedDlrLoss } from './dlr-loss';
 import { labelArray, meanLogits } from './predicted-classes';
 import { RestartBook } from './restart-book';
@@ -32,8 +33,9 @@ export function apgdTargeted(
   y: tf.Tensor1D,
   options: ApgdTargetedOptions,
 ): tf.Tensor4D {
-  const { eps, nIter = 100, nRestarts = 1, rho = 0.75, eot = 1, seed = 0, nTargetClasses = 9, onIterate } = options;
+  const { eps, nIter = 100, nRestarts = 1, rho = 0.75, eot = 1, seed = 0, nTargetClasses = 9, onIterate, norm = 'Linf' } = options;
   checkApgdOptions('apgdTargeted', { eps, nIter, nRestarts, rho, eot, seed });
+  checkNorm('apgdTargeted', norm, eps);
   checkInteger('apgdTargeted', 'nTargetClasses', nTargetClasses, 1);
   checkBatch('apgdTargeted', x, y);
 
@@ -57,6 +59,7 @@ export function apgdTargeted(
         try {
           const run = apgdRun(logitsFn, xs, ys, (logits, labelsT) => targetedDlrLoss(logits, labelsT, target), {
             eps,
+            norm,
             nIter,
             rho,
             eot,

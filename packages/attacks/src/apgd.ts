@@ -4,6 +4,7 @@ import { checkBatch, checkEps, checkFraction, checkInteger, checkSeed } from './
 import { crossEntropyPerSample } from './cross-entropy';
 import { dlrLoss } from './dlr-loss';
 import type { PerSampleLoss } from './eot-gradient';
+import { checkNorm, type LpNorm } from './lp-norm';
 import { labelArray, predictedClasses } from './predicted-classes';
 import { RestartBook } from './restart-book';
 import { gatherRows } from './rows';
@@ -13,8 +14,10 @@ import type { LogitsFn } from './types';
 export type ApgdLoss = 'ce' | 'dlr';
 
 export type ApgdOptions = {
-  /** ℓ∞ radius in pixel units (inputs in [0, 1]), e.g. 8/255. */
+  /** Radius in pixel units (inputs in [0, 1]): ℓ∞ e.g. 8/255, ℓ2 e.g. 0.5. */
   eps: number;
+  /** Threat model, 'Linf' (default) or 'L2' (the reference's APGD-ℓ2). */
+  norm?: LpNorm;
   /** Iterations per restart. Default 100. */
   nIter?: number;
   /** Runs, each from a new random start and only on the points no earlier run fooled. Default 1. */
@@ -40,7 +43,7 @@ export type ApgdOptions = {
 const APGD_RESTART_STREAM = 100;
 
 /**
- * APGD, ℓ∞ (Croce & Hein 2020), the first attack of AutoAttack: step-size-free PGD with momentum,
+ * APGD, ℓ∞ or ℓ2 (Croce & Hein 2020), the first attack of AutoAttack: step-size-free PGD with momentum,
  * checkpoints and restarts. Points misclassified at x are left as x (already adversarial) unless
  * `attackMisclassified`.
  *
@@ -49,8 +52,9 @@ const APGD_RESTART_STREAM = 100;
  * eot·(nIter + 1) times per restart plus eot times for the clean predictions (none with `attackMisclassified`).
  */
 export function apgd(logitsFn: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, options: ApgdOptions): tf.Tensor4D {
-  const { eps, nIter = 100, nRestarts = 1, loss = 'ce', rho = 0.75, eot = 1, seed = 0, onIterate, attackMisclassified = false } = options;
+  const { eps, nIter = 100, nRestarts = 1, loss = 'ce', rho = 0.75, eot = 1, seed = 0, onIterate, attackMisclassified = false, norm = 'Linf' } = options;
   checkApgdOptions('apgd', { eps, nIter, nRestarts, rho, eot, seed });
+  checkNorm('apgd', norm, eps);
   checkBatch('apgd', x, y);
   if (loss !== 'ce' && loss !== 'dlr') throw new RangeError(`apgd: loss must be 'ce' or 'dlr', got ${String(loss)}`);
   const lossFn: PerSampleLoss = loss === 'ce' ? crossEntropyPerSample : dlrLoss;
@@ -67,6 +71,7 @@ export function apgd(logitsFn: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, options
       try {
         const run = apgdRun(logitsFn, xs, ys, lossFn, {
           eps,
+          norm,
           nIter,
           rho,
           eot,

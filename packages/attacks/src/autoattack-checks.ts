@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { lpPerSample, type LpNorm } from './lp-norm';
 import type { AutoAttackName, AutoAttackPlan, AutoAttackVersion } from './autoattack-plan';
 import { crossEntropyPerSample } from './cross-entropy';
 import type { LogitsFn } from './types';
@@ -153,12 +154,17 @@ export function squareCheck(log: AutoAttackLogEntry[]): SanityCheck | undefined 
 }
 
 /** Final invariants: ‖x_adv − x‖∞ ≤ ε (+1e-6), x_adv in [0, 1], no NaN. A violation is a bug: it throws. */
-export function perturbationCheck(xAdv: tf.Tensor4D, x: tf.Tensor4D, eps: number): SanityCheck {
+export function perturbationCheck(xAdv: tf.Tensor4D, x: tf.Tensor4D, eps: number, norm: LpNorm = 'Linf'): SanityCheck {
   const [maxPerturbation, lo, hi, nan] = tf.tidy(() =>
-    [tf.max(tf.abs(tf.sub(xAdv, x))), tf.min(xAdv), tf.max(xAdv), tf.any(tf.isNaN(xAdv))].map((t) => t.dataSync()[0]),
+    [tf.max(lpPerSample(norm, tf.sub(xAdv, x))), tf.min(xAdv), tf.max(xAdv), tf.any(tf.isNaN(xAdv))].map((t) => t.dataSync()[0]),
   );
-  const passed = maxPerturbation <= eps + 1e-6 && lo >= 0 && hi <= 1 && !nan;
-  const message = `max ℓ∞ perturbation ${maxPerturbation.toExponential(3)} (ε = ${eps}), x_adv in [${lo}, ${hi}]${nan ? ', NaN found' : ''}`;
+  const passed = maxPerturbation <= withinBudget(norm, eps) && lo >= 0 && hi <= 1 && !nan;
+  const message = `max ${norm === 'Linf' ? 'ℓ∞' : 'ℓ2'} perturbation ${maxPerturbation.toExponential(3)} (ε = ${eps}), x_adv in [${lo}, ${hi}]${nan ? ', NaN found' : ''}`;
   if (!passed) throw new Error(`autoAttack: adversarial examples violate the threat model: ${message}`);
   return { name: 'perturbation-bound', passed, message, figures: { maxPerturbation, eps, min: lo, max: hi } };
+}
+
+/** The largest distance that counts as inside the ball: ε plus float32 rounding (an ℓ2 norm sums many squares). */
+export function withinBudget(norm: LpNorm, eps: number): number {
+  return norm === 'Linf' ? eps + 1e-6 : eps * (1 + 1e-5) + 1e-6;
 }

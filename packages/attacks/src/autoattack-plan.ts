@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { apgd } from './apgd';
 import { apgdTargeted } from './apgd-targeted';
 import { fab } from './fab';
+import type { LpNorm } from './lp-norm';
 import { square } from './square';
 import type { LogitsFn } from './types';
 
@@ -14,6 +15,8 @@ export const AUTOATTACK_NAMES: readonly AutoAttackName[] = ['apgd-ce', 'apgd-dlr
 export type AutoAttackPlan = {
   attacks: AutoAttackName[];
   eps: number;
+  /** Threat model of every attack: 'Linf' (default) or 'L2' (the reference's ℓ2 versions of the same lists). */
+  norm: LpNorm;
   /** APGD-CE and APGD-DLR restarts. */
   apgdRestarts: number;
   /** Untargeted FAB restarts (FAB-T always runs once per target class, as in the reference). */
@@ -38,7 +41,7 @@ export type PlanOverrides = Partial<Omit<AutoAttackPlan, 'attacks' | 'eps'>> & {
  * - custom: the given `attacks` with the standard settings.
  */
 export function autoAttackPlan(version: AutoAttackVersion, eps: number, overrides: PlanOverrides = {}): AutoAttackPlan {
-  const base = { eps, apgdRestarts: 1, fabRestarts: 1, eot: 1, nIter: 100, nQueries: 5000, nTargetClasses: 9 };
+  const base = { eps, norm: 'Linf' as LpNorm, apgdRestarts: 1, fabRestarts: 1, eot: 1, nIter: 100, nQueries: 5000, nTargetClasses: 9 };
   let plan: AutoAttackPlan;
   switch (version) {
     case 'standard':
@@ -83,20 +86,20 @@ export function runPlannedAttack(
   y: tf.Tensor1D,
   { attackMisclassified = false }: { attackMisclassified?: boolean } = {},
 ): tf.Tensor4D {
-  const { eps, nIter, eot } = plan;
+  const { eps, norm, nIter, eot } = plan;
   switch (name) {
     case 'apgd-ce':
-      return apgd(logitsFn, x, y, { eps, nIter, eot, nRestarts: plan.apgdRestarts, loss: 'ce', seed, attackMisclassified });
+      return apgd(logitsFn, x, y, { eps, norm, nIter, eot, nRestarts: plan.apgdRestarts, loss: 'ce', seed, attackMisclassified });
     case 'apgd-dlr':
-      return apgd(logitsFn, x, y, { eps, nIter, eot, nRestarts: plan.apgdRestarts, loss: 'dlr', seed, attackMisclassified });
+      return apgd(logitsFn, x, y, { eps, norm, nIter, eot, nRestarts: plan.apgdRestarts, loss: 'dlr', seed, attackMisclassified });
     case 'apgd-t':
-      return apgdTargeted(logitsFn, x, y, { eps, nIter, eot, nRestarts: 1, nTargetClasses: plan.nTargetClasses, seed });
+      return apgdTargeted(logitsFn, x, y, { eps, norm, nIter, eot, nRestarts: 1, nTargetClasses: plan.nTargetClasses, seed });
     case 'fab':
-      return fab(logitsFn, x, y, { eps, nIter, nRestarts: plan.fabRestarts, targeted: false, seed });
+      return fab(logitsFn, x, y, { eps, norm, nIter, nRestarts: plan.fabRestarts, targeted: false, seed });
     case 'fab-t':
-      return fab(logitsFn, x, y, { eps, nIter, nRestarts: 1, targeted: true, nTargetClasses: plan.nTargetClasses, seed });
+      return fab(logitsFn, x, y, { eps, norm, nIter, nRestarts: 1, targeted: true, nTargetClasses: plan.nTargetClasses, seed });
     case 'square':
-      return square(logitsFn, x, y, { eps, nQueries: plan.nQueries, pInit: 0.8, nRestarts: 1, seed });
+      return square(logitsFn, x, y, { eps, norm, nQueries: plan.nQueries, pInit: 0.8, nRestarts: 1, seed });
   }
 }
 

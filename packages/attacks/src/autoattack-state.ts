@@ -1,5 +1,6 @@
 import type { AutoAttackLogEntry } from './autoattack-checks';
 import type { AutoAttackName } from './autoattack-plan';
+import type { LpNorm } from './lp-norm';
 
 export const AUTOATTACK_STATE_FORMAT = 'floatjs-autoattack-state/1';
 
@@ -11,6 +12,8 @@ export type AutoAttackState = {
   format: typeof AUTOATTACK_STATE_FORMAT;
   attacks: AutoAttackName[];
   eps: number;
+  /** 'L2' for an ℓ2 run; absent for ℓ∞ (and in states written before ℓ2 existed). */
+  norm?: LpNorm;
   /** [n, height, width, channels] of the evaluated images. */
   shape: number[];
   /** Index into `attacks` of the next attack to run (attacks.length when done). */
@@ -28,7 +31,7 @@ export type AutoAttackState = {
 };
 
 /** Throws a RangeError naming the field if `state` does not belong to this evaluation. */
-export function checkResumeState(state: AutoAttackState, attacks: AutoAttackName[], eps: number, shape: number[]): void {
+export function checkResumeState(state: AutoAttackState, attacks: AutoAttackName[], eps: number, shape: number[], norm: LpNorm = 'Linf'): void {
   const where = 'autoAttack: the resume state';
   if (state.format !== AUTOATTACK_STATE_FORMAT) {
     throw new RangeError(`${where} has format ${String(state.format)}, expected ${AUTOATTACK_STATE_FORMAT}`);
@@ -37,6 +40,7 @@ export function checkResumeState(state: AutoAttackState, attacks: AutoAttackName
     throw new RangeError(`${where} was made for attacks [${state.attacks}], this run has [${attacks}]`);
   }
   if (state.eps !== eps) throw new RangeError(`${where} was made with eps ${state.eps}, this run has ${eps}`);
+  if ((state.norm ?? 'Linf') !== norm) throw new RangeError(`${where} was made for the ${state.norm ?? 'Linf'} threat model, this run has ${norm}`);
   if (state.shape.join(',') !== shape.join(',')) {
     throw new RangeError(`${where} was made for images [${state.shape}], this run has [${shape}]`);
   }

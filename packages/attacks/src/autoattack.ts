@@ -5,6 +5,7 @@ import {
   assertImageRange,
   outputChecks,
   perturbationCheck,
+  withinBudget,
   squareCheck,
   targetClassesCheck,
   zeroGradientCheck,
@@ -23,13 +24,14 @@ import {
 import { CandidateBook, type AutoAttackCandidate } from './autoattack-candidates';
 import { AUTOATTACK_STATE_FORMAT, checkResumeState, checkStateCandidates, type AutoAttackState } from './autoattack-state';
 import { base64ToFloat32, float32ToBase64 } from './float32-base64';
+import { lpPerSample, type LpNorm } from './lp-norm';
 import { labelArray, predictedClasses } from './predicted-classes';
 import { gatherRows, mergeRows } from './rows';
 import { deriveSeed } from './seed';
 import type { LogitsFn } from './types';
 
 export type AutoAttackOptions = PlanOverrides & {
-  /** ℓ∞ radius in pixel units (inputs in [0, 1]), e.g. 8/255. */
+  /** Radius in pixel units (inputs in [0, 1]): ℓ∞ e.g. 8/255, ℓ2 (`norm: 'L2'`) e.g. 0.5. */
   eps: number;
   /** Default 'standard'. 'rand' is for randomized models; 'custom' runs `attacks`. */
   version?: AutoAttackVersion;
@@ -65,6 +67,8 @@ export type AutoAttackReport = {
   version: AutoAttackVersion;
   attacks: AutoAttackName[];
   eps: number;
+  /** The threat model the attacks ran in. */
+  norm: LpNorm;
   n: number;
   cleanAccuracy: number;
   /**
@@ -122,7 +126,7 @@ export async function autoAttack(
   const plan = autoAttackPlan(version, eps, overrides);
   checkPlan(plan);
   assertImageRange(x, 'autoAttack: x');
-  if (state) checkResumeState(state, plan.attacks, eps, x.shape);
+  if (state) checkResumeState(state, plan.attacks, eps, x.shape, plan.norm);
 
   const checks: SanityCheck[] = [];
   const firstBatch = { start: 0, size: Math.min(batchSize, x.shape[0]) };
@@ -162,12 +166,13 @@ export async function autoAttack(
   const entries: AutoAttackLogEntry[] = state ? state.log.slice() : [];
   const resumedAt = state?.nextAttack ?? 0;
   const cleanAccuracy = percent(cleanCorrect.filter(Boolean).length, n);
-  log?.(`autoAttack ${version} [${plan.attacks.join(', ')}] ε = ${eps}: clean accuracy ${cleanAccuracy.toFixed(2)}%`);
+  log?.(`autoAttack ${version} [${plan.attacks.join(', ')}] ${plan.norm === 'L2' ? 'ℓ2 ' : ''}ε = ${eps}: clean accuracy ${cleanAccuracy.toFixed(2)}%`);
 
   const snapshot = (nextAttack: number): AutoAttackState => ({
     format: AUTOATTACK_STATE_FORMAT,
     attacks: plan.attacks.slice(),
     eps,
+    ...(plan.norm === 'L2' ? { norm: plan.norm } : {}),
     shape: x.shape.slice(),
     nextAttack,
     cleanCorrect: cleanCorrect.slice(),
@@ -185,7 +190,7 @@ export async function autoAttack(
     let broken = 0;
     for (const [b, range] of batchRanges(targets.length, batchSize).entries()) {
       const indices = targets.slice(range.start, range.start + range.size);
-      const found = attackBatch(logitsFn, x, y, labels, indices, eps, !!book, (xb, yb) =>
+      const found = attackBatch(logitsFn, x, y, labels, indices, { eps, norm: plan.norm }, !!book, (xb, yb) =>
         runPlannedAttack(name, plan, deriveSeed(seed, 1_000_000 * (a + 1) + b), logitsFn, xb, yb, { attackMisclassified: !!book }),
       );
       for (const { index, image, fooled } of found) {
@@ -222,7 +227,7 @@ export async function autoAttack(
   }
   const xAdv = assemble(x, adversarial);
   try {
-    checks.push(perturbationCheck(xAdv, x, eps));
+    checks.push(perturbationCheck(xAdv, x, eps, plan.norm));
     const square = squareCheck(entries);
     if (square) {
       checks.push(square);
@@ -241,6 +246,7 @@ export async function autoAttack(
       version,
       attacks: plan.attacks,
       eps,
+      norm: plan.norm,
       n,
       cleanAccuracy,
       robustAccuracy,
@@ -297,7 +303,7 @@ function attackBatch(
   y: tf.Tensor1D,
   labels: Int32Array,
   indices: number[],
-  eps: number,
+  { eps, norm }: { eps: number; norm: LpNorm },
   all: boolean,
   attack: (xb: tf.Tensor4D, yb: tf.Tensor1D) => tf.Tensor4D,
 ): { index: number; image: Float32Array; fooled: boolean }[] {
@@ -308,7 +314,7 @@ function attackBatch(
     adv = attack(xb, yb);
     if (adv.shape.join() !== xb.shape.join()) throw new Error(`autoAttack: an attack returned [${adv.shape}] for [${xb.shape}]`);
     const result = adv;
-    const distanceT = tf.tidy(() => tf.max(tf.abs(tf.sub(result, xb)), [1, 2, 3]));
+    const distanceT = tf.tidy(() => lpPerSample(norm, tf.sub(result, xb)));
     const distance = distanceT.dataSync();
     distanceT.dispose();
     const predicted = predictedClasses(logitsFn, adv);
@@ -319,7 +325,7 @@ function attackBatch(
       const fooled = predicted[k] !== labels[index];
       if (!fooled && !all) return;
       const image = values.slice(k * features, (k + 1) * features);
-      if (!(distance[k] <= eps + 1e-6) || image.some((v) => !(v >= 0 && v <= 1))) {
+      if (!(distance[k] <= withinBudget(norm, eps)) || image.some((v) => !(v >= 0 && v <= 1))) {
         throw new Error(`autoAttack: point ${index} left the ε-ball ∩ [0, 1] (distance ${distance[k]}, ε = ${eps})`);
       }
       found.push({ index, image, fooled });

@@ -3,7 +3,9 @@ import { rankClasses } from './apgd-targeted';
 import type { IterateHook } from './apgd-run';
 import { checkBatch, checkEps, checkInteger, checkSeed } from './check-options';
 import { fabLinearization } from './fab-linearization';
+import { projectL2HyperplaneBox } from './l2-hyperplane-projection';
 import { projectLinfHyperplaneBox } from './linf-hyperplane-projection';
+import { checkNorm, type LpNorm } from './lp-norm';
 import { labelArray, meanLogits, predictedClasses } from './predicted-classes';
 import { RestartBook, type SubsetRun } from './restart-book';
 import { gatherRows } from './rows';
@@ -11,8 +13,10 @@ import { SeededRandom } from './seeded-random';
 import type { LogitsFn } from './types';
 
 export type FabOptions = {
-  /** ℓ∞ budget: FAB minimizes the perturbation, and only points fooled within ε are returned. */
+  /** Budget: FAB minimizes the perturbation, and only points fooled within ε are returned. */
   eps: number;
+  /** Threat model: 'Linf' (default) or 'L2' (FAB-ℓ2: ℓ2 projections, ℓ2-minimal points). */
+  norm?: LpNorm;
   /** FAB-T: one run per target class (the 2nd, 3rd, … highest clean logits). Default false. */
   targeted?: boolean;
   /** Target classes for FAB-T. Default 9 (AutoAttack); more than classes − 1 is clamped. */
@@ -33,12 +37,13 @@ export type FabOptions = {
   onIterate?: IterateHook;
 };
 
-type RunSettings = Required<Omit<FabOptions, 'targeted' | 'nTargetClasses' | 'nRestarts' | 'onIterate'>> & {
+type RunSettings = Required<Omit<FabOptions, 'targeted' | 'nTargetClasses' | 'nRestarts' | 'onIterate' | 'norm'>> & {
+  norm: LpNorm;
   onIterate?: IterateHook;
 };
 
 /**
- * FAB, ℓ∞ (Croce & Hein 2020, "Minimally distorted adversarial examples with a fast adaptive boundary
+ * FAB, ℓ∞ or ℓ2 (Croce & Hein 2020, "Minimally distorted adversarial examples with a fast adaptive boundary
  * attack"): from x, repeatedly project the current point and x onto the linearized decision boundary
  * (within [0, 1]), step to a mix of both with overshoot η, and after every success step back toward x
  * by β, keeping the smallest-ℓ∞ adversarial point found. FAB-T linearizes the boundary to a fixed target
@@ -60,8 +65,10 @@ export function fab(logitsFn: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, options:
     beta = 0.9,
     seed = 0,
     onIterate,
+    norm = 'Linf',
   } = options;
   checkEps('fab', eps);
+  checkNorm('fab', norm, eps);
   checkInteger('fab', 'nTargetClasses', nTargetClasses, 1);
   checkInteger('fab', 'nIter', nIter, 1);
   checkInteger('fab', 'nRestarts', nRestarts, 1);
@@ -70,7 +77,7 @@ export function fab(logitsFn: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, options:
   if (!(beta > 0 && beta <= 1)) throw new RangeError(`fab: beta must be in (0, 1], got ${beta}`);
   checkSeed('fab', seed);
   checkBatch('fab', x, y);
-  const settings: RunSettings = { eps, nIter, alphaMax, eta, beta, seed, onIterate };
+  const settings: RunSettings = { eps, nIter, alphaMax, eta, beta, seed, onIterate, norm };
 
   const labels = labelArray(y);
   const clean = meanLogits(logitsFn, x);
@@ -116,12 +123,14 @@ function fabRun(
   classCount: number,
   settings: RunSettings & { randomStart: SeededRandom | null },
 ): SubsetRun {
-  const { eps, nIter, alphaMax, eta, beta, randomStart, onIterate } = settings;
+  const { eps, nIter, alphaMax, eta, beta, randomStart, onIterate, norm } = settings;
   const n = x0.shape[0];
   const features = x0.size / n;
   const origin = x0.dataSync() as Float32Array;
   const x1 = Float32Array.from(origin);
-  if (randomStart) startInBall(x1, origin, n, features, 0.5 * eps, randomStart);
+  if (randomStart) startInBall(x1, origin, n, features, 0.5 * eps, randomStart, norm);
+  const project = (t: Float32Array, w: Float32Array, b: number, out: Float64Array, work: Int32Array) =>
+    norm === 'Linf' ? projectLinfHyperplaneBox(t, w, b, out, work) : projectL2HyperplaneBox(t, w, b, out);
 
   const best = Float32Array.from(origin);
   const bestNorm = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
@@ -145,8 +154,8 @@ function fabRun(
       let wx = 0;
       for (let j = 0; j < features; j++) wx += w[j] * point[j];
       const b = wx - lin.df[i];
-      const a1 = Math.max(projectLinfHyperplaneBox(point, w, b, d1, work).norm, 1e-8);
-      const a2 = Math.max(projectLinfHyperplaneBox(start, w, b, d2, work).norm, 1e-8);
+      const a1 = Math.max(project(point, w, b, d1, work).norm, 1e-8);
+      const a2 = Math.max(project(start, w, b, d2, work).norm, 1e-8);
       const alpha = Math.min(Math.max(a1 / (a1 + a2), 0), alphaMax);
       for (let j = 0; j < features; j++) {
         const mixed = (point[j] + eta * d1[j]) * (1 - alpha) + (start[j] + eta * d2[j]) * alpha;
@@ -163,10 +172,9 @@ function fabRun(
     for (let i = 0; i < n; i++) {
       if (predicted[i] === labels[i]) continue;
       const from = i * features;
-      let norm = 0;
-      for (let j = 0; j < features; j++) norm = Math.max(norm, Math.abs(x1[from + j] - origin[from + j]));
-      if (norm < bestNorm[i]) {
-        bestNorm[i] = norm;
+      const size = distance(norm, x1, origin, from, features);
+      if (size < bestNorm[i]) {
+        bestNorm[i] = size;
         best.set(x1.subarray(from, from + features), from);
       }
       // Back toward x: the next iterates search for a smaller perturbation.
@@ -193,18 +201,32 @@ function fabRun(
   }
 }
 
-/** x₁ = clip01(x + r·t/‖t‖∞) with t ~ U(−1, 1) per sample: FAB's restart point at ℓ∞ distance r. */
-function startInBall(x1: Float32Array, origin: Float32Array, n: number, features: number, radius: number, random: SeededRandom): void {
+/** ‖a − b‖ over one sample's features, in the attack's norm. */
+function distance(norm: LpNorm, a: Float32Array, b: Float32Array, from: number, features: number): number {
+  let size = 0;
+  for (let j = from; j < from + features; j++) {
+    const diff = a[j] - b[j];
+    size = norm === 'Linf' ? Math.max(size, Math.abs(diff)) : size + diff * diff;
+  }
+  return norm === 'Linf' ? size : Math.sqrt(size);
+}
+
+/**
+ * FAB's restart point at distance r: ℓ∞ clip01(x + r·t/‖t‖∞) with t ~ U(−1, 1), ℓ2 clip01(x + r·t/‖t‖₂)
+ * with t ~ N(0, I) (Box–Muller from the seeded stream), per sample.
+ */
+function startInBall(x1: Float32Array, origin: Float32Array, n: number, features: number, radius: number, random: SeededRandom, norm: LpNorm): void {
   const t = new Float64Array(features);
   for (let i = 0; i < n; i++) {
-    let max = 0;
+    let size = 0;
     for (let j = 0; j < features; j++) {
-      t[j] = 2 * random.next() - 1;
-      max = Math.max(max, Math.abs(t[j]));
+      t[j] = norm === 'Linf' ? 2 * random.next() - 1 : Math.sqrt(-2 * Math.log(1 - random.next())) * Math.cos(2 * Math.PI * random.next());
+      size = norm === 'Linf' ? Math.max(size, Math.abs(t[j])) : size + t[j] * t[j];
     }
+    if (norm === 'L2') size = Math.sqrt(size);
     for (let j = 0; j < features; j++) {
       const k = i * features + j;
-      x1[k] = Math.min(1, Math.max(0, origin[k] + (radius * t[j]) / (max + 1e-12)));
+      x1[k] = Math.min(1, Math.max(0, origin[k] + (radius * t[j]) / (size + 1e-12)));
     }
   }
 }

@@ -15,6 +15,8 @@ export { eotLossGradient, type EotEvaluation, type PerSampleLoss } from './eot-g
 export { fab, type FabOptions } from './fab';
 export { projectLinfHyperplaneBox, type HyperplaneProjection } from './linf-hyperplane-projection';
 export { square, squarePSchedule, type SquareOptions } from './square';
+export { checkNorm, l2PerSample, lpPerSample, normalizeL2, projectBall, projectL2, steepestDirection, LP_NORMS, type LpNorm } from './lp-norm';
+export { projectL2HyperplaneBox } from './l2-hyperplane-projection';
 export { randomSampling, type RandomSamplingOptions } from './random-sampling';
 export { autoAttack, type AutoAttackOptions, type AutoAttackReport, type AutoAttackResult } from './autoattack';
 export {

@@ -3,13 +3,22 @@ import type { IterateHook } from './apgd-run';
 import { checkBatch, checkEps, checkFraction, checkInteger, checkSeed } from './check-options';
 import { labelArray, predictedClasses } from './predicted-classes';
 import { RestartBook, type SubsetRun } from './restart-book';
+import { checkNorm, type LpNorm } from './lp-norm';
 import { gatherRows } from './rows';
 import { SeededRandom } from './seeded-random';
+import { squareL2Run } from './square-l2-run';
+import { margins } from './square-margins';
+import type { SquareRunSettings } from './square-run-settings';
+import { squarePSchedule } from './square-schedule';
+
+export { squarePSchedule } from './square-schedule';
 import type { LogitsFn } from './types';
 
 export type SquareOptions = {
-  /** ℓ∞ radius in pixel units (inputs in [0, 1]). */
+  /** Radius in pixel units (inputs in [0, 1]). */
   eps: number;
+  /** Threat model: 'Linf' (default) or 'L2' (Square-ℓ2: pseudo-Gaussian window updates at ‖δ‖₂ = ε). */
+  norm?: LpNorm;
   /** Iterations (one model query per still-robust point each) per restart. Default 5000 (AutoAttack). */
   nQueries?: number;
   /** Initial fraction p of pixels changed per square; it shrinks on the reference's schedule. Default 0.8. */
@@ -24,20 +33,6 @@ export type SquareOptions = {
   onIterate?: IterateHook;
 };
 
-/** Iterations after which p halves (the reference's piecewise schedule; it counts iterations from 0). */
-const P_HALVINGS = [10, 50, 200, 500, 1000, 2000, 4000, 6000, 8000];
-
-/**
- * Square's p at iteration `iteration` (0-based): pInit, halved after iterations 10, 50, 200, 500, 1000,
- * 2000, 4000, 6000 and 8000 (so pInit/512 from iteration 8001 on). With `rescaleTo`, the iteration is
- * first mapped to ⌊iteration / rescaleTo · 10000⌋, stretching the schedule over a shorter budget.
- */
-export function squarePSchedule(iteration: number, pInit: number, rescaleTo?: number): number {
-  const it = rescaleTo === undefined ? iteration : Math.floor((iteration / rescaleTo) * 10_000);
-  const halvings = P_HALVINGS.filter((threshold) => it > threshold).length;
-  return pInit / 2 ** halvings;
-}
-
 /**
  * Square Attack, ℓ∞ (Andriushchenko et al. 2020), the score-based member of AutoAttack: it needs logits
  * only, never gradients, so gradient masking does not stop it. Start from vertical stripes x ± ε (one sign
@@ -50,8 +45,9 @@ export function squarePSchedule(iteration: number, pInit: number, rescaleTo?: nu
  * fooling point or else the lowest-margin point; all lie in the ε-ball ∩ [0, 1].
  */
 export function square(logitsFn: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, options: SquareOptions): tf.Tensor4D {
-  const { eps, nQueries = 5000, pInit = 0.8, nRestarts = 1, rescaleSchedule = false, seed = 0, onIterate } = options;
+  const { eps, nQueries = 5000, pInit = 0.8, nRestarts = 1, rescaleSchedule = false, seed = 0, onIterate, norm = 'Linf' } = options;
   checkEps('square', eps);
+  checkNorm('square', norm, eps);
   checkInteger('square', 'nQueries', nQueries, 0);
   checkFraction('square', 'pInit', pInit);
   checkInteger('square', 'nRestarts', nRestarts, 1);
@@ -67,7 +63,7 @@ export function square(logitsFn: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, optio
       if (indices.length === 0) break;
       const xs = gatherRows(x, indices);
       try {
-        const run = squareRun(logitsFn, xs, Int32Array.from(indices, (i) => labels[i]), {
+        const run = (norm === 'Linf' ? squareRun : squareL2Run)(logitsFn, xs, Int32Array.from(indices, (i) => labels[i]), {
           eps,
           nQueries,
           pInit,
@@ -88,16 +84,8 @@ export function square(logitsFn: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, optio
   }
 }
 
-type RunSettings = {
-  eps: number;
-  nQueries: number;
-  pInit: number;
-  rescaleTo: number | undefined;
-  random: SeededRandom;
-  onIterate?: IterateHook;
-};
 
-function squareRun(logitsFn: LogitsFn, x: tf.Tensor4D, labels: Int32Array, settings: RunSettings): SubsetRun {
+function squareRun(logitsFn: LogitsFn, x: tf.Tensor4D, labels: Int32Array, settings: SquareRunSettings): SubsetRun {
   const { eps, nQueries, pInit, rescaleTo, random, onIterate } = settings;
   const [n, h, w, c] = x.shape;
   const features = h * w * c;
@@ -155,37 +143,5 @@ function squareRun(logitsFn: LogitsFn, x: tf.Tensor4D, labels: Int32Array, setti
   } catch (error) {
     adv.dispose();
     throw error;
-  }
-}
-
-/**
- * z_y − max_{k≠y} z_k for the images in `values` (rows `rows` of the run), from one `logitsFn` call.
- * With a hook, the batch and its clean points (rows of `origin`) are shown to it first.
- */
-function margins(
-  logitsFn: LogitsFn,
-  values: Float32Array,
-  shape: [number, number, number, number],
-  labels: Int32Array,
-  rows: number[],
-  origin: tf.Tensor4D,
-  onIterate?: IterateHook,
-): Float64Array {
-  const logits = tf.tidy(() => {
-    const batch = tf.tensor4d(values, shape);
-    if (onIterate) onIterate(batch, gatherRows(origin, rows));
-    return logitsFn(batch);
-  });
-  try {
-    const z = logits.dataSync();
-    const classes = logits.shape[1];
-    return Float64Array.from(rows, (row, a) => {
-      const label = labels[row];
-      let other = Number.NEGATIVE_INFINITY;
-      for (let k = 0; k < classes; k++) if (k !== label) other = Math.max(other, z[a * classes + k]);
-      return z[a * classes + label] - other;
-    });
-  } finally {
-    logits.dispose();
   }
 }
