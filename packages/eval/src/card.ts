@@ -23,7 +23,7 @@ export interface ModelCard {
   version: 1;
   model: { method: string; architecture: string; preset: string; dataset: string; init: string; seed: number; weightsSha256: string };
   /** RobustBench's terms: the norm of the perturbation, its budget, the input range it applies to. */
-  threatModel: { norm: 'Linf'; eps: number; inputRange: [number, number] };
+  threatModel: { norm: 'Linf' | 'L2'; eps: number; inputRange: [number, number] };
   training: { epochs: number; batchSize: number; attack: unknown };
   evaluations: Array<{ file: string; attack: EvalReport['attack']; testImages: number; date: string | null }>;
   rows: CardRow[];
@@ -58,6 +58,10 @@ export function writeCard(dir: string, opts: { evals?: string[]; out?: string } 
   const eps = reports[0]!.r.attack.eps;
   for (const { file, r } of reports) if (r.attack.eps !== eps) throw new Error(`${file}: ε = ${r.attack.eps}, but ${reports[0]!.file} has ε = ${eps}; a card has one threat model`);
   if (eps === undefined) throw new Error(`${reports[0]!.file}: the attack records no ε`);
+  const norm = reports[0]!.r.attack.norm ?? 'Linf';
+  for (const { file, r } of reports) {
+    if ((r.attack.norm ?? 'Linf') !== norm) throw new Error(`${file}: threat model ${r.attack.norm ?? 'Linf'}, but ${reports[0]!.file} has ${norm}; a card has one threat model`);
+  }
 
   const key = (l: number | null, t: number | null, w: number) => `${l}|${t}|${w}`;
   const rows = new Map<string, CardRow>();
@@ -77,7 +81,7 @@ export function writeCard(dir: string, opts: { evals?: string[]; out?: string } 
     format: 'floatjs-model-card',
     version: 1,
     model: { method: recipe.method, architecture: recipe.architecture, preset: recipe.preset, dataset: recipe.dataset, init: recipeInit(recipe), seed: recipe.seed, weightsSha256 },
-    threatModel: { norm: 'Linf', eps, inputRange: [0, 1] },
+    threatModel: { norm, eps, inputRange: [0, 1] },
     training: { epochs: recipe.training.epochs, batchSize: recipe.training.batchSize, attack: recipe.training.attack },
     evaluations: reports.map(({ file, r }) => ({ file, attack: r.attack, testImages: r.testImages, date: r.provenance?.date ?? null })),
     rows: [...rows.values()],
@@ -102,7 +106,7 @@ export function cardMarkdown(c: ModelCard): string {
   const L = [
     `# Model card: ${c.model.method} on ${c.model.dataset} (${c.model.architecture})`,
     '',
-    `- Threat model: ℓ∞, ε = ${c.threatModel.eps} on inputs in [${c.threatModel.inputRange.join(', ')}]`,
+    `- Threat model: ${c.threatModel.norm === 'L2' ? 'ℓ2' : 'ℓ∞'}, ε = ${c.threatModel.eps} on inputs in [${c.threatModel.inputRange.join(', ')}]`,
     `- Weights: \`${c.model.weightsSha256}\` (sha256 of ${WEIGHTS_FILE})`,
     `- Training: preset ${c.model.preset}, ${c.training.epochs} epochs, batch ${c.training.batchSize}, init ${c.model.init}, seed ${c.model.seed}`,
     ...c.evaluations.map((e, i) => `- Evaluation ${i + 1}: ${atk(e)} on ${e.testImages} test images${e.date ? ` (${e.date})` : ''}`),

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { batches } from '@floatjs/datasets';
+import type { LpNorm } from '@floatjs/attacks';
 import { conditionKey, loadWeights, Rng, selectBackend, writeFileAtomic, type BackendChoice, type LogitsFn } from '@floatjs/engine';
 import type { Dataset } from '@floatjs/datasets';
 import { backendLine, backendRecord, type BackendRecord } from './backend-record';
@@ -26,8 +27,10 @@ export interface EvalOptions extends DataOptions {
   limit?: number;
   eot?: number;
   steps?: number;
-  /** The ℓ∞ budget ε (inputs in [0, 1]); default the preset's. PGD's step size stays 2.5ε/steps. */
+  /** The budget ε (inputs in [0, 1]); default the preset's (an ℓ∞ one). PGD's step size stays 2.5ε/steps. */
   eps?: number;
+  /** Threat model: `linf` (default) or `l2` (every attack in ℓ2; needs `eps`, since presets give ℓ∞ budgets). */
+  norm?: 'linf' | 'l2';
   /** Seed of the attacks' random starts and of the forward noise; default the recipe's seed. */
   seed?: number;
   /** Images per attacked batch; default the preset's evaluation batch size. */
@@ -87,7 +90,8 @@ export interface EvalReport {
   dataset: string;
   testImages: number;
   backend: BackendRecord;
-  attack: { name: string; source?: string } & Partial<PgdSpec>;
+  /** The attack; `norm: 'L2'` for the ℓ2 threat model (absent: ℓ∞). */
+  attack: { name: string; source?: string; norm?: LpNorm } & Partial<PgdSpec>;
   rows: EvalRow[];
   seconds: number;
   /** Versions, git commit, weights sha256, date, seed, command line. */
@@ -147,6 +151,7 @@ export async function runEval(dir: string, opts: EvalOptions = {}): Promise<Eval
   const preset = getPreset(recipe.preset);
   const method = getMethod(recipe.method);
   const attack = parseAttack(opts.attack ?? 'pgd');
+  const norm = threatModel(opts, attack);
   if (attack.kind === 'transfer') await loadMethodOf(attack.sourceDir);
   const progress = new Progress(process.stderr, opts.quiet);
   const backend = await selectBackend(opts.backend);
@@ -164,7 +169,7 @@ export async function runEval(dir: string, opts: EvalOptions = {}): Promise<Eval
     logitsFn: (s, rng) => model.logitsFn(s.cond, rng),
     dispose: () => model.dispose(),
   };
-  return evaluateTarget(target, opts, { attack, progress, backend, reportFile });
+  return evaluateTarget(target, opts, { attack, norm, progress, backend, reportFile });
 }
 
 /** The report file of a run (`--json`, else `fallback`); refused when it exists and `keepExisting` is set. */
@@ -180,9 +185,9 @@ export function refuseExistingReport(opts: Pick<EvalOptions, 'json' | 'keepExist
 export async function evaluateTarget(
   target: EvalTarget,
   opts: EvalOptions,
-  run: { attack: ParsedAttack; progress: Progress; backend: BackendChoice; reportFile: string },
+  run: { attack: ParsedAttack; norm: LpNorm; progress: Progress; backend: BackendChoice; reportFile: string },
 ): Promise<EvalReport> {
-  const { attack, progress, backend, reportFile } = run;
+  const { attack, norm, progress, backend, reportFile } = run;
   const { preset } = target;
   let test: Dataset;
   try {
@@ -200,7 +205,7 @@ export async function evaluateTarget(
   const seed = opts.seed ?? target.seed;
   const batchSize = opts.batchSize ?? preset.eval.batchSize;
   const eotRandomized = opts.eot ?? preset.eval.eot;
-  const label = attackLabel(attack, spec);
+  const label = attackLabel(attack, spec, norm);
   let settings: EvalSetting[];
   try {
     target.prepare?.(x, test);
@@ -245,6 +250,7 @@ export async function evaluateTarget(
           x,
           y,
           spec,
+          norm,
           eot,
           eotExplicit: opts.eot !== undefined,
           randomized: s.randomized,
@@ -316,7 +322,10 @@ export async function evaluateTarget(
     dataset: target.dataset,
     testImages: test.n,
     backend: backendRecord(backend),
-    attack: attack.kind === 'fgsm' ? { name: label, eps: spec.eps } : attack.kind === 'autoattack' ? { name: label, eps: spec.eps } : { name: label, ...spec, ...(attack.kind === 'transfer' ? { source: attack.sourceDir } : {}) },
+    attack: {
+      ...(attack.kind === 'fgsm' || attack.kind === 'autoattack' ? { name: label, eps: spec.eps } : { name: label, ...spec, ...(attack.kind === 'transfer' ? { source: attack.sourceDir } : {}) }),
+      ...(norm === 'L2' ? { norm } : {}),
+    },
     rows,
     seconds: (performance.now() - t0) / 1000,
     provenance: provenance({ seed, weightsSha256: target.weightsSha256 }),
@@ -325,6 +334,17 @@ export async function evaluateTarget(
   if (reportFile === '-') process.stdout.write(`${JSON.stringify(report)}\n`);
   else writeFileAtomic(reportFile, `${JSON.stringify(report, null, 2)}\n`);
   return report;
+}
+
+/** `--norm` as the attacks spell it, refused where it cannot apply (checked before the backend starts). */
+export function threatModel(opts: EvalOptions, attack: ParsedAttack): LpNorm {
+  if (opts.norm === undefined || opts.norm === 'linf') {
+    if (opts.eps !== undefined && opts.eps > 1) throw new Error(`--eps: expected a number in [0, 1] for the ℓ∞ threat model (inputs in [0, 1]), got ${opts.eps}; for an ℓ2 budget add --norm l2`);
+    return 'Linf';
+  }
+  if (opts.eps === undefined) throw new Error("--eps: --norm l2 needs an ℓ2 budget (the preset's ε is an ℓ∞ one), e.g. --eps 1.5 for 28×28 images");
+  if (attack.kind === 'fgsm') throw new Error('--attack: fgsm is an ℓ∞ attack; with --norm l2 use --attack pgd --steps 1 (one normalized gradient step) or another attack');
+  return 'L2';
 }
 
 function toTensors(ds: { n: number; height: number; width: number; channels: number; images: Uint8Array; labels: Uint8Array }): [tf.Tensor4D, tf.Tensor1D] {

@@ -1,4 +1,4 @@
-import { anyString, boolean, identifier, inRange, integer, list, nonEmptyString, oneOf, positiveInt, record } from './schema-fields';
+import { anyString, boolean, identifier, inRange, integer, list, nonEmptyString, nonNegative, oneOf, positiveInt, record } from './schema-fields';
 import { methodOptionsSchema } from './recipe-schema';
 import { firstProblem } from './schema-issues';
 
@@ -38,7 +38,8 @@ export const evalOptionsSchema = record(
     limit: positiveInt().optional(),
     eot: positiveInt().optional(),
     steps: positiveInt().optional(),
-    eps: inRange(0, 1).optional(),
+    eps: nonNegative().optional(),
+    norm: oneOf(['linf', 'l2']).optional(),
     seed: integer().optional(),
     batchSize: positiveInt().optional(),
     draws: positiveInt('an integer ≥ 1').optional(),

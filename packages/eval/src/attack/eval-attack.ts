@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { autoAttack, fgsm, pgd, type AutoAttackName, type AutoAttackReport, type AutoAttackVersion } from '@floatjs/attacks';
+import { autoAttack, fgsm, pgd, type AutoAttackName, type AutoAttackReport, type AutoAttackVersion, type LpNorm } from '@floatjs/attacks';
 import type { LogitsFn } from '@floatjs/engine';
 import type { PgdSpec } from '../presets';
 
@@ -22,13 +22,14 @@ export function parseAttack(name: string): ParsedAttack {
   throw new Error(`--attack: unknown attack "${name}"; expected one of: ${EVAL_ATTACKS.join(', ')}`);
 }
 
-/** The label rows and reports carry, e.g. `pgd-20`, `autoattack-rand`, `transfer-pgd-20`. */
-export function attackLabel(a: ParsedAttack, spec: PgdSpec): string {
-  if (a.kind === 'pgd') return `pgd-${spec.steps}`;
+/** The label rows and reports carry, e.g. `pgd-20`, `autoattack-rand`, `transfer-pgd-20`; ℓ2 ones end in `-l2`. */
+export function attackLabel(a: ParsedAttack, spec: PgdSpec, norm: LpNorm = 'Linf'): string {
+  const suffix = norm === 'L2' ? '-l2' : '';
+  if (a.kind === 'pgd') return `pgd-${spec.steps}${suffix}`;
   if (a.kind === 'fgsm') return 'fgsm';
-  if (a.kind === 'transfer') return `transfer-pgd-${spec.steps}`;
+  if (a.kind === 'transfer') return `transfer-pgd-${spec.steps}${suffix}`;
   if (a.kind !== 'autoattack') throw new Error(`unreachable attack kind`);
-  return a.version === 'custom' ? (a.attacks ?? []).join('+') : `autoattack-${a.version}`;
+  return `${a.version === 'custom' ? (a.attacks ?? []).join('+') : `autoattack-${a.version}`}${suffix}`;
 }
 
 export interface CraftContext {
@@ -36,6 +37,8 @@ export interface CraftContext {
   x: tf.Tensor4D;
   y: tf.Tensor1D;
   spec: PgdSpec;
+  /** The threat model of every attack; FGSM is ℓ∞ only. */
+  norm: LpNorm;
   /** Gradient draws per step for this condition (1 when deterministic). */
   eot: number;
   /** Whether `eot` was chosen by the user (autoattack-rand otherwise keeps its own EOT 20). */
@@ -69,6 +72,7 @@ export async function craft(a: ParsedAttack, c: CraftContext): Promise<Crafted> 
   if (a.kind === 'autoattack') {
     const { xAdv, candidates, report } = await autoAttack(c.logitsFn, c.x, c.y, {
       eps: c.spec.eps,
+      norm: c.norm,
       version: a.version,
       ...(a.attacks ? { attacks: a.attacks } : {}),
       seed: c.nextSeed(),
@@ -94,7 +98,7 @@ export async function craft(a: ParsedAttack, c: CraftContext): Promise<Crafted> 
       const xb = tf.slice(c.x, [start, 0, 0, 0], [size, -1, -1, -1]);
       const yb = tf.slice(c.y, [start], [size]);
       try {
-        parts.push(a.kind === 'fgsm' ? fgsm(f, xb, yb, { eps: c.spec.eps }) : pgd(f, xb, yb, { ...c.spec, eot, seed: c.nextSeed() }));
+        parts.push(a.kind === 'fgsm' ? fgsm(f, xb, yb, { eps: c.spec.eps }) : pgd(f, xb, yb, { ...c.spec, norm: c.norm, eot, seed: c.nextSeed() }));
       } finally {
         tf.dispose([xb, yb]);
       }

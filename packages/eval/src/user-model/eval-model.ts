@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { condition, selectBackend } from '@floatjs/engine';
 import { backendLine, backendRecord } from '../backend-record';
 import { parseAttack } from '../attack/eval-attack';
-import { evaluateTarget, refuseExistingReport, type EvalOptions, type EvalReport } from '../evaluate';
+import { evaluateTarget, refuseExistingReport, threatModel, type EvalOptions, type EvalReport } from '../evaluate';
 import type { EvalSetting } from '../methods';
 import { checkOptions, evalOptionsSchema } from '../option-schema';
 import { getPreset } from '../presets';
@@ -29,6 +29,7 @@ export async function runEvalModel(path: string, opts: EvalModelOptions): Promis
   const reportFile = refuseExistingReport(opts, join(dirname(path), 'eval.json'));
   const preset = getPreset(opts.preset);
   const attack = parseAttack(opts.attack ?? 'pgd');
+  const norm = threatModel(opts, attack);
   const progress = new Progress(process.stderr, opts.quiet);
   const backend = await selectBackend(opts.backend);
   progress.log('backend', { backend: backend.name, ...backendRecord(backend) }, backendLine(backend));
@@ -60,6 +61,6 @@ export async function runEvalModel(path: string, opts: EvalModelOptions): Promis
       dispose: () => user.dispose(),
     },
     opts,
-    { attack, progress, backend, reportFile },
+    { attack, norm, progress, backend, reportFile },
   );
 }
