@@ -3,11 +3,12 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { obfuscatedGradientsChecklist, type ChecklistReport } from '@floatjs/attacks';
 import { batches } from '@floatjs/datasets';
-import { conditionKey, loadWeights, Rng, selectBackend, writeFileAtomic } from '@floatjs/engine';
+import type { Dataset } from '@floatjs/datasets';
+import { conditionKey, loadWeights, Rng, selectBackend, writeFileAtomic, type BackendChoice } from '@floatjs/engine';
 import { provenance, type Provenance } from './provenance';
 import { backendLine, backendRecord, type BackendRecord } from './backend-record';
 import { loadSplit, type DataOptions } from './data';
-import { sourceModel } from './evaluate';
+import { checkpointTarget, sourceModel, type EvalTarget } from './evaluate';
 import { renderSvg, svgToPng, type VegaLiteSpec } from './experiment/plots';
 import { getMethod } from './methods';
 import { getPreset } from './presets';
@@ -60,25 +61,44 @@ export async function runCheck(dir: string, opts: CheckOptions = {}): Promise<Ch
   progress.log('backend', { backend: backend.name, ...backendRecord(backend) }, backendLine(backend));
   const model = buildModel(recipe);
   const { sha256: weightsSha256 } = loadWeights(dir, model);
-  const test = await loadSplit(preset, 'test', opts, opts.limit ?? Math.min(preset.testLimit ?? 500, 500));
+  const target = checkpointTarget(dir, recipe, model, weightsSha256, preset, method);
+  return checkTarget(target, opts, { progress, backend, out: opts.out ?? dir, t0 });
+}
+
+/** Runs the checklist on every setting of `target` (a checkpoint's or a user model's) and writes the files. */
+export async function checkTarget(
+  target: EvalTarget,
+  opts: CheckOptions,
+  run: { progress: Progress; backend: BackendChoice; out: string; t0: number },
+): Promise<CheckReport> {
+  const { progress, backend, out, t0 } = run;
+  const { preset } = target;
+  let test: Dataset;
+  try {
+    test = await loadSplit(preset, 'test', opts, opts.limit ?? Math.min(preset.testLimit ?? 500, 500));
+  } catch (err) {
+    target.dispose();
+    throw err;
+  }
   const [b] = batches(test, { batchSize: test.n });
   const x = tf.tensor4d(b.x, [b.size, test.height, test.width, test.channels]);
   const y = tf.tensor1d(b.y, 'int32');
   const eotRandomized = opts.eot ?? preset.eval.eot;
   const conditions: CheckReport['conditions'] = [];
   try {
-    const settings = method.settings(opts.lambdas ?? [0, 1], opts.lambdaThs ?? [opts.lambdaTh ?? 0], recipe.methodOptions);
+    target.prepare?.(x, test);
+    const settings = target.settings(opts.lambdas ?? [0, 1], opts.lambdaThs ?? [opts.lambdaTh ?? 0]);
     for (const s of settings) {
       const eot = s.randomized ? eotRandomized : 1;
       const src = opts.source ? sourceModel(opts.source, s.lambda, eotRandomized) : undefined;
       try {
         progress.log('check', { lambda: s.lambda, lambdaTh: s.lambdaTh, eot }, `checklist at λ=${s.lambda ?? '–'} (${s.randomized ? `randomized, EOT ${eot}` : 'deterministic'}) …`);
-        const logitsFn = model.logitsFn(s.cond, Rng.derive(recipe.seed, `check:${conditionKey(s.cond)}`));
+        const logitsFn = target.logitsFn(s, Rng.derive(target.seed, `check:${conditionKey(s.cond)}`));
         const report = await obfuscatedGradientsChecklist(logitsFn, x, y, {
           eps: preset.eval.attack.eps,
           steps: preset.eval.attack.steps,
           eot,
-          seed: recipe.seed,
+          seed: target.seed,
           batchSize: preset.eval.batchSize,
           ...(src ? { sourceLogitsFn: src.logitsFn } : {}),
         });
@@ -90,15 +110,14 @@ export async function runCheck(dir: string, opts: CheckOptions = {}): Promise<Ch
     }
   } finally {
     tf.dispose([x, y]);
-    model.dispose();
+    target.dispose();
   }
-  const out = opts.out ?? dir;
   mkdirSync(out, { recursive: true });
   const report: CheckReport = {
     format: 'floatjs-check',
-    checkpoint: dir,
-    method: recipe.method,
-    preset: recipe.preset,
+    checkpoint: target.checkpoint,
+    method: target.method,
+    preset: preset.name,
     backend: backendRecord(backend),
     source: opts.source ?? null,
     testImages: test.n,
@@ -106,7 +125,7 @@ export async function runCheck(dir: string, opts: CheckOptions = {}): Promise<Ch
     passed: conditions.every((c) => c.report.passed),
     seconds: 0,
     plots: [],
-    provenance: provenance({ seed: recipe.seed, weightsSha256 }),
+    provenance: provenance({ seed: target.seed, weightsSha256: target.weightsSha256 }),
   };
   await writeCheckFiles(report, out, t0);
   return report;

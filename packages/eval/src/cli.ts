@@ -1,11 +1,11 @@
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { runBench } from './bench';
 import { writeCard } from './card';
 import { EVAL_ATTACKS, parseAttack } from './attack/eval-attack';
 import { renderCheck, runCheck } from './check';
 import { runEval } from './evaluate';
-import { runEvalModel } from './user-model/eval-model';
+import { runCheckModel, runEvalModel } from './user-model/eval-model';
 import { exportSafetensors, importSafetensors } from './export';
 import { exportNarrow, measureNarrowLatency } from './export-narrow';
 import { exportSparse8 } from './export-sparse8';
@@ -35,6 +35,26 @@ const integerList = (flag: string) => (v: string) => v.split(',').map((s) => int
 /** A method's name in a default directory: a module's file name without its extension. */
 function methodLabel(method: string): string {
   return isMethodPath(method) ? (basename(method).replace(/\.m?js$/, '') || 'method') : method;
+}
+
+/** The flags that evaluate a user's tfjs model instead of a checkpoint (eval and check). */
+function withModelFlags(cmd: Command): Command {
+  return cmd
+    .option('--model <file>', 'a tfjs model.json (LayersModel or GraphModel, NHWC images in [0, 1]) instead of a checkpoint; needs --preset')
+    .option('--preset <name>', `with --model: the preset whose test set, ε and attack to use (${presetNames().join(', ')})`)
+    .option('--mean <list>', 'with --model: per-channel mean the model subtracts (inside the attacked function)', numberList('--mean'))
+    .option('--std <list>', 'with --model: per-channel std the model divides by (with --mean)', numberList('--std'))
+    .option('--outputs <kind>', 'with --model: logits (default) or probabilities (a final softmax; attacks use log p)');
+}
+
+/** Splits the --model flags off and refuses a checkpoint and a model together, or model flags without --model. */
+function modelTarget(dir: string | undefined, o: Record<string, unknown>) {
+  const { model, preset, mean, std, outputs, ...rest } = o as { model?: string; preset?: string; mean?: number[]; std?: number[]; outputs?: 'logits' | 'probabilities' } & Record<string, unknown>;
+  if (model && dir) throw new Error(`give a checkpoint directory or --model, not both (got "${dir}" and --model ${model})`);
+  if (!model && !dir) throw new Error('missing the checkpoint directory (or --model FILE)');
+  if (!model && (preset || mean || std || outputs)) throw new Error(`--${preset ? 'preset' : mean ? 'mean' : std ? 'std' : 'outputs'}: only with --model (a checkpoint knows its preset)`);
+  if (model && !preset) throw new Error('--preset: --model needs the preset whose test set and attack to use');
+  return { model, user: { preset: preset as string, mean, std, outputs }, rest };
 }
 
 export function buildProgram(): Command {
@@ -77,15 +97,9 @@ export function buildProgram(): Command {
       process.stdout.write(`${JSON.stringify({ event: 'trained', out, ...s })}\n`);
     });
 
-  program
-    .command('eval')
+  withModelFlags(program.command('eval'))
     .description('evaluate a checkpoint (clean and robust accuracy at every requested λ), or a tfjs model with --model')
     .argument('[dir]', 'checkpoint directory written by `float train` (or --model FILE)')
-    .option('--model <file>', 'a tfjs model.json (LayersModel or GraphModel, NHWC images in [0, 1]) instead of a checkpoint; needs --preset')
-    .option('--preset <name>', `with --model: the preset whose test set, ε and attack to use (${presetNames().join(', ')})`)
-    .option('--mean <list>', 'with --model: per-channel mean the model subtracts (inside the attacked function)', numberList('--mean'))
-    .option('--std <list>', 'with --model: per-channel std the model divides by (with --mean)', numberList('--std'))
-    .option('--outputs <kind>', 'with --model: logits (default) or probabilities (a final softmax; attacks use log p)')
     .option('--attack <name>', `${EVAL_ATTACKS.join(' | ')} (DIR: a checkpoint to craft on)`, 'pgd')
     .option('--steps <n>', 'PGD steps (step size 2.5ε/steps)', integer('--steps'))
     .option('--eps <x>', 'budget ε, inputs in [0, 1] (default the preset\'s ℓ∞ ε; PGD step 2.5ε/steps)', number('--eps'))
@@ -105,19 +119,15 @@ export function buildProgram(): Command {
     .option('--backend <name>', 'tensorflow | wasm | cpu')
     .action(async (dir, o) => {
       parseAttack(o.attack);
-      const { force, model, preset, mean, std, outputs, ...rest } = o;
-      if (model && dir) throw new Error(`give a checkpoint directory or --model, not both (got "${dir}" and --model ${model})`);
-      if (!model && !dir) throw new Error('missing the checkpoint directory (or --model FILE)');
-      if (!model && (preset || mean || std || outputs)) throw new Error(`--${preset ? 'preset' : mean ? 'mean' : std ? 'std' : 'outputs'}: only with --model (a checkpoint knows its preset)`);
-      if (model && !preset) throw new Error('--preset: --model needs the preset whose test set and attack to use');
-      const common = { ...rest, lambdaThs: o.lambdaTh, keepExisting: !force };
-      const report = model ? await runEvalModel(model, { ...common, preset, mean, std, outputs }) : await runEval(dir, common);
+      const { model, user, rest } = modelTarget(dir, o);
+      const { force, ...flags } = rest as typeof o;
+      const common = { ...flags, lambdaThs: o.lambdaTh, keepExisting: !force };
+      const report = model ? await runEvalModel(model, { ...common, ...user }) : await runEval(dir, common);
       if (o.json !== '-') process.stdout.write(`${evalTable(report)}\n`);
     });
-  program
-    .command('check')
-    .description('the obfuscated-gradients checklist (paper Table 2), measured per condition, with RA-vs-ε and RA-vs-K plots')
-    .argument('<dir>', 'checkpoint directory')
+  withModelFlags(program.command('check'))
+    .description('the obfuscated-gradients checklist (paper Table 2), measured per condition, with RA-vs-ε and RA-vs-K plots (a checkpoint, or a tfjs model with --model)')
+    .argument('[dir]', 'checkpoint directory (or --model FILE)')
     .option('--lambdas <list>', 'λ values to check (default 0,1)', numberList('--lambdas'))
     .option('--lambda-th <list>', 'comma-separated λ_th values (Eq. 6), default 0', numberList('--lambda-th'))
     .option('--source <dir>', 'another checkpoint to craft transfer (black-box) examples on, for check (ii)')
@@ -128,13 +138,15 @@ export function buildProgram(): Command {
     .option('--backend <name>', 'tensorflow | wasm | cpu')
     .action(async (dir, o) => {
       if (o.render) {
+        if (!dir) throw new Error('--render: give the directory holding check.json');
         const r = await renderCheck(dir);
         process.stdout.write(`${JSON.stringify({ event: 'rendered', out: dir, files: ['check.md', ...r.plots] })}\n`);
         return;
       }
-      const { lambdaTh, ...rest } = o;
-      const r = await runCheck(dir, { ...rest, lambdaThs: lambdaTh });
-      const out = o.out ?? dir;
+      const { model, user, rest } = modelTarget(dir, o);
+      const { lambdaTh, ...flags } = rest as typeof o;
+      const r = model ? await runCheckModel(model, { ...flags, ...user, lambdaThs: lambdaTh }) : await runCheck(dir, { ...flags, lambdaThs: lambdaTh });
+      const out = o.out ?? (model ? dirname(model) : dir);
       process.stdout.write(`${JSON.stringify({ event: 'checked', out, passed: r.passed, conditions: r.conditions.map((c) => ({ lambda: c.lambda, passed: c.report.passed, failed: c.report.checks.filter((k) => k.passed === false).map((k) => k.id) })) })}\n`);
     });
 

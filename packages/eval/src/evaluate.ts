@@ -3,21 +3,21 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { batches } from '@floatjs/datasets';
 import type { LpNorm } from '@floatjs/attacks';
-import { conditionKey, loadWeights, Rng, selectBackend, writeFileAtomic, type BackendChoice, type LogitsFn } from '@floatjs/engine';
+import { conditionKey, loadWeights, Rng, selectBackend, writeFileAtomic, type BackendChoice, type LogitsFn, type Model } from '@floatjs/engine';
 import type { Dataset } from '@floatjs/datasets';
 import { backendLine, backendRecord, type BackendRecord } from './backend-record';
 import { drawGroups } from './attack/draw-accuracy';
 import { attackLabel, craft, parseAttack, type AutoAttackSummary, type Crafted, type ParsedAttack } from './attack/eval-attack';
 import { headlineRobustness, HEADLINE_MIN_EOT, type RobustVerdicts } from './attack/headline';
 import { loadSplit, type DataOptions } from './data';
-import { getMethod, type EvalSetting } from './methods';
+import { getMethod, type EvalSetting, type MethodDef } from './methods';
 import { checkOptions, evalOptionsSchema } from './option-schema';
 import { detectRandomness } from './randomness';
 import { getPreset, type PgdSpec, type Preset } from './presets';
 import { Progress } from './progress';
 import { loadMethodOf, loadRecipeMethod } from './method-module';
 import { provenance, type Provenance } from './provenance';
-import { buildModel, loadRecipe } from './recipe';
+import { buildModel, loadRecipe, type Recipe } from './recipe';
 
 export interface EvalOptions extends DataOptions {
   /** pgd (default), fgsm, apgd-ce, apgd-dlr, apgd-t, fab-t, square, autoattack-standard|plus|rand, transfer:DIR. */
@@ -158,7 +158,13 @@ export async function runEval(dir: string, opts: EvalOptions = {}): Promise<Eval
   progress.log('backend', { backend: backend.name, ...backendRecord(backend) }, backendLine(backend));
   const model = buildModel(recipe);
   const { sha256: weightsSha256 } = loadWeights(dir, model);
-  const target: EvalTarget = {
+  const target = checkpointTarget(dir, recipe, model, weightsSha256, preset, method);
+  return evaluateTarget(target, opts, { attack, norm, progress, backend, reportFile });
+}
+
+/** A checkpoint's model as eval and check attack it: the method's settings, each with its condition. */
+export function checkpointTarget(dir: string, recipe: Recipe, model: Model, weightsSha256: string, preset: Preset, method: MethodDef): EvalTarget {
+  return {
     checkpoint: dir,
     method: recipe.method,
     preset,
@@ -169,7 +175,6 @@ export async function runEval(dir: string, opts: EvalOptions = {}): Promise<Eval
     logitsFn: (s, rng) => model.logitsFn(s.cond, rng),
     dispose: () => model.dispose(),
   };
-  return evaluateTarget(target, opts, { attack, norm, progress, backend, reportFile });
 }
 
 /** The report file of a run (`--json`, else `fallback`); refused when it exists and `keepExisting` is set. */

@@ -124,6 +124,22 @@ describe('a user tfjs model on disk', () => {
   });
 });
 
+describe('float check --model', () => {
+  it('runs the obfuscated-gradients checklist on a user model and writes check.json next to it', async () => {
+    const path = await saved(smallCnn(7), 'checked');
+    const { code, stderr } = await runCli('check', '--model', path, '--preset', tinyPreset().name, '--data-dir', dataDir, '--no-verify', '--limit', '20', '--quiet');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const report = JSON.parse(readFileSync(join(path, '..', 'check.json'), 'utf8'));
+    expect(report).toMatchObject({ format: 'floatjs-check', method: 'tfjs-layers-model', checkpoint: path, testImages: 20 });
+    expect(report.conditions).toHaveLength(1);
+    expect(report.conditions[0]).toMatchObject({ lambda: null, randomized: false, eot: 1 });
+    expect(report.conditions[0].report.checks.length).toBeGreaterThanOrEqual(5);
+    expect(report.provenance.weightsSha256).toBe(readModelFiles(path).sha256);
+    expect(existsSync(join(path, '..', 'check-eps.png'))).toBe(true);
+  }, 120_000);
+});
+
 describe('readModelFiles on hostile input', () => {
   function modelDir(name: string, json: unknown, weights?: Uint8Array): string {
     const dir = join(dataDir, 'hostile', name);

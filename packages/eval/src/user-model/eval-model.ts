@@ -3,13 +3,15 @@ import { dirname, join } from 'node:path';
 import { condition, selectBackend } from '@floatjs/engine';
 import { backendLine, backendRecord } from '../backend-record';
 import { parseAttack } from '../attack/eval-attack';
-import { evaluateTarget, refuseExistingReport, threatModel, type EvalOptions, type EvalReport } from '../evaluate';
+import { checkTarget, type CheckOptions, type CheckReport } from '../check';
+import { evaluateTarget, refuseExistingReport, threatModel, type EvalOptions, type EvalReport, type EvalTarget } from '../evaluate';
+import { loadMethodOf } from '../method-module';
 import type { EvalSetting } from '../methods';
 import { checkOptions, evalOptionsSchema } from '../option-schema';
-import { getPreset } from '../presets';
+import { getPreset, type Preset } from '../presets';
 import { Progress } from '../progress';
 import { detectRandomness } from '../randomness';
-import { checkOutputs, loadUserModel, type UserModelOptions } from './load-user-model';
+import { checkOutputs, loadUserModel, type UserModel, type UserModelOptions } from './load-user-model';
 
 export interface EvalModelOptions extends EvalOptions, UserModelOptions {
   /** The preset whose test split, ε, attack and batch size are used (the model is not a floatjs checkpoint). */
@@ -34,33 +36,54 @@ export async function runEvalModel(path: string, opts: EvalModelOptions): Promis
   const backend = await selectBackend(opts.backend);
   progress.log('backend', { backend: backend.name, ...backendRecord(backend) }, backendLine(backend));
   const user = await loadUserModel(path, opts);
-  let randomized = false;
   return evaluateTarget(
-    {
-      checkpoint: path,
-      method: `tfjs-${user.kind}-model`,
-      preset,
-      dataset: preset.dataset,
-      seed: opts.seed ?? 1,
-      weightsSha256: user.sha256,
-      prepare(x, test) {
-        const want = [test.height, test.width, test.channels];
-        if (user.inputShape.length !== 3 || user.inputShape.some((d, i) => d !== -1 && d !== want[i])) {
-          throw new Error(`${path}: the model takes images of shape [${user.inputShape.join(', ')}]; ${test.name} has [${want.join(', ')}] (NHWC)`);
-        }
-        const probe = tf.slice(x, 0, Math.min(8, x.shape[0]));
-        try {
-          checkOutputs(path, user.logitsFn, probe, opts.outputs, test.numClasses);
-          randomized = detectRandomness(user.logitsFn, probe);
-        } finally {
-          probe.dispose();
-        }
-      },
-      settings: (): EvalSetting[] => [{ lambda: null, lambdaTh: null, cond: condition(), width: 1, randomized }],
-      logitsFn: () => user.logitsFn,
-      dispose: () => user.dispose(),
-    },
+    userModelTarget(path, user, preset, opts),
     opts,
     { attack, norm, progress, backend, reportFile },
   );
+}
+
+/** `float check --model FILE --preset NAME`: the obfuscated-gradients checklist on a user's tfjs model. */
+export async function runCheckModel(path: string, opts: CheckOptions & UserModelOptions & { preset: string; seed?: number }): Promise<CheckReport> {
+  const t0 = performance.now();
+  if (opts.lambdas || opts.lambdaThs) throw new Error(`${opts.lambdas ? '--lambdas' : '--lambda-th'}: ${path} is not a floatjs checkpoint and has no λ; leave it out`);
+  const preset = getPreset(opts.preset);
+  if (opts.source) await loadMethodOf(opts.source);
+  const progress = new Progress(process.stderr, opts.quiet);
+  const backend = await selectBackend(opts.backend);
+  progress.log('backend', { backend: backend.name, ...backendRecord(backend) }, backendLine(backend));
+  const user = await loadUserModel(path, opts);
+  return checkTarget(userModelTarget(path, user, preset, opts), opts, { progress, backend, out: opts.out ?? dirname(path), t0 });
+}
+
+/**
+ * A user's model as eval and check attack it: one setting (no λ), randomized when two forwards differ, after
+ * the input shape, the class count and the outputs (logits, not probabilities) are checked on the test images.
+ */
+export function userModelTarget(path: string, user: UserModel, preset: Preset, opts: UserModelOptions & { seed?: number }): EvalTarget {
+  let randomized = false;
+  return {
+    checkpoint: path,
+    method: `tfjs-${user.kind}-model`,
+    preset,
+    dataset: preset.dataset,
+    seed: opts.seed ?? 1,
+    weightsSha256: user.sha256,
+    prepare(x, test) {
+      const want = [test.height, test.width, test.channels];
+      if (user.inputShape.length !== 3 || user.inputShape.some((d, i) => d !== -1 && d !== want[i])) {
+        throw new Error(`${path}: the model takes images of shape [${user.inputShape.join(', ')}]; ${test.name} has [${want.join(', ')}] (NHWC)`);
+      }
+      const probe = tf.slice(x, 0, Math.min(8, x.shape[0]));
+      try {
+        checkOutputs(path, user.logitsFn, probe, opts.outputs, test.numClasses);
+        randomized = detectRandomness(user.logitsFn, probe);
+      } finally {
+        probe.dispose();
+      }
+    },
+    settings: (): EvalSetting[] => [{ lambda: null, lambdaTh: null, cond: condition(), width: 1, randomized }],
+    logitsFn: () => user.logitsFn,
+    dispose: () => user.dispose(),
+  };
 }
