@@ -1,4 +1,4 @@
-import type { HyperplaneProjection } from './linf-hyperplane-projection';
+import { planeSide, type HyperplaneProjection } from './linf-hyperplane-projection';
 
 /**
  * The smallest ℓ2 step d with ⟨w, t + d⟩ = b and t + d ∈ [0, 1]ⁿ: FAB-ℓ2's projection onto the linearized
@@ -18,13 +18,9 @@ export function projectL2HyperplaneBox(
 ): HyperplaneProjection {
   const n = t.length;
   out.fill(0, 0, n);
-  let dot = 0;
-  for (let i = 0; i < n; i++) dot += w[i] * t[i];
-  const gap = dot - b;
-  if (gap === 0) return { d: out, norm: 0, feasible: true };
-  const direction = gap > 0 ? -1 : 1;
-  const need = Math.abs(gap);
-  const room = (i: number) => (w[i] * direction > 0 ? 1 - t[i] : t[i]);
+  const side = planeSide(t, w, b);
+  if (!side) return { d: out, norm: 0, feasible: true };
+  const { direction, need, room } = side;
 
   const movable: number[] = [];
   let maxGain = 0;

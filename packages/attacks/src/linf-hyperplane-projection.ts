@@ -27,15 +27,9 @@ export function projectLinfHyperplaneBox(
 ): HyperplaneProjection {
   const n = t.length;
   out.fill(0, 0, n);
-  let dot = 0;
-  for (let i = 0; i < n; i++) dot += w[i] * t[i];
-  const gap = dot - b;
-  if (gap === 0) return { d: out, norm: 0, feasible: true };
-  // Move ⟨w, ·⟩ down when above b, up when below: coordinate i moves by sign(wᵢ)·direction.
-  const direction = gap > 0 ? -1 : 1;
-  const need = Math.abs(gap);
-
-  const room = (i: number) => (w[i] * direction > 0 ? 1 - t[i] : t[i]);
+  const side = planeSide(t, w, b);
+  if (!side) return { d: out, norm: 0, feasible: true };
+  const { direction, need, room } = side;
   let count = 0;
   let maxGain = 0;
   let maxRoom = 0;
@@ -116,4 +110,18 @@ function solveRadius(
 
 function medianOfThree(a: number, b: number, c: number): number {
   return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
+}
+
+/**
+ * Where t lies relative to the plane ⟨w, ·⟩ = b: null on it; else the direction ⟨w, ·⟩ must move (down when
+ * above b, up when below; coordinate i moves by sign(wᵢ)·direction), how far (need), and how far coordinate i
+ * can go that way before leaving [0, 1] (room).
+ */
+export function planeSide(t: ArrayLike<number>, w: ArrayLike<number>, b: number): { direction: number; need: number; room: (i: number) => number } | null {
+  let dot = 0;
+  for (let i = 0; i < t.length; i++) dot += w[i] * t[i];
+  const gap = dot - b;
+  if (gap === 0) return null;
+  const direction = gap > 0 ? -1 : 1;
+  return { direction, need: Math.abs(gap), room: (i: number) => (w[i] * direction > 0 ? 1 - t[i] : t[i]) };
 }

@@ -1,10 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { predictedClasses } from './predicted-classes';
 import type { SubsetRun } from './restart-book';
 import type { SeededRandom } from './seeded-random';
 import type { SquareRunSettings } from './square-run-settings';
 import { squarePSchedule } from './square-schedule';
-import { margins } from './square-margins';
+import { acceptCandidates, margins, squareResult } from './square-margins';
 import type { LogitsFn } from './types';
 
 /**
@@ -100,22 +99,9 @@ export function squareL2Run(logitsFn: LogitsFn, x: tf.Tensor4D, labels: Int32Arr
       writeScaled(candidate, origin, a * features, delta, eps, from);
     });
     const candidateMargin = margins(logitsFn, candidate, [active.length, h, w, c], labels, active, x, onIterate);
-    active.forEach((i, a) => {
-      if (candidateMargin[a] < margin[i] || candidateMargin[a] <= 0) {
-        margin[i] = candidateMargin[a];
-        best.set(candidate.subarray(a * features, (a + 1) * features), i * features);
-      }
-    });
+    acceptCandidates(active, candidate, candidateMargin, best, margin, features);
   }
-
-  const adv = tf.tensor4d(best, x.shape);
-  try {
-    const verdict = predictedClasses(logitsFn, adv);
-    return { adv, fooled: Array.from(labels, (label, i) => verdict[i] !== label), score: Array.from(margin, (m) => -m) };
-  } catch (error) {
-    adv.dispose();
-    throw error;
-  }
+  return squareResult(logitsFn, best, x.shape, labels, margin);
 }
 
 /** out[to + k] = clip01(x[from + k] + ε·δ_k/‖δ‖₂): the perturbation at exactly the budget, then the image range. */

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { IterateHook } from './apgd-run';
+import { predictedClasses } from './predicted-classes';
+import type { SubsetRun } from './restart-book';
 import { gatherRows } from './rows';
 import type { LogitsFn } from './types';
 
@@ -32,5 +34,27 @@ export function margins(
     });
   } finally {
     logits.dispose();
+  }
+}
+
+/** Keeps, per active point, a candidate whose margin dropped or that is misclassified (both Square variants). */
+export function acceptCandidates(active: number[], candidate: Float32Array, candidateMargin: Float64Array, best: Float32Array, margin: Float64Array, features: number): void {
+  active.forEach((i, a) => {
+    if (candidateMargin[a] < margin[i] || candidateMargin[a] <= 0) {
+      margin[i] = candidateMargin[a];
+      best.set(candidate.subarray(a * features, (a + 1) * features), i * features);
+    }
+  });
+}
+
+/** A run's result: the best points, which a fresh call misclassifies, and −margin as the score. */
+export function squareResult(logitsFn: LogitsFn, best: Float32Array, shape: [number, number, number, number], labels: Int32Array, margin: Float64Array): SubsetRun {
+  const adv = tf.tensor4d(best, shape);
+  try {
+    const verdict = predictedClasses(logitsFn, adv);
+    return { adv, fooled: Array.from(labels, (label, i) => verdict[i] !== label), score: Array.from(margin, (m) => -m) };
+  } catch (error) {
+    adv.dispose();
+    throw error;
   }
 }

@@ -7,7 +7,7 @@ import { checkNorm, type LpNorm } from './lp-norm';
 import { gatherRows } from './rows';
 import { SeededRandom } from './seeded-random';
 import { squareL2Run } from './square-l2-run';
-import { margins } from './square-margins';
+import { acceptCandidates, margins, squareResult } from './square-margins';
 import type { SquareRunSettings } from './square-run-settings';
 import { squarePSchedule } from './square-schedule';
 
@@ -128,20 +128,7 @@ function squareRun(logitsFn: LogitsFn, x: tf.Tensor4D, labels: Int32Array, setti
       }
     });
     const candidateMargin = margins(logitsFn, candidate, [active.length, h, w, c], labels, active, x, onIterate);
-    active.forEach((i, a) => {
-      if (candidateMargin[a] < margin[i] || candidateMargin[a] <= 0) {
-        margin[i] = candidateMargin[a];
-        best.set(candidate.subarray(a * features, (a + 1) * features), i * features);
-      }
-    });
+    acceptCandidates(active, candidate, candidateMargin, best, margin, features);
   }
-
-  const adv = tf.tensor4d(best, x.shape);
-  try {
-    const verdict = predictedClasses(logitsFn, adv);
-    return { adv, fooled: Array.from(labels, (label, i) => verdict[i] !== label), score: Array.from(margin, (m) => -m) };
-  } catch (error) {
-    adv.dispose();
-    throw error;
-  }
+  return squareResult(logitsFn, best, x.shape, labels, margin);
 }
