@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { condition, meanCrossEntropy, type Model, type Plugin, type PreparedLoss, type Rng } from '@floatjs/engine';
+import { condition, meanCrossEntropy, type ModelView, type Plugin, type PreparedLoss, type Rng } from '@floatjs/engine';
 
 export interface FloatLossOptions {
   /** Share of each batch trained clean (λ = 0, BN_C); the rest is attacked (λ = 1, BN_A). Default 0.5. */
@@ -48,7 +48,7 @@ export function floatLossMix(options: FloatLossOptions = {}): Plugin {
  * A one-sample batch (the tail of an epoch) cannot be split; an empty adversarial half would put NaN into
  * BN_A's running statistics. It is trained clean, as the first half would have been.
  */
-function cleanOnly(model: Model, x: tf.Tensor4D, y: tf.Tensor1D, rng: Rng): PreparedLoss {
+function cleanOnly(model: ModelView, x: tf.Tensor4D, y: tf.Tensor1D, rng: Rng): PreparedLoss {
   const clean = condition({ lambda: 0, lambdaN: 0, norm: 'clean', training: true });
   return { loss: () => meanCrossEntropy(model.forward(x, clean, rng), y), dispose() {} };
 }

@@ -1,4 +1,4 @@
-import type { DownloadProgress } from './download-idx-file';
+import type { DownloadProgress } from './download-progress';
 import type { KnownFile } from './known-file';
 
 /** A file that can be downloaded: official size/hashes plus the URLs tried in order. */

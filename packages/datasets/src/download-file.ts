@@ -1,6 +1,6 @@
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DownloadProgress } from './download-idx-file';
+import type { DownloadProgress } from './download-progress';
 import { fetchToPart } from './fetch-to-part';
 import { fileChunks } from './file-chunks';
 import { FileHasher, type KnownFile } from './known-file';

@@ -3,18 +3,11 @@ import { verifyRaw, type ChecksumTable } from './checksums';
 import { gunzipIdx } from './idx-gunzip';
 import { parseIdx } from './idx';
 import { downloadChecked } from './download-file';
+import type { DownloadProgress } from './download-progress';
+
+export type { DownloadProgress } from './download-progress';
 import { DOWNLOAD_MIRRORS } from './mirrors';
 import type { IdxFileName, MnistLikeName } from './mnist-like-files';
-
-export interface DownloadProgress {
-  /** The `.gz` name being fetched. */
-  file: string;
-  url: string;
-  /** Bytes in the `.part` file so far, including any resumed prefix. */
-  received: number;
-  /** Full size when the server says; undefined otherwise. */
-  total?: number;
-}
 
 export interface DownloadOptions {
   fetch?: typeof fetch;

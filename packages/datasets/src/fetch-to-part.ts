@@ -1,5 +1,5 @@
 import { open, stat } from 'node:fs/promises';
-import type { DownloadProgress } from './download-idx-file';
+import type { DownloadProgress } from './download-progress';
 
 /**
  * Fetches `url` into `partPath`, resuming with a Range request when the `.part` already holds a

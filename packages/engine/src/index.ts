@@ -15,6 +15,8 @@ export type {
   ModelVariableSpec,
   LogitsFn,
   LossMixContext,
+  ModelView,
+  OptimizerView,
   LossMixHook,
   MaskUpdateContext,
   MaskUpdateHook,

@@ -1,8 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Condition } from './condition';
 import type { Rng } from './rng';
-import type { Model } from './model';
-import type { Sgd } from './optim/sgd';
 
 /** What a hook knows about the layer asking it. */
 export interface LayerInfo {
@@ -59,8 +57,24 @@ export interface NormalizationHook {
 export type Adversary = (logitsFn: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, seed: number) => tf.Tensor4D;
 export type LogitsFn = (x: tf.Tensor4D) => tf.Tensor2D;
 
+/**
+ * What hooks see of the model: its forward pass, variables and layers. A view, so that the contract depends
+ * on no class (the engine's `Model` satisfies it).
+ */
+export interface ModelView {
+  forward(x: tf.Tensor4D, cond: Condition, rng?: Rng): tf.Tensor2D;
+  logitsFn(cond: Partial<Condition>, rng?: Rng): LogitsFn;
+  readonly variables: ReadonlyMap<string, tf.Variable>;
+  readonly layers: readonly LayerInfo[];
+}
+
+/** What mask hooks see of the optimizer: its momentum buffers by variable name (sparse momentum regrows from them). */
+export interface OptimizerView {
+  readonly momentum: ReadonlyMap<string, tf.Variable>;
+}
+
 export interface LossMixContext {
-  model: Model;
+  model: ModelView;
   x: tf.Tensor4D;
   y: tf.Tensor1D;
   adversary: Adversary | null;
@@ -85,8 +99,8 @@ export interface LossMixHook {
 }
 
 export interface MaskUpdateContext {
-  model: Model;
-  optimizer: Sgd;
+  model: ModelView;
+  optimizer: OptimizerView;
   step: number;
   epoch: number;
 }

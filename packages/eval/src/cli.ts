@@ -1,22 +1,22 @@
 import { basename, dirname } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { runBench } from './bench';
-import { writeCard } from './card';
+import { runBench } from './commands/bench';
+import { writeCard } from './commands/card';
 import { EVAL_ATTACKS, parseAttack } from './attack/eval-attack';
-import { renderCheck, runCheck } from './check';
-import { runEval } from './evaluate';
+import { renderCheck, runCheck } from './commands/check';
+import { runEval } from './commands/evaluate';
 import { runCheckModel, runEvalModel } from './user-model/eval-model';
-import { exportSafetensors, importSafetensors } from './export';
-import { exportNarrow, measureNarrowLatency } from './export-narrow';
-import { exportSparse8 } from './export-sparse8';
+import { exportSafetensors, importSafetensors } from './commands/export';
+import { exportNarrow, measureNarrowLatency } from './commands/export-narrow';
+import { exportSparse8 } from './commands/export-sparse8';
 import { experimentNames, renderReport, runExperiment } from './experiment';
 import { MAX_WASM_THREADS, selectBackend } from '@floatjs/engine';
-import { isMethodPath, loadMethodOf } from './method-module';
-import { methodNames } from './methods';
-import { presetNames } from './presets';
-import { MAX_ROLLBACKS } from './rollback';
-import { evalTable } from './table';
-import { runTrain } from './train';
+import { isMethodPath, loadMethodOf } from './recipes/method-module';
+import { methodNames } from './recipes/methods';
+import { presetNames } from './recipes/presets';
+import { MAX_ROLLBACKS } from './run-safety/rollback';
+import { evalTable } from './report/table';
+import { runTrain } from './commands/train';
 import { EVAL_VERSION } from './version';
 
 const number = (flag: string) => (v: string) => {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerInfo, MaskUpdateContext, Plugin, WeightTransformHook } from '@floatjs/engine';
-import type { MaskChurn } from './churn';
+import type { MaskChurn } from './churn-types';
 
 /** One layer's binary mask over its kernel, flat in the kernel's tfjs layout ([kh, kw, in, out] for convs). */
 export interface LayerMask {

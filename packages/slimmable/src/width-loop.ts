@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { standardLossMix, type LossMixHook, type Model, type Plugin, type PreparedLoss, type WrappingLossMixHook } from '@floatjs/engine';
+import { standardLossMix, type LossMixHook, type ModelView, type Plugin, type PreparedLoss, type WrappingLossMixHook } from '@floatjs/engine';
 import type { WidthOptions } from './switchable-norm';
 import { checkWidth, checkWidths, DEFAULT_WIDTHS } from './width';
 
@@ -7,9 +7,9 @@ import { checkWidth, checkWidths, DEFAULT_WIDTHS } from './width';
  * The model seen at one width: every forward and logits function it hands out runs with `cond.width = width`
  * (whatever width the caller's condition had); everything else is the model itself.
  */
-export function atWidth(model: Model, width: number): Model {
+export function atWidth<M extends ModelView>(model: M, width: number): M {
   checkWidth(width, 'atWidth');
-  const view = Object.create(model) as Model;
+  const view = Object.create(model) as M;
   view.forward = (x, cond, rng) => model.forward(x, { ...cond, width }, rng);
   view.logitsFn = (cond, rng) => model.logitsFn({ ...cond, width }, rng);
   return view;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { autoAttack, fgsm, pgd, type AutoAttackName, type AutoAttackReport, type AutoAttackVersion, type LpNorm } from '@floatjs/attacks';
 import type { LogitsFn } from '@floatjs/engine';
-import type { PgdSpec } from '../presets';
+import type { PgdSpec } from '../recipes/presets';
 
 /** What `float eval --attack` accepts. */
 export const EVAL_ATTACKS = ['pgd', 'fgsm', 'apgd-ce', 'apgd-dlr', 'apgd-t', 'fab-t', 'square', 'autoattack-standard', 'autoattack-plus', 'autoattack-rand', 'transfer:DIR'] as const;

@@ -1,8 +1,8 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runEval } from '../evaluate';
-import { runTrain } from '../train';
+import { runEval } from '../commands/evaluate';
+import { runTrain } from '../commands/train';
 import { writeTinyDataset } from '../test-utils/tiny-dataset';
 import { tinyPreset } from '../test-utils/tiny-preset';
 import { parseAttack } from './eval-attack';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { EvalReport, EvalRow } from '../evaluate';
-import { evalTable } from '../table';
+import type { EvalReport, EvalRow } from '../commands/evaluate';
+import { evalTable } from '../report/table';
 import { headlineRobustness } from './headline';
 
 const aa = { ra: 47.3, raStd: 0.6, raDraws: [47, 47.5, 47.4] };

@@ -1,8 +1,8 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeCard } from '../card';
-import { runEval } from '../evaluate';
+import { writeCard } from '../commands/card';
+import { runEval } from '../commands/evaluate';
 import { runCli } from '../test-utils/run-cli';
 import { trainedRun } from '../test-utils/trained-run';
 

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModel, selectBackend, type Model } from '@floatjs/engine';
 import { decodeSparse8, encodeSparse8 } from '@floatjs/pruning';
-import { getMethod } from '../methods';
+import { getMethod } from '../recipes/methods';
 import { compressionOf, sparse8Tensors } from './compression';
 
 const FMNIST = { height: 28, width: 28, channels: 1, numClasses: 10 };

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { methodNames } from '../methods';
+import { methodNames } from '../recipes/methods';
 import { runCli } from '../test-utils/run-cli';
 import { writeTinyDataset } from '../test-utils/tiny-dataset';
 import { tinyPreset } from '../test-utils/tiny-preset';

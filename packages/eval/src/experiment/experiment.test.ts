@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '@floatjs/engine';
 import { runCli } from '../test-utils/run-cli';
-import { methodNames } from '../methods';
+import { methodNames } from '../recipes/methods';
 import { writeTinyDataset } from '../test-utils/tiny-dataset';
 import { tinyExperiment } from '../test-utils/tiny-experiment';
 import { experimentNames, getExperiment, registerExperiment } from './registry';

@@ -3,7 +3,7 @@ export { runExperiment, paperReference, familiesOf, seedPlan, type ExperimentOpt
 export { renderReport, upgradeReport, writeReport } from './report-files';
 export { acrossSeeds, diffStdError, familiesAcrossSeeds, stat } from './seeds';
 export { experimentMarkdown } from './markdown';
-export { PLOTS, caRaSpec, delaySpec, latencySpec, renderSvg, storageSpec, svgToPng, trainTimeSpec, writePlots, type VegaLiteSpec } from './plots';
+export { PLOTS, caRaSpec, delaySpec, latencySpec, renderSvg, storageSpec, svgToPng, trainTimeSpec, writePlots, type VegaLiteSpec } from '../report/plots';
 export type { DelaySummary, ExperimentFamily, ExperimentMethodResult, ExperimentReport, PaperReference, SeedAggregate, SeedRow, Stat } from './types';
 export { SLIM_EXPORT_WIDTH } from './run';
 export { slimTable1 } from './slim';

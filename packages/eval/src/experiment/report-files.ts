@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@floatjs/engine';
 import { experimentMarkdown } from './markdown';
-import { writePlots } from './plots';
+import { writePlots } from '../report/plots';
 import { acrossSeeds } from './seeds';
 import type { ExperimentReport } from './types';
 

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { RECIPE_FILE, STATE_FILE, WEIGHTS_FILE, type ConvInit } from '@floatjs/engine';
-import type { EvalReport } from '../evaluate';
-import type { PgdSpec } from '../presets';
-import { recipeInit, type Recipe } from '../recipe';
-import type { TrainSummary } from '../train';
+import type { EvalReport } from '../commands/evaluate';
+import type { PgdSpec } from '../recipes/presets';
+import { recipeInit, type Recipe } from '../recipes/recipe';
+import type { TrainSummary } from '../commands/train';
 
 /** What a run directory must have been trained with for an experiment to reuse it. */
 export interface ExpectedRun {

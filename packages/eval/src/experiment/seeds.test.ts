@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EvalRow } from '../evaluate';
+import type { EvalRow } from '../commands/evaluate';
 import { familiesOf, seedPlan } from './run';
 import { acrossSeeds, diffStdError, familiesAcrossSeeds, stat } from './seeds';
 import type { ExperimentMethodResult } from './types';

@@ -1,7 +1,7 @@
 import type { Model } from '@floatjs/engine';
 import { compressionOf, modelCost, type Compression } from '../cost';
-import { narrowParity, type NarrowLatency } from '../export-narrow';
-import { getMethod } from '../methods';
+import { narrowParity, type NarrowLatency } from '../commands/export-narrow';
+import { getMethod } from '../recipes/methods';
 import type { ExperimentMethodResult, SlimResult, SlimTable1Row } from './types';
 
 /**

@@ -1,9 +1,9 @@
 import type { ConvInit } from '@floatjs/engine';
-import type { BackendRecord } from '../backend-record';
+import type { BackendRecord } from '../report/backend-record';
 import type { Compression, DelayConstants, DelayKind, ParamBreakdown, RatioStats } from '../cost';
-import type { EvalReport, EvalRow } from '../evaluate';
-import type { Provenance } from '../provenance';
-import type { NarrowLatency } from '../export-narrow';
+import type { EvalReport, EvalRow } from '../commands/evaluate';
+import type { Provenance } from '../report/provenance';
+import type { NarrowLatency } from '../commands/export-narrow';
 
 /** One trained and evaluated model of an experiment. */
 export interface ExperimentMethodResult {

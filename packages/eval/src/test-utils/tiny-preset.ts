@@ -1,4 +1,4 @@
-import { getPreset, registerPreset, type Preset } from '../presets';
+import { getPreset, registerPreset, type Preset } from '../recipes/presets';
 
 /** fmnist-quick shrunk to seconds: 64 training images, 1 epoch, PGD-2, 40 test images. */
 export function tinyPreset(): Preset {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { runTrain } from '../train';
+import { runTrain } from '../commands/train';
 import { writeTinyDataset } from './tiny-dataset';
 import { tinyPreset } from './tiny-preset';
 

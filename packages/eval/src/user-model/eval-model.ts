@@ -1,16 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { dirname, join } from 'node:path';
 import { condition, selectBackend } from '@floatjs/engine';
-import { backendLine, backendRecord } from '../backend-record';
+import { backendLine, backendRecord } from '../report/backend-record';
 import { parseAttack } from '../attack/eval-attack';
-import { checkTarget, type CheckOptions, type CheckReport } from '../check';
-import { evaluateTarget, refuseExistingReport, threatModel, type EvalOptions, type EvalReport, type EvalTarget } from '../evaluate';
-import { loadMethodOf } from '../method-module';
-import type { EvalSetting } from '../methods';
-import { checkOptions, evalOptionsSchema } from '../option-schema';
-import { getPreset, type Preset } from '../presets';
-import { Progress } from '../progress';
-import { detectRandomness } from '../randomness';
+import { checkTarget, type CheckOptions, type CheckReport } from '../commands/check';
+import { evaluateTarget, refuseExistingReport, threatModel, type EvalOptions, type EvalReport, type EvalTarget } from '../commands/evaluate';
+import { loadMethodOf } from '../recipes/method-module';
+import type { EvalSetting } from '../recipes/methods';
+import { checkOptions, evalOptionsSchema } from '../recipes/option-schema';
+import { getPreset, type Preset } from '../recipes/presets';
+import { Progress } from '../report/progress';
+import { detectRandomness } from '../attack/randomness';
 import { checkOutputs, loadUserModel, type UserModel, type UserModelOptions } from './load-user-model';
 
 export interface EvalModelOptions extends EvalOptions, UserModelOptions {
