@@ -166,7 +166,7 @@ export async function renderCheck(dir: string): Promise<CheckReport> {
 /** A condition's legend label; λ_th is named only when the report checks more than one. */
 const condLabel = (c: CheckReport['conditions'][number], r: CheckReport) => {
   const th = new Set(r.conditions.map((k) => k.lambdaTh)).size > 1 ? `, λ_th = ${c.lambdaTh}` : '';
-  return `λ = ${c.lambda ?? '–'}${th}${c.randomized ? ` (randomized, EOT ${c.eot})` : ''}`;
+  return `${c.lambda === null ? 'the model' : `λ = ${c.lambda}`}${th}${c.randomized ? ` (randomized, EOT ${c.eot})` : ''}`;
 };
 
 /** Fig. 10: RA against ε (a) or against the PGD step count K (b), one line per condition. */
