@@ -4,6 +4,8 @@ PyTorch twin as mean +- std over seeds (every model evaluated by twin.py eval), 
 within max(1.5 points, 2 standard errors of the difference). Writes parity.json and parity.md, prints the Markdown.
 
   summary.py runs/parity
+  summary.py runs/parity-more --prior docs/results/parity/parity.json   # pools the prior table's seeds (disjoint
+                                                                      # seeds only) with this directory's
 """
 import glob
 import json
@@ -36,15 +38,31 @@ def fmt(m, s, n):
     return f'{m:.1f} ± {s:.1f} ({n})'
 
 
+def prior_values(path):
+    """Per (method, lambda, lambdaTh) and metric, the per-seed values of an earlier parity.json."""
+    if not path:
+        return {}
+    prior = json.load(open(path))
+    return {(c['method'], c['lambda'], c['lambdaTh']): c for c in prior['cells']}
+
+
 def main():
-    root = sys.argv[1] if len(sys.argv) > 1 else 'runs/parity'
+    args = sys.argv[1:]
+    prior_path = None
+    if '--prior' in args:
+        i = args.index('--prior')
+        prior_path = args[i + 1]
+        del args[i:i + 2]
+    root = args[0] if args else 'runs/parity'
+    prior = prior_values(prior_path)
     fj, pt = collect(root, 'floatjs'), collect(root, 'torch')
     cells = []
-    for key in sorted(set(fj) | set(pt), key=lambda k: (k[0], -1 if k[2] is None else k[2], -1 if k[1] is None else k[1])):
+    for key in sorted(set(fj) | set(pt) | set(prior), key=lambda k: (k[0], -1 if k[2] is None else k[2], -1 if k[1] is None else k[1])):
         cell = {'method': key[0], 'lambda': key[1], 'lambdaTh': key[2]}
         for metric in ('ca', 'ra', 'raAdv'):
-            a = [r[metric] for r in fj.get(key, {}).values()]
-            b = [r[metric] for r in pt.get(key, {}).values()]
+            earlier = prior.get(key, {}).get(metric, {})
+            a = earlier.get('floatjs', []) + [r[metric] for r in fj.get(key, {}).values()]
+            b = earlier.get('torch', []) + [r[metric] for r in pt.get(key, {}).values()]
             entry = {'floatjs': a, 'torch': b}
             if a and b:
                 (ma, sa), (mb, sb) = stats(a), stats(b)
@@ -57,7 +75,10 @@ def main():
     logits = []
     for f in sorted(glob.glob(os.path.join(root, 'floatjs', '*-s*', 'logits.json'))):
         logits.append({'run': os.path.basename(os.path.dirname(f)), **json.load(open(f))})
-    report = {'format': 'floatjs-parity', 'root': root, 'tolerance': f'|diff| <= max({TOL}, 2 SE)', 'cells': cells, 'logits': logits}
+    if prior_path:
+        logits = json.load(open(prior_path)).get('logits', []) + logits
+    report = {'format': 'floatjs-parity', 'root': root, **({'prior': prior_path} if prior_path else {}),
+              'tolerance': f'|diff| <= max({TOL}, 2 SE)', 'cells': cells, 'logits': logits}
     json.dump(report, open(os.path.join(root, 'parity.json'), 'w'), indent=2)
 
     lines = ['| method | λ | λ_th | CA floatjs | CA PyTorch | Δ CA | RA floatjs | RA PyTorch | Δ RA | RA (adv only) floatjs / PyTorch | within |',
