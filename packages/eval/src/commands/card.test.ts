@@ -34,6 +34,20 @@ describe('float card', () => {
     expect(md).toMatch(/worst-case RA/);
   }, 180_000);
 
+  it('gives rows that configure the model identically (sameAs) the worst case found on either', async () => {
+    // λ = 1 under λ_th = 0 and 0.5 is one configuration: eval 1 measures both (the second as sameAs), eval 2 only λ_th = 0.
+    const base = { dataDir, verify: false, quiet: true, lambdas: [1], limit: 12 };
+    const both = await runEval(dir, { ...base, lambdaThs: [0, 0.5], steps: 1, json: join(dir, 'weak.json') });
+    expect(both.rows[1]!.sameAs).toEqual({ lambda: 1, lambdaTh: 0 });
+    const strong = await runEval(dir, { ...base, lambdaThs: [0], steps: 10, json: join(dir, 'strong.json') });
+    const card = writeCard(dir, { evals: [join(dir, 'weak.json'), join(dir, 'strong.json')], out: join(dir, 'card-same') });
+    const at = (th: number) => card.rows.find((r) => r.lambda === 1 && r.lambdaTh === th)!;
+    expect(at(0).worstRa).toBe(Math.min(both.rows[0]!.ra, strong.rows[0]!.ra));
+    expect(at(0.5).worstRa).toBe(at(0).worstRa);
+    expect(at(0.5).ra[1]).toBeNull();
+    if (strong.rows[0]!.ra < both.rows[1]!.ra) expect(card.notes.join(' ')).toMatch(/λ = 1, λ_th = 0\.5 configures the model exactly as another row does/);
+  }, 180_000);
+
   it('refuses an evaluation made on other weights', () => {
     const other = join(dir, 'other.json');
     const r = JSON.parse(readFileSync(join(dir, 'pgd2.json'), 'utf8'));

@@ -74,6 +74,27 @@ export function writeCard(dir: string, opts: { evals?: string[]; out?: string } 
       rows.set(k, entry);
     }
   });
+  // Rows an evaluation found to configure the model identically (`sameAs`, e.g. λ = 1 under λ_th = 0 and 0.5)
+  // share their worst case: an attack that broke one configuration broke the other.
+  const same = new Map<string, string>();
+  const root = (k: string): string => (same.has(k) && same.get(k) !== k ? root(same.get(k)!) : k);
+  for (const { r } of reports) {
+    for (const row of r.rows) {
+      if (!row.sameAs) continue;
+      const a = root(key(row.lambda, row.lambdaTh, row.width));
+      const b = root(key(row.sameAs.lambda, row.sameAs.lambdaTh, row.width));
+      if (a !== b) same.set(a, b);
+    }
+  }
+  const groupWorst = new Map<string, number>();
+  for (const [k, entry] of rows) groupWorst.set(root(k), Math.min(groupWorst.get(root(k)) ?? Number.POSITIVE_INFINITY, entry.worstRa));
+  for (const [k, entry] of rows) {
+    const worst = groupWorst.get(root(k))!;
+    if (worst < entry.worstRa) {
+      entry.worstRa = worst;
+      notes.push(`λ = ${entry.lambda}, λ_th = ${entry.lambdaTh} configures the model exactly as another row does; its worst-case RA includes that row's attacks.`);
+    }
+  }
   if (reports.some(({ r }) => r.rows.some((x) => x.randomized))) {
     notes.push('Randomized conditions (weight noise on every forward) were attacked with EOT and are reported as the mean ± std over forward draws.');
   }
