@@ -107,6 +107,9 @@ describe('float experiment on a tiny preset', () => {
     expect(md).toMatch(/## Against the paper/);
     expect(md).not.toMatch(/Caution on training time/);
     expect(md).toMatch(/\| pgd-at-1 \| 1 \|/);
+    // FLOAT's noisy rows were attacked with the preset's EOT 2: the report says they are upper bounds, not headlines.
+    expect(json.methods.find((m) => m.method === 'float')!.rows.some((row) => row.randomized && row.eot < 10)).toBe(true);
+    expect(md).toMatch(/\*\*Randomized rows are upper bounds on RA here, not headline figures\*\*: they were attacked with PGD-\d+ and EOT 2/);
 
     expect(json.plots).toEqual(['ca-ra', 'train-time', 'storage', 'delay', 'latency'].flatMap((p) => [`${p}.svg`, `${p}.png`]));
     for (const p of ['ca-ra', 'train-time', 'storage', 'delay', 'latency']) {

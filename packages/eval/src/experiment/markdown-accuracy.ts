@@ -1,3 +1,4 @@
+import { HEADLINE_MIN_EOT } from '../attack/headline';
 import { diffStdError } from './seeds';
 import type { ExperimentReport, SeedRow, Stat } from './types';
 
@@ -56,6 +57,14 @@ export function accuracySection(r: ExperimentReport, attack: string): string[] {
     }
   }
   L.push('', 'PGD-AT rows give the λ each model was *trained* with (one model per λ); FLOAT and OAT rows the λ chosen at inference. SF is the channel width (slimming factor) the condition runs at: 1.0 for every model that is not slimmable.', '');
+  const weak = r.methods.flatMap((m) => m.rows).filter((row) => row.randomized && row.eot < HEADLINE_MIN_EOT && !/autoattack-rand/.test(row.headline ?? row.attack));
+  if (weak.length) {
+    const eots = [...new Set(weak.map((row) => row.eot))].join(', ');
+    L.push(
+      `**Randomized rows are upper bounds on RA here, not headline figures**: they were attacked with ${attack} and EOT ${eots}, fewer than the ${HEADLINE_MIN_EOT} gradient draws of the headline rule (the lower of PGD with EOT ≥ ${HEADLINE_MIN_EOT} and AutoAttack-rand, \`float eval DIR --attack autoattack-rand\`). Compare randomized and deterministic rows with that in mind: a weak attack flatters a randomized model more.`,
+      '',
+    );
+  }
   return L;
 }
 
