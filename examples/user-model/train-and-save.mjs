@@ -30,7 +30,7 @@ const model = tfl.sequential({
     tfl.layers.dense({ units: 10 }),
   ],
 });
-model.compile({ optimizer: tfl.train.adam(1e-3), loss: (t, p) => tf.losses.softmaxCrossEntropy(t, p), metrics: [] });
+model.compile({ optimizer: tf.train.adam(1e-3), loss: (t, p) => tf.losses.softmaxCrossEntropy(t, p), metrics: [] });
 const history = await model.fit(x, y, { epochs: Number(epochs), batchSize: 128, shuffle: true, verbose: 0 });
 await model.save(`file://${out}`);
 console.log(JSON.stringify({ saved: `${out}/model.json`, epochs: Number(epochs), images: train.n, loss: history.history.loss.map(Number) }));
