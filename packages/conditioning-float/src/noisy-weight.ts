@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { LayerInfo, Plugin } from '@floatjs/engine';
+import { WEIGHT_PHASE, type LayerInfo, type Plugin } from '@floatjs/engine';
 
 export interface FloatNoiseOptions {
   /** Initial α of every conv layer (the reference code's layerwise α). Default 0.25. */
@@ -29,6 +29,7 @@ export function floatNoise(options: FloatNoiseOptions = {}): Plugin {
     options: { alphaInit },
     layerVariables: (layer) => (isNoisy(layer) ? [{ name: ALPHA, shape: [], init: alphaInit, trainable: true }] : []),
     weightTransform: {
+      order: WEIGHT_PHASE.noise,
       apply(weight, layer, { cond, rng }) {
         if (!isNoisy(layer) || cond.lambdaN === 0) return weight;
         const alpha = layer.extras[ALPHA];

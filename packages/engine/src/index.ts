@@ -26,6 +26,7 @@ export type {
   PreparedLoss,
   WeightTransformHook,
 } from './plugin';
+export { WEIGHT_PHASE } from './plugin';
 export { PluginHost, flattenPlugins } from './plugin-host';
 export { Model, ModelBuilder, type ArchitectureDef, type Forward, type InputSpec, type ModelOptions } from './model';
 export { CONV_INITS, type ConvInit } from './layers/init';

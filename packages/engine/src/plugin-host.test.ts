@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LossMixHook, Plugin, PreparedLoss } from './plugin';
+import { WEIGHT_PHASE, type LossMixHook, type Plugin, type PreparedLoss } from './plugin';
 import { isWrappingLossMix, PluginHost, type WrappingLossMixHook } from './plugin-host';
 
 /** A loss mix that records its name when prepared; the trace shows how mixes were composed. */
@@ -58,5 +58,22 @@ describe('PluginHost loss mixes', () => {
     expect(() => new PluginHost([base('x', t), base('y', t), wrapper('w', t)])).toThrow(/recipe has 2 loss mixes \(x, y\); expected at most one/);
     expect(isWrappingLossMix(wrapper('w', t).lossMix!)).toBe(true);
     expect(isWrappingLossMix(base('x', t).lossMix!)).toBe(false);
+  });
+});
+
+describe('PluginHost weight transforms', () => {
+  it('run in WEIGHT_PHASE order whatever the recipe order, a transform without an order at the noise phase', () => {
+    expect(WEIGHT_PHASE.beforeNoise < WEIGHT_PHASE.noise && WEIGHT_PHASE.noise < WEIGHT_PHASE.afterNoise && WEIGHT_PHASE.afterNoise < WEIGHT_PHASE.reshape).toBe(true);
+    const trace: string[] = [];
+    const at = (name: string, order?: number): Plugin => ({
+      name,
+      weightTransform: { ...(order === undefined ? {} : { order }), apply: (w) => (trace.push(name), w) },
+    });
+    const plugins = [at('slice', WEIGHT_PHASE.reshape), at('mask-after', WEIGHT_PHASE.afterNoise), at('noise'), at('mask-before', WEIGHT_PHASE.beforeNoise)];
+    for (const list of [plugins, [...plugins].reverse()]) {
+      trace.length = 0;
+      new PluginHost(list).transformWeight({} as never, {} as never, {} as never);
+      expect(trace).toEqual(['mask-before', 'noise', 'mask-after', 'slice']);
+    }
   });
 });

@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Condition } from './condition';
+import { WEIGHT_PHASE } from './plugin';
 import type {
   ForwardContext,
   LayerInfo,
@@ -49,7 +50,7 @@ export class PluginHost {
     }
     this.transforms = this.plugins
       .filter((p) => p.weightTransform)
-      .sort((a, b) => (a.weightTransform!.order ?? 0) - (b.weightTransform!.order ?? 0));
+      .sort((a, b) => (a.weightTransform!.order ?? WEIGHT_PHASE.noise) - (b.weightTransform!.order ?? WEIGHT_PHASE.noise));
     this.normPlugins = this.plugins.filter((p) => p.normalization?.segments?.length);
     const mixes = this.plugins.filter((p) => p.lossMix && !isWrappingLossMix(p.lossMix));
     if (mixes.length > 1) {

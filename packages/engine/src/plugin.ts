@@ -36,7 +36,22 @@ export interface ModelVariableSpec {
   trainable: boolean;
 }
 
-/** Hook 1: rewrite a kernel before a conv/dense uses it. Lower `order` runs first. */
+/**
+ * Named positions of the weight transforms, run lowest first, so that plugins from different packages agree on
+ * the order without magic numbers (a value between two phases is allowed).
+ */
+export const WEIGHT_PHASE = {
+  /** Masks applied to the clean kernel, before the noise (pruned weights then receive noise). */
+  beforeNoise: -100,
+  /** The default: weight noise and other value transforms. */
+  noise: 0,
+  /** Masks applied after the noise (pruned weights stay exactly zero). */
+  afterNoise: 100,
+  /** Transforms that change the kernel's shape (slimmable width slicing): after every value transform. */
+  reshape: 1000,
+} as const;
+
+/** Hook 1: rewrite a kernel before a conv/dense uses it. Lower `order` runs first (see `WEIGHT_PHASE`; default `noise`). */
 export interface WeightTransformHook {
   order?: number;
   apply(weight: tf.Tensor, layer: LayerInfo, ctx: ForwardContext): tf.Tensor;

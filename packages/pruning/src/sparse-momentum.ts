@@ -1,4 +1,4 @@
-import { Rng, type LayerInfo, type MaskUpdateContext } from '@floatjs/engine';
+import { Rng, WEIGHT_PHASE, type LayerInfo, type MaskUpdateContext } from '@floatjs/engine';
 import { maskChurn, type MaskChurn } from './churn';
 import { allocate, budgetOf, checkDensity, defaultInclude, kernelName, MaskStore, sizeOf, type LayerMask, type PruningPlugin } from './masks';
 
@@ -23,9 +23,9 @@ export interface SparseMomentumOptions {
   epochs?: number;
 }
 
-/** Mask weight-transform orders: after FLOAT's noise (order 0) to mask it, before it to leave it dense. */
-export const MASK_ORDER_AFTER_NOISE = 100;
-export const MASK_ORDER_BEFORE_NOISE = -100;
+/** Mask weight-transform orders (the engine's phases): after the noise to mask it, before it to leave it dense. */
+export const MASK_ORDER_AFTER_NOISE = WEIGHT_PHASE.afterNoise;
+export const MASK_ORDER_BEFORE_NOISE = WEIGHT_PHASE.beforeNoise;
 
 /** Prune rate at step t of T: linear r0 → floor, or cosine annealing (CosineAnnealingLR with eta_min = floor). */
 export function pruneRateAt(t: number, total: number | undefined, r0: number, floor: number, decay: 'linear' | 'cosine'): number {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { LayerInfo, Plugin } from '@floatjs/engine';
+import { WEIGHT_PHASE, type LayerInfo, type Plugin } from '@floatjs/engine';
 import { channelsAt, checkWidth } from './width';
 
 /**
@@ -7,7 +7,7 @@ import { channelsAt, checkWidth } from './width';
  * kernel, so σ_W is the std of the whole tensor, as in FLOAT's `noise_SlimmableConv2d` (noise first, then
  * the slice `W_noisy[:out_k, :in_k]`).
  */
-export const WIDTH_SLICE_ORDER = 1000;
+export const WIDTH_SLICE_ORDER = WEIGHT_PHASE.reshape;
 
 type Shaped = Pick<LayerInfo, 'name' | 'kind' | 'role' | 'shape'>;
 
