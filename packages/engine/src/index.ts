@@ -25,6 +25,7 @@ export type {
   PluginOption,
   PreparedLoss,
   WeightTransformHook,
+  WrappingLossMixHook,
 } from './plugin';
 export { WEIGHT_PHASE } from './plugin';
 export { PluginHost, flattenPlugins } from './plugin-host';
@@ -60,5 +61,5 @@ export { cifarResnet } from './models/cifar-resnet';
 export { imagenetResnet } from './models/imagenet-resnet';
 export { wideResnet } from './models/wide-resnet';
 export { withInputSize } from './models/fixed-input';
-export { isWrappingLossMix, type WrappingLossMixHook } from './plugin-host';
+export { isWrappingLossMix } from './plugin-host';
 export { getArchitecture } from './models/zoo';

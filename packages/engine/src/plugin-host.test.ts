@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { WEIGHT_PHASE, type LossMixHook, type Plugin, type PreparedLoss } from './plugin';
-import { isWrappingLossMix, PluginHost, type WrappingLossMixHook } from './plugin-host';
+import { WEIGHT_PHASE, type LossMixHook, type Plugin, type PreparedLoss, type WrappingLossMixHook } from './plugin';
+import { isWrappingLossMix, PluginHost } from './plugin-host';
 
 /** A loss mix that records its name when prepared; the trace shows how mixes were composed. */
 function base(name: string, trace: string[]): Plugin {

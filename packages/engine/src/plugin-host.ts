@@ -9,16 +9,8 @@ import type {
   MaskUpdateContext,
   Plugin,
   PluginOption,
+  WrappingLossMixHook,
 } from './plugin';
-
-/**
- * A loss mix that runs around the recipe's other loss mix instead of replacing it (e.g. a loop over slimmable
- * widths). The host hands it the composed inner mix; its own `prepare` is used only when the recipe has no
- * other loss mix. Wrappers compose in recipe order: the first listed is innermost.
- */
-export interface WrappingLossMixHook extends LossMixHook {
-  wrap(inner: LossMixHook): LossMixHook;
-}
 
 export function isWrappingLossMix(hook: LossMixHook): hook is WrappingLossMixHook {
   return typeof (hook as Partial<WrappingLossMixHook>).wrap === 'function';

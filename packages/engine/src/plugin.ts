@@ -113,6 +113,15 @@ export interface LossMixHook {
   prepare(ctx: LossMixContext): PreparedLoss;
 }
 
+/**
+ * A loss mix that runs around the recipe's other loss mix instead of replacing it (e.g. a loop over slimmable
+ * widths). The host hands it the composed inner mix; its own `prepare` is used only when the recipe has no
+ * other loss mix. Wrappers compose in recipe order: the first listed is innermost.
+ */
+export interface WrappingLossMixHook extends LossMixHook {
+  wrap(inner: LossMixHook): LossMixHook;
+}
+
 export interface MaskUpdateContext {
   model: ModelView;
   optimizer: OptimizerView;
