@@ -53,7 +53,7 @@ describe('oatLossMix', () => {
     const trainer = new Trainer(model, { epochs: 1, lr: 0.05, momentum: 0.9, weightDecay: 0, schedule: 'constant', seed: 1, adversary });
     const before = snapshot(model.variables);
     const losses: number[] = [];
-    await trainer.fit(source(1), { onStep: (e) => losses.push(e.loss) });
+    await trainer.fit(source(1), { afterStep: (e) => losses.push(e.loss) });
     expect(losses).toHaveLength(1);
     expect(Number.isFinite(losses[0])).toBe(true);
     expect(losses[0]).toBeGreaterThan(0);
@@ -72,7 +72,7 @@ describe('oatLossMix', () => {
     const counts: number[] = [];
     const losses: number[] = [];
     await trainer.fit(source(3), {
-      onStep: (e) => {
+      afterStep: (e) => {
         counts.push(tf.memory().numTensors);
         losses.push(e.loss);
       },

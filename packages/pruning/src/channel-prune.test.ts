@@ -156,7 +156,7 @@ describe('channelPrune in a Trainer run (cnn-s, cpu)', () => {
     const budget = Math.floor(density * totalSize);
     let steps = 0;
     await trainer.fit(source(2), {
-      onStep: () => {
+      afterStep: () => {
         steps++;
         let nnz = 0;
         for (const c of convs) {

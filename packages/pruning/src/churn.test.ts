@@ -43,7 +43,7 @@ describe.each<[string, () => PruningPlugin, 'channels' | 'weights']>([
     let before: Map<string, LayerMask> | null = null;
     let after: Map<string, LayerMask> | null = null;
     await trainer.fit(source(2), {
-      onStep: (e) => {
+      afterStep: (e) => {
         expect(plugin.lastChurn()?.epoch ?? -1).toBeLessThan(e.epoch);
         // The masks at the last step of epoch 0, and at the first step of epoch 1 (before its step's afterStep: none
         // changes the masks after the first ranking, so they are the epoch-end update's result).

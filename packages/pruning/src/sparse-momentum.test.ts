@@ -148,7 +148,7 @@ describe('sparseMomentum in a Trainer run (cnn-s, cpu)', () => {
     let steps = 0;
     const masksBefore: Uint8Array[] = [];
     await trainer.fit(source(3), {
-      onStep: () => {
+      afterStep: () => {
         steps++;
         let nnzWeights = 0;
         let momentumAtPruned = 0;

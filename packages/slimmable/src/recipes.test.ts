@@ -32,7 +32,7 @@ describe('recipes', () => {
     const before = snapshot(model.variables);
     const counts: number[] = [];
     const losses: number[] = [];
-    await trainer.fit(data, { onStep: (e) => (losses.push(e.loss), counts.push(tf.memory().numTensors)) });
+    await trainer.fit(data, { afterStep: (e) => (losses.push(e.loss), counts.push(tf.memory().numTensors)) });
     expect(losses.every(Number.isFinite)).toBe(true);
     expect(new Set(counts.slice(1)).size).toBe(1);
     const changed = new Set(changedNames(before, snapshot(model.variables)));
@@ -74,7 +74,7 @@ describe('recipes', () => {
     const { model, trainer, data } = train(slimRecipe([filmDualNorm(), oatLossMix()]), 2);
     const before = snapshot(model.variables);
     const losses: number[] = [];
-    await trainer.fit(data, { onStep: (e) => losses.push(e.loss) });
+    await trainer.fit(data, { afterStep: (e) => losses.push(e.loss) });
     expect(losses.every(Number.isFinite)).toBe(true);
     const changed = new Set(changedNames(before, snapshot(model.variables)));
     for (const key of ['clean.w1', 'clean.w0_5', 'adv.w1', 'adv.w0_5']) expect(changed.has(`bn2.${key}.movingVariance`), key).toBe(true);

@@ -44,7 +44,7 @@ async function train(recipe: PluginOption, opts: TrainerOptions, data: BatchSour
   const losses: number[] = [];
   const tensors: number[] = [];
   await trainer.fit(data, {
-    onStep: (e) => {
+    afterStep: (e) => {
       losses.push(e.loss);
       tensors.push(tf.memory().numTensors);
     },
@@ -112,12 +112,29 @@ describe('Trainer on cpu: failures', () => {
     await selectBackend('cpu');
   });
 
+  it('calls afterStep/epochEnd, and the former onStep/onEpoch, with the same events', async () => {
+    const model = createModel('cnn-s', SPEC, [], 3);
+    const trainer = new Trainer(model, options({ epochs: 2 }));
+    const seen: Record<string, unknown[]> = { afterStep: [], onStep: [], epochEnd: [], onEpoch: [] };
+    await trainer.fit(source(2), {
+      afterStep: (e) => void seen.afterStep.push(e),
+      onStep: (e) => void seen.onStep.push(e),
+      epochEnd: (e) => void seen.epochEnd.push(e),
+      onEpoch: (e) => void seen.onEpoch.push(e),
+    });
+    expect(seen.afterStep).toHaveLength(4);
+    expect(seen.onStep).toEqual(seen.afterStep);
+    expect(seen.epochEnd).toHaveLength(2);
+    expect(seen.onEpoch).toEqual(seen.epochEnd);
+    model.dispose();
+  });
+
   it('throws DivergenceError when the loss stops being finite (lr = 1e30), without leaking', async () => {
     const model = createModel('cnn-s', SPEC, [], 3);
     const trainer = new Trainer(model, options({ lr: 1e30, schedule: 'constant', epochs: 3 }));
     const before = tf.memory().numTensors;
     const losses: number[] = [];
-    const err = await trainer.fit(source(2), { onStep: (e) => losses.push(e.loss) }).catch((e) => e);
+    const err = await trainer.fit(source(2), { afterStep: (e) => losses.push(e.loss) }).catch((e) => e);
     expect(err).toBeInstanceOf(DivergenceError);
     expect((err as Error).message).toMatch(/training diverged: loss is (NaN|Infinity|-Infinity) at epoch \d+, step \d+/);
     expect(losses.length).toBeGreaterThanOrEqual(1);
@@ -141,7 +158,7 @@ describe('Trainer on cpu: failures', () => {
     const steps: number[] = [];
     const lrs: number[] = [];
     const events = await trainer.fit(source(2), {
-      onStep: (e) => {
+      afterStep: (e) => {
         steps.push(e.step);
         lrs.push(e.lr);
       },

@@ -44,8 +44,17 @@ export interface EpochEvent {
   steps: number;
 }
 
+/**
+ * What a caller of `fit` hears, in the plugins' vocabulary (`afterStep`, `epochEnd`, as the mask-update hook):
+ * after every optimizer step, and at the end of every epoch (the last included; plugins' `epochEnd` skips it).
+ * `onStep`/`onEpoch` are the former names, still called.
+ */
 export interface TrainerHooks {
+  afterStep?(e: StepEvent): void;
+  epochEnd?(e: EpochEvent): void | Promise<void>;
+  /** @deprecated use `afterStep` */
   onStep?(e: StepEvent): void;
+  /** @deprecated use `epochEnd` */
   onEpoch?(e: EpochEvent): void | Promise<void>;
 }
 
@@ -83,13 +92,16 @@ export class Trainer {
         const loss = this.trainStep(batch, lr, epoch);
         lossSum += loss;
         n++;
-        hooks.onStep?.({ epoch, step: this.step - 1, batchInEpoch: n, batchesPerEpoch: data.batchesPerEpoch, loss, lr });
+        const stepEvent = { epoch, step: this.step - 1, batchInEpoch: n, batchesPerEpoch: data.batchesPerEpoch, loss, lr };
+        hooks.afterStep?.(stepEvent);
+        hooks.onStep?.(stepEvent);
       }
       // Not after the last epoch (sparse_learning: `if epoch < args.epochs: mask.at_end_of_epoch()`): a weight
       // regrown there would start at zero with no step left to train it, so the saved model would lose it.
       if (epoch + 1 < options.epochs) model.host.epochEnd({ model, optimizer: this.optimizer, step: this.step, epoch });
       const event = { epoch, seconds: (performance.now() - t0) / 1000, meanLoss: lossSum / Math.max(n, 1), steps: n };
       epochs.push(event);
+      await hooks.epochEnd?.(event);
       await hooks.onEpoch?.(event);
     }
     return epochs;

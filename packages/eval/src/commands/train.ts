@@ -179,12 +179,12 @@ async function trainInDir(opts: TrainOptions): Promise<TrainSummary> {
     const data = train.batches;
     let lastGood = startEpoch;
     const hooks: TrainerHooks = {
-      onStep: (e) => {
+      afterStep: (e) => {
         appendFileSync(logPath, `${JSON.stringify({ event: 'step', ...e })}\n`);
         const text = `epoch ${e.epoch + 1}/${epochs}  batch ${e.batchInEpoch}/${e.batchesPerEpoch}  loss ${e.loss.toFixed(4)}  lr ${e.lr.toFixed(4)}`;
         progress.tick('step', { epoch: e.epoch + 1, batch: e.batchInEpoch, of: e.batchesPerEpoch, loss: e.loss }, text, 10, e.batchInEpoch);
       },
-      onEpoch: async (e) => {
+      epochEnd: async (e) => {
         const churn = churnField(model, e.epoch);
         appendFileSync(logPath, `${JSON.stringify({ event: 'epoch', ...e, ...churn })}\n`);
         // Never overwrite the last good checkpoint with broken weights.

@@ -44,7 +44,7 @@ async function main(): Promise<void> {
       tidyForResume(dir, found);
       if (found) start = restoreTrainingCheckpoint(found, trainer).epochsDone;
     }
-    await trainer.fit({ batchesPerEpoch: 2, batches }, { onEpoch: (e) => saveTrainingCheckpoint(dir, trainer, { tiny: true }, e.epoch + 1) }, start);
+    await trainer.fit({ batchesPerEpoch: 2, batches }, { epochEnd: (e) => saveTrainingCheckpoint(dir, trainer, { tiny: true }, e.epoch + 1) }, start);
     starts.push(start);
     trainer.dispose();
     model.dispose();
