@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { obfuscatedGradientsChecklist, type ChecklistReport } from '@floatjs/attacks';
 import { batches } from '@floatjs/datasets';
 import type { Dataset } from '@floatjs/datasets';
-import { conditionKey, loadWeights, Rng, selectBackend, writeFileAtomic, type BackendChoice } from '@floatjs/engine';
+import { conditionKey, Rng, selectBackend, writeFileAtomic, type BackendChoice } from '@floatjs/engine';
 import { provenance, type Provenance } from '../report/provenance';
 import { backendLine, backendRecord, type BackendRecord } from '../report/backend-record';
 import { loadSplit, type DataOptions } from '../recipes/data';
@@ -14,7 +14,7 @@ import { getMethod } from '../recipes/methods';
 import { getPreset } from '../recipes/presets';
 import { Progress } from '../report/progress';
 import { loadMethodOf, loadRecipeMethod } from '../recipes/method-module';
-import { buildModel, loadRecipe } from '../recipes/recipe';
+import { loadRecipe } from '../recipes/recipe';
 
 export interface CheckOptions extends DataOptions {
   /** λ values to check (default 0 and 1: the deterministic and the most randomized condition). */
@@ -55,14 +55,12 @@ export async function runCheck(dir: string, opts: CheckOptions = {}): Promise<Ch
   await loadRecipeMethod(recipe, dir);
   if (opts.source) await loadMethodOf(opts.source);
   const preset = getPreset(recipe.preset);
-  const method = getMethod(recipe.method);
+  // An unknown preset or method is refused before the backend starts.
+  getMethod(recipe.method);
   const progress = new Progress(process.stderr, opts.quiet);
   const backend = await selectBackend(opts.backend);
   progress.log('backend', { backend: backend.name, ...backendRecord(backend) }, backendLine(backend));
-  const model = buildModel(recipe);
-  const { sha256: weightsSha256 } = loadWeights(dir, model);
-  const target = checkpointTarget(dir, recipe, model, weightsSha256, preset, method);
-  return checkTarget(target, opts, { progress, backend, out: opts.out ?? dir, t0 });
+  return checkTarget(checkpointTarget(dir, recipe, preset), opts, { progress, backend, out: opts.out ?? dir, t0 });
 }
 
 /** Runs the checklist on every setting of `target` (a checkpoint's or a user model's) and writes the files. */

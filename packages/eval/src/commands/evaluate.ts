@@ -3,14 +3,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { batches } from '@floatjs/datasets';
 import type { LpNorm } from '@floatjs/attacks';
-import { conditionKey, loadWeights, Rng, selectBackend, writeFileAtomic, type BackendChoice, type LogitsFn, type Model } from '@floatjs/engine';
+import { conditionKey, loadWeights, Rng, selectBackend, writeFileAtomic, type BackendChoice, type LogitsFn } from '@floatjs/engine';
 import type { Dataset } from '@floatjs/datasets';
 import { backendLine, backendRecord, type BackendRecord } from '../report/backend-record';
 import { drawGroups } from '../attack/draw-accuracy';
 import { attackLabel, craft, parseAttack, type AutoAttackSummary, type Crafted, type ParsedAttack } from '../attack/eval-attack';
 import { headlineRobustness, HEADLINE_MIN_EOT, type RobustVerdicts } from '../attack/headline';
 import { loadSplit, type DataOptions } from '../recipes/data';
-import { getMethod, type EvalSetting, type MethodDef } from '../recipes/methods';
+import { getMethod, type EvalSetting } from '../recipes/methods';
 import { checkOptions, evalOptionsSchema } from '../recipes/option-schema';
 import { detectRandomness } from '../attack/randomness';
 import { getPreset, type PgdSpec, type Preset } from '../recipes/presets';
@@ -149,21 +149,31 @@ export async function runEval(dir: string, opts: EvalOptions = {}): Promise<Eval
   const recipe = loadRecipe(dir);
   await loadRecipeMethod(recipe, dir);
   const preset = getPreset(recipe.preset);
-  const method = getMethod(recipe.method);
+  // An unknown preset or method is refused before the backend starts.
+  getMethod(recipe.method);
   const attack = parseAttack(opts.attack ?? 'pgd');
   const norm = threatModel(opts, attack);
   if (attack.kind === 'transfer') await loadMethodOf(attack.sourceDir);
   const progress = new Progress(process.stderr, opts.quiet);
   const backend = await selectBackend(opts.backend);
   progress.log('backend', { backend: backend.name, ...backendRecord(backend) }, backendLine(backend));
-  const model = buildModel(recipe);
-  const { sha256: weightsSha256 } = loadWeights(dir, model);
-  const target = checkpointTarget(dir, recipe, model, weightsSha256, preset, method);
-  return evaluateTarget(target, opts, { attack, norm, progress, backend, reportFile });
+  return evaluateTarget(checkpointTarget(dir, recipe, preset), opts, { attack, norm, progress, backend, reportFile });
 }
 
-/** A checkpoint's model as eval and check attack it: the method's settings, each with its condition. */
-export function checkpointTarget(dir: string, recipe: Recipe, model: Model, weightsSha256: string, preset: Preset, method: MethodDef): EvalTarget {
+/**
+ * A checkpoint's model as eval and check attack it, built on the selected backend with its weights loaded:
+ * the method's settings, each with its condition. The model is freed if the weights do not load.
+ */
+export function checkpointTarget(dir: string, recipe: Recipe, preset: Preset): EvalTarget {
+  const method = getMethod(recipe.method);
+  const model = buildModel(recipe);
+  let weightsSha256: string;
+  try {
+    ({ sha256: weightsSha256 } = loadWeights(dir, model));
+  } catch (err) {
+    model.dispose();
+    throw err;
+  }
   return {
     checkpoint: dir,
     method: recipe.method,
