@@ -49,12 +49,21 @@ export async function loadUserModel(path: string, opts: UserModelOptions = {}): 
   } else {
     const layers = await optional<Layers>('@tensorflow/tfjs-layers', path, 'a tfjs_layers_model');
     const model = await layers.loadLayersModel(handler);
-    if (model.inputs.length !== 1 || model.outputs.length !== 1) throw new Error(`${path}: the model has ${model.inputs.length} inputs and ${model.outputs.length} outputs; expected one image input and one output`);
+    if (model.inputs.length !== 1 || model.outputs.length !== 1) {
+      model.dispose();
+      throw new Error(`${path}: the model has ${model.inputs.length} inputs and ${model.outputs.length} outputs; expected one image input and one output`);
+    }
     predict = (x) => model.predict(x) as tf.Tensor;
     inputShape = model.inputs[0].shape.slice(1).map((d) => d ?? -1);
     dispose = () => model.dispose();
   }
-  const normalize = normalizer(path, opts, inputShape);
+  let normalize: Normalizer;
+  try {
+    normalize = normalizer(path, opts, inputShape);
+  } catch (err) {
+    dispose();
+    throw err;
+  }
   const logProbs = opts.outputs === 'probabilities';
   const logitsFn: LogitsFn = (x) =>
     tf.tidy(() => {
@@ -63,7 +72,16 @@ export async function loadUserModel(path: string, opts: UserModelOptions = {}): 
       // log p is a valid logit vector: softmax(log p) = p, and its gradient does not vanish where p saturates.
       return (logProbs ? tf.log(tf.maximum(out, 1e-30)) : out) as tf.Tensor2D;
     });
-  return { kind: graph ? 'graph' : 'layers', logitsFn, sha256, inputShape, dispose };
+  return {
+    kind: graph ? 'graph' : 'layers',
+    logitsFn,
+    sha256,
+    inputShape,
+    dispose: () => {
+      normalize.dispose();
+      dispose();
+    },
+  };
 }
 
 /**
@@ -86,16 +104,21 @@ export function checkOutputs(path: string, logitsFn: LogitsFn, probe: tf.Tensor4
   }
 }
 
-function normalizer(path: string, opts: UserModelOptions, inputShape: number[]): (x: tf.Tensor4D) => tf.Tensor4D {
+/** (x − mean)/std with the constants made once (not on every forward of every attack step). */
+type Normalizer = ((x: tf.Tensor4D) => tf.Tensor4D) & { dispose(): void };
+
+function normalizer(path: string, opts: UserModelOptions, inputShape: number[]): Normalizer {
   const { mean, std } = opts;
-  if (mean === undefined && std === undefined) return (x) => x;
+  if (mean === undefined && std === undefined) return Object.assign((x: tf.Tensor4D) => x, { dispose: () => {} });
   if (mean === undefined || std === undefined) throw new Error(`--${mean === undefined ? 'mean' : 'std'}: expected both --mean and --std, one value per channel`);
   const channels = inputShape[2];
   if (mean.length !== std.length || (channels > 0 && mean.length !== channels && mean.length !== 1)) {
     throw new Error(`--mean/--std: expected ${channels > 0 ? channels : 'one per channel'} values each (or one for all channels), got ${mean.length} and ${std.length} for ${path}`);
   }
   if (std.some((s) => !(s > 0))) throw new Error(`--std: expected positive values, got ${std.join(',')}`);
-  return (x) => tf.tidy(() => tf.div(tf.sub(x, tf.tensor1d(mean)), tf.tensor1d(std)) as tf.Tensor4D);
+  const m = tf.tensor1d(mean);
+  const s = tf.tensor1d(std);
+  return Object.assign((x: tf.Tensor4D) => tf.tidy(() => tf.div(tf.sub(x, m), s) as tf.Tensor4D), { dispose: () => tf.dispose([m, s]) });
 }
 
 async function optional<T>(pkg: string, path: string, what: string): Promise<T> {
