@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { loadDataset } from '@floatjs/datasets';
-import { selectBackend } from '@floatjs/engine';
+import { selectBackend } from '@floatjs/backend';
 import { registerFileSystemRouter } from '@floatjs/eval';
 
 const [out = 'runs/user-cnn', epochs = '2', images = '10000'] = process.argv.slice(2);

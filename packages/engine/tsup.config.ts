@@ -6,7 +6,7 @@ export default defineConfig({
   // See src/gradients.ts for why this one tfjs-core module is bundled.
   entry: ['src/index.ts', 'src/testing.ts'],
   noExternal: [/register_all_gradients/],
-  // Loaded at run time from its own directory (the addon sits beside it); never bundled.
-  external: ['@floatjs/native-kernels'],
+  // The stock backends that testing's useStockBackend loads are the test package's, never bundled.
+  external: [/^@tensorflow\/tfjs-backend-/],
   treeshake: false,
 });

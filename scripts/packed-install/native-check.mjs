@@ -1,6 +1,6 @@
 // Prints what the installed engine's backend record says of the native kernels, and checks it against the
 // expectation given as the argument: `prebuilt` (on, from the prebuilt binary) or `off` (with a reason).
-import { selectBackend } from '@floatjs/engine';
+import { selectBackend } from '@floatjs/backend';
 
 const expected = process.argv[2];
 const backend = await selectBackend('wasm');

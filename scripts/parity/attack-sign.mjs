@@ -5,7 +5,7 @@
 // tfjs-backend-wasm's Sign maps to 0). Usage: node scripts/parity/attack-sign.mjs DIR [split=test] [n=1000] [steps=20]
 import * as tf from '@tensorflow/tfjs-core';
 import { loadDataset } from '@floatjs/datasets';
-import { selectBackend } from '@floatjs/engine';
+import { selectBackend } from '@floatjs/backend';
 import { loadCheckpointModel } from '@floatjs/eval';
 
 // The sign @floatjs/attacks now uses (exact-sign.ts): ±1 for every nonzero value.

@@ -4,7 +4,7 @@
 // Usage: node scripts/parity/floatjs-logits.mjs DIR OUT.f32 [n=200] [lambda=0]
 import { writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
-import { selectBackend } from '@floatjs/engine';
+import { selectBackend } from '@floatjs/backend';
 import { loadDataset } from '@floatjs/datasets';
 import { getMethod, loadCheckpointModel } from '@floatjs/eval';
 

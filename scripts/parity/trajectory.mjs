@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { pgd } from '@floatjs/attacks';
 import { batches, loadDataset } from '@floatjs/datasets';
-import { encodeSafetensors, learningRate, readVariables, selectBackend, Trainer } from '@floatjs/engine';
+import { encodeSafetensors, learningRate, readVariables, Trainer } from '@floatjs/engine';
+import { selectBackend } from '@floatjs/backend';
 import { buildModel, getPreset } from '@floatjs/eval';
 
 const [dir, stepsArg = '20', seedArg = '1', dumpArg = '1,2,5,10,20'] = process.argv.slice(2);

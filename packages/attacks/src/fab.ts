@@ -9,7 +9,8 @@ import { checkNorm, type LpNorm } from './lp-norm';
 import { labelArray, meanLogits, predictedClasses } from './predicted-classes';
 import { RestartBook, type SubsetRun } from './restart-book';
 import { gatherRows } from './rows';
-import { SeededRandom } from './seeded-random';
+import type { Rng } from '@floatjs/random';
+import { attackStream } from './seeded-random';
 import type { LogitsFn } from './types';
 
 export type FabOptions = {
@@ -98,7 +99,7 @@ export function fab(logitsFn: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, options:
         try {
           const run = fabRun(logitsFn, xs, Int32Array.from(indices, (i) => labels[i]), targets, classCount, {
             ...settings,
-            randomStart: restart > 0 ? new SeededRandom(seed, 1000 * rank + restart) : null,
+            randomStart: restart > 0 ? attackStream(seed, 1000 * rank + restart) : null,
           });
           book.merge(indices, run);
           run.adv.dispose();
@@ -121,7 +122,7 @@ function fabRun(
   labels: Int32Array,
   targets: Int32Array | null,
   classCount: number,
-  settings: RunSettings & { randomStart: SeededRandom | null },
+  settings: RunSettings & { randomStart: Rng | null },
 ): SubsetRun {
   const { eps, nIter, alphaMax, eta, beta, randomStart, onIterate, norm } = settings;
   const n = x0.shape[0];
@@ -215,12 +216,12 @@ function distance(norm: LpNorm, a: Float32Array, b: Float32Array, from: number, 
  * FAB's restart point at distance r: ℓ∞ clip01(x + r·t/‖t‖∞) with t ~ U(−1, 1), ℓ2 clip01(x + r·t/‖t‖₂)
  * with t ~ N(0, I) (Box–Muller from the seeded stream), per sample.
  */
-function startInBall(x1: Float32Array, origin: Float32Array, n: number, features: number, radius: number, random: SeededRandom, norm: LpNorm): void {
+function startInBall(x1: Float32Array, origin: Float32Array, n: number, features: number, radius: number, random: Rng, norm: LpNorm): void {
   const t = new Float64Array(features);
   for (let i = 0; i < n; i++) {
     let size = 0;
     for (let j = 0; j < features; j++) {
-      t[j] = norm === 'Linf' ? 2 * random.next() - 1 : Math.sqrt(-2 * Math.log(1 - random.next())) * Math.cos(2 * Math.PI * random.next());
+      t[j] = norm === 'Linf' ? 2 * random.nextFloat() - 1 : Math.sqrt(-2 * Math.log(1 - random.nextFloat())) * Math.cos(2 * Math.PI * random.nextFloat());
       size = norm === 'Linf' ? Math.max(size, Math.abs(t[j])) : size + t[j] * t[j];
     }
     if (norm === 'L2') size = Math.sqrt(size);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { SubsetRun } from './restart-book';
-import type { SeededRandom } from './seeded-random';
+import type { Rng } from '@floatjs/random';
+import { randomSign } from './seeded-random';
 import type { SquareRunSettings } from './square-run-settings';
 import { squarePSchedule } from './square-schedule';
 import { acceptCandidates, margins, squareResult } from './square-margins';
@@ -35,7 +36,7 @@ export function squareL2Run(logitsFn: LogitsFn, x: tf.Tensor4D, labels: Int32Arr
       for (let left = left0; left + cell <= w; left += cell) {
         const bump = metaPseudoGaussian(cell, random);
         for (let ch = 0; ch < c; ch++) {
-          const sign = random.sign();
+          const sign = randomSign(random);
           for (let r = 0; r < cell; r++) for (let q = 0; q < cell; q++) delta[at(top + r, left + q, ch)] += sign * bump[r * cell + q];
         }
       }
@@ -55,10 +56,10 @@ export function squareL2Run(logitsFn: LogitsFn, x: tf.Tensor4D, labels: Int32Arr
     active.forEach((i, a) => {
       const from = i * features;
       for (let k = 0; k < features; k++) delta[k] = best[from + k] - origin[from + k];
-      const top = random.int(h - side + 1);
-      const left = random.int(w - side + 1);
-      const top2 = random.int(h - side + 1);
-      const left2 = random.int(w - side + 1);
+      const top = random.nextInt(h - side + 1);
+      const left = random.nextInt(w - side + 1);
+      const top2 = random.nextInt(h - side + 1);
+      const left2 = random.nextInt(w - side + 1);
       const inWindow = (row: number, col: number, t: number, l: number) => row >= t && row < t + side && col >= l && col < l + side;
       let imageSq = 0;
       let windowsSq = 0;
@@ -80,7 +81,7 @@ export function squareL2Run(logitsFn: LogitsFn, x: tf.Tensor4D, labels: Int32Arr
         let oldSq = 0;
         for (let r = 0; r < side; r++) for (let q = 0; q < side; q++) oldSq += delta[at(top + r, left + q, ch)] ** 2;
         const oldNorm = Math.sqrt(oldSq) + 1e-12;
-        const sign = random.sign();
+        const sign = randomSign(random);
         const window = new Float64Array(side * side);
         let newSq = 0;
         for (let r = 0; r < side; r++) {
@@ -116,7 +117,7 @@ function writeScaled(out: Float32Array, origin: Float32Array, to: number, delta:
  * The reference's `eta(s)`: an s×s bump whose upper ⌊s/2⌋ rows are a pseudo-Gaussian rectangle and whose
  * lower rows are its negative, unit ℓ2 norm, transposed with probability ½.
  */
-export function metaPseudoGaussian(s: number, random: SeededRandom): Float64Array {
+export function metaPseudoGaussian(s: number, random: Rng): Float64Array {
   const upper = Math.floor(s / 2);
   const out = new Float64Array(s * s);
   const a = pseudoGaussianRectangle(upper, s);
@@ -124,7 +125,7 @@ export function metaPseudoGaussian(s: number, random: SeededRandom): Float64Arra
   out.set(a, 0);
   for (let k = 0; k < b.length; k++) out[upper * s + k] = -b[k];
   normalize(out);
-  if (random.next() > 0.5) {
+  if (random.nextFloat() > 0.5) {
     const t = new Float64Array(s * s);
     for (let r = 0; r < s; r++) for (let q = 0; q < s; q++) t[q * s + r] = out[r * s + q];
     return t;

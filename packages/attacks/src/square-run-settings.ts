@@ -1,5 +1,5 @@
 import type { IterateHook } from './apgd-run';
-import type { SeededRandom } from './seeded-random';
+import type { Rng } from '@floatjs/random';
 
 /** What one Square run (ℓ∞ or ℓ2) needs beyond the images and labels. */
 export type SquareRunSettings = {
@@ -7,6 +7,6 @@ export type SquareRunSettings = {
   nQueries: number;
   pInit: number;
   rescaleTo: number | undefined;
-  random: SeededRandom;
+  random: Rng;
   onIterate?: IterateHook;
 };

@@ -5,7 +5,7 @@ import { labelArray, predictedClasses } from './predicted-classes';
 import { RestartBook, type SubsetRun } from './restart-book';
 import { checkNorm, type LpNorm } from './lp-norm';
 import { gatherRows } from './rows';
-import { SeededRandom } from './seeded-random';
+import { attackStream, randomSign } from './seeded-random';
 import { squareL2Run } from './square-l2-run';
 import { acceptCandidates, margins, squareResult } from './square-margins';
 import type { SquareRunSettings } from './square-run-settings';
@@ -68,7 +68,7 @@ export function square(logitsFn: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, optio
           nQueries,
           pInit,
           rescaleTo: rescaleSchedule ? nQueries : undefined,
-          random: new SeededRandom(seed, restart),
+          random: attackStream(seed, restart),
           onIterate,
         });
         book.merge(indices, run);
@@ -97,7 +97,7 @@ function squareRun(logitsFn: LogitsFn, x: tf.Tensor4D, labels: Int32Array, setti
   for (let i = 0; i < n; i++) {
     for (let col = 0; col < w; col++) {
       for (let ch = 0; ch < c; ch++) {
-        const sign = random.sign();
+        const sign = randomSign(random);
         for (let row = 0; row < h; row++) {
           const k = i * features + (row * w + col) * c + ch;
           best[k] = clip(k, origin[k] + sign * eps);
@@ -115,10 +115,10 @@ function squareRun(logitsFn: LogitsFn, x: tf.Tensor4D, labels: Int32Array, setti
     const candidate = new Float32Array(active.length * features);
     active.forEach((i, a) => {
       candidate.set(best.subarray(i * features, (i + 1) * features), a * features);
-      const top = random.int(h - side + 1);
-      const left = random.int(w - side + 1);
+      const top = random.nextInt(h - side + 1);
+      const left = random.nextInt(w - side + 1);
       for (let ch = 0; ch < c; ch++) {
-        const step = 2 * eps * random.sign();
+        const step = 2 * eps * randomSign(random);
         for (let row = top; row < top + side; row++) {
           for (let col = left; col < left + side; col++) {
             const offset = (row * w + col) * c + ch;

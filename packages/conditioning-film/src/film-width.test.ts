@@ -1,8 +1,8 @@
 // FiLM on narrow features (a slimmable width), as OAT's SlimmableFiLM_Layer: the first 2c hidden units and
 // outputs of the MLP, μ = out[:c], σ = out[c:2c].
 import * as tf from '@tensorflow/tfjs-core';
-import { cnnS, condition, Model, PluginHost, Rng, selectBackend, type Condition, type LayerInfo, type Plugin } from '@floatjs/engine';
-import { bitEqual, maxRelErr } from '@floatjs/engine/testing';
+import { cnnS, condition, Model, PluginHost, Rng, type Condition, type LayerInfo, type Plugin } from '@floatjs/engine';
+import { bitEqual, maxRelErr, useStockBackend } from '@floatjs/engine/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { filmDualNorm } from './dual-norm';
 import { ENCODING, film, FILM_VARS } from './film';
@@ -27,7 +27,7 @@ function filmPlugin(): Plugin {
 }
 
 beforeAll(async () => {
-  await selectBackend('cpu');
+  await useStockBackend('cpu');
   const spec = film({ dim: DIM, seed: 3 }).modelVariables!()[0];
   encoding = tf.variable(tf.tensor(spec.init as Float32Array, spec.shape), false);
   const shapes: Record<string, number[]> = {

@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { condition, createModel, loadWeights, saveCheckpoint, selectBackend, type Condition, type Model } from '@floatjs/engine';
-import { bitEqual, maxRelErr } from '@floatjs/engine/testing';
+import { condition, createModel, loadWeights, saveCheckpoint, type Condition, type Model } from '@floatjs/engine';
+import { bitEqual, maxRelErr, useStockBackend } from '@floatjs/engine/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { filmDualNorm } from './dual-norm';
 import { ENCODING, film, FILM_VARS, filmParamsPerLayer } from './film';
@@ -17,7 +17,7 @@ const CHANNELS = { bn1: 32, bn2: 64, bn3: 128 };
 let x: tf.Tensor4D;
 
 beforeAll(async () => {
-  await selectBackend('cpu');
+  await useStockBackend('cpu');
   x = tf.randomUniform([4, 12, 12, 1], 0, 1, 'float32', 7) as tf.Tensor4D;
 });
 
@@ -56,7 +56,7 @@ describe('film', () => {
   });
 
   it('skips a WRN’s final norm `head.bn` (OAT’s WideResNetOAT has FiLM only inside its blocks)', async () => {
-    await selectBackend('cpu');
+    await useStockBackend('cpu');
     const m = createModel('wrn16-8', { height: 8, width: 8, channels: 3, numClasses: 10 }, [film()], 1);
     try {
       const filmed = m.layers.filter((l) => Object.keys(l.extras).length > 0).map((l) => l.name);

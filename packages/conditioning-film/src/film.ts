@@ -112,7 +112,7 @@ export function film(options: FilmOptions = {}): Plugin {
       const fill = (name: string, shape: number[], fanIn: number) => {
         const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
         const bound = 1 / Math.sqrt(fanIn);
-        for (let i = 0; i < data.length; i++) data[i] = (rng.next() * 2 - 1) * bound;
+        for (let i = 0; i < data.length; i++) data[i] = (rng.nextFloat() * 2 - 1) * bound;
         tf.tidy(() => layer.extras[name].assign(tf.tensor(data, shape)));
       };
       fill(FILM_VARS.fc1Kernel, [dim, 2 * c], dim);

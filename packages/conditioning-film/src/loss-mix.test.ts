@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { pgd } from '@floatjs/attacks';
-import { condition, createModel, Rng, selectBackend, Trainer, type Adversary, type Batch, type BatchSource, type Condition, type Model } from '@floatjs/engine';
-import { changedNames, maxRelErr, snapshot } from '@floatjs/engine/testing';
+import { condition, createModel, Rng, Trainer, type Adversary, type Batch, type BatchSource, type Condition, type Model } from '@floatjs/engine';
+import { changedNames, maxRelErr, snapshot, useStockBackend } from '@floatjs/engine/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FILM_LAMBDAS } from './lambdas';
 import { oatLossMix, type OatPreparedLoss } from './loss-mix';
@@ -18,7 +18,7 @@ const adversary: Adversary = (f, x, y, seed) => pgd(f, x, y, { eps: EPS, steps: 
 function source(batches: number): BatchSource {
   const rng = new Rng(42);
   const list: Batch[] = Array.from({ length: batches }, () => ({
-    x: Float32Array.from({ length: BATCH * 12 * 12 }, () => rng.next()),
+    x: Float32Array.from({ length: BATCH * 12 * 12 }, () => rng.nextFloat()),
     y: Int32Array.from({ length: BATCH }, (_, i) => i % 4),
     size: BATCH,
   }));
@@ -43,7 +43,7 @@ function ce(logits: Float32Array, labels: ArrayLike<number>, k: number): number[
 }
 
 beforeAll(async () => {
-  await selectBackend('cpu');
+  await useStockBackend('cpu');
 });
 
 describe('oatLossMix', () => {

@@ -27,7 +27,7 @@ export function sampleLambdas(batchSize: number, lambdas: readonly number[], rng
   const hasZero = nonZero.length < lambdas.length;
   const zeros = !hasZero ? 0 : nonZero.length === 0 ? batchSize : Math.min(batchSize, Math.ceil(batchSize / lambdas.length));
   const out = new Array<number>(batchSize).fill(0);
-  for (let i = zeros; i < batchSize; i++) out[i] = nonZero[Math.min(nonZero.length - 1, Math.floor(rng.next() * nonZero.length))];
+  for (let i = zeros; i < batchSize; i++) out[i] = nonZero[Math.min(nonZero.length - 1, Math.floor(rng.nextFloat() * nonZero.length))];
   return out;
 }
 

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { pgd } from '@floatjs/attacks';
-import { condition, createModel, Rng, selectBackend, type Model } from '@floatjs/engine';
+import { condition, createModel, Rng, type Model } from '@floatjs/engine';
+import { changedNames, snapshot, useStockBackend } from '@floatjs/engine/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dualNorm } from './dual-norm';
 import { floatNoise } from './noisy-weight';
-import { changedNames, snapshot } from '@floatjs/engine/testing';
 
 const SPEC = { height: 12, width: 12, channels: 1, numClasses: 4 };
 const NORMS = ['bn1', 'bn2', 'bn3'];
@@ -15,7 +15,7 @@ let x: tf.Tensor4D;
 let y: tf.Tensor1D;
 
 beforeAll(async () => {
-  await selectBackend('cpu');
+  await useStockBackend('cpu');
   model = createModel('cnn-s', SPEC, [floatNoise(), dualNorm()], 2);
   x = tf.randomUniform([6, 12, 12, 1], 0, 1, 'float32', 5) as tf.Tensor4D;
   y = tf.tensor1d([0, 1, 2, 3, 0, 1], 'int32');

@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { pgd } from '@floatjs/attacks';
-import { condition, createModel, meanCrossEntropy, Rng, selectBackend, Trainer, type Adversary, type Batch, type BatchSource, type LogitsFn } from '@floatjs/engine';
+import { condition, createModel, meanCrossEntropy, Rng, Trainer, type Adversary, type Batch, type BatchSource, type LogitsFn } from '@floatjs/engine';
+import { changedNames, snapshot, useStockBackend } from '@floatjs/engine/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { floatLossMix } from './loss-mix';
 import { ALPHA } from './noisy-weight';
 import { float } from './recipe';
-import { changedNames, snapshot } from '@floatjs/engine/testing';
 
 const SPEC = { height: 12, width: 12, channels: 1, numClasses: 4 };
 const BATCH = 8;
@@ -16,7 +16,7 @@ const adversary: Adversary = (f, x, y, seed) => pgd(f, x, y, { eps: EPS, steps: 
 function source(batches: number): BatchSource {
   const rng = new Rng(42);
   const list: Batch[] = Array.from({ length: batches }, () => ({
-    x: Float32Array.from({ length: BATCH * 12 * 12 }, () => rng.next()),
+    x: Float32Array.from({ length: BATCH * 12 * 12 }, () => rng.nextFloat()),
     y: Int32Array.from({ length: BATCH }, (_, i) => i % 4),
     size: BATCH,
   }));
@@ -27,7 +27,7 @@ const stats = (set: string) => ['bn1', 'bn2', 'bn3'].flatMap((l) => [`${l}.${set
 const alphas = ['conv1', 'conv2', 'conv3'].map((c) => `${c}.${ALPHA}`);
 
 beforeAll(async () => {
-  await selectBackend('cpu');
+  await useStockBackend('cpu');
 });
 
 describe('floatLossMix', () => {

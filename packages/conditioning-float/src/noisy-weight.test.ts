@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { condition, createModel, ModelBuilder, PluginHost, Rng, selectBackend, type ForwardContext, type LayerInfo, type Plugin } from '@floatjs/engine';
+import { condition, createModel, ModelBuilder, PluginHost, Rng, type ForwardContext, type LayerInfo, type Plugin } from '@floatjs/engine';
+import { bitEqual, maxRelErr, mean, std, useStockBackend } from '@floatjs/engine/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ALPHA, floatNoise, weightStd } from './noisy-weight';
 import { dualNorm } from './dual-norm';
-import { bitEqual, maxRelErr, mean, std } from '@floatjs/engine/testing';
 
 beforeAll(async () => {
-  await selectBackend('cpu');
+  await useStockBackend('cpu');
 });
 
 /** One noisy conv built through the engine, as a model's builder would build it. */

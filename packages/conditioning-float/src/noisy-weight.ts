@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { WEIGHT_PHASE, type LayerInfo, type Plugin } from '@floatjs/engine';
+import { seededNormal, WEIGHT_PHASE, type LayerInfo, type Plugin } from '@floatjs/engine';
 
 export interface FloatNoiseOptions {
   /** Initial α of every conv layer (the reference code's layerwise α). Default 0.25. */
@@ -35,8 +35,7 @@ export function floatNoise(options: FloatNoiseOptions = {}): Plugin {
         const alpha = layer.extras[ALPHA];
         if (!alpha) throw new Error(`floatNoise: layer ${layer.name} has no α variable; was the model built with this plugin?`);
         const std = weightStd(weight);
-        const eta = rng.fillNormal(new Float32Array(weight.size), std);
-        return tf.tidy(() => tf.add(weight, tf.mul(tf.mul(alpha, cond.lambdaN), tf.tensor(eta, weight.shape))));
+        return tf.tidy(() => tf.add(weight, tf.mul(tf.mul(alpha, cond.lambdaN), seededNormal(rng, weight.shape, std))));
       },
     },
   };

@@ -8,7 +8,7 @@ export { SYSTEM_DATA_DIRS, INSTALL_HINTS } from './system-dirs';
 export type { Dataset } from './dataset';
 export { batches, batchCount, type Batch, type BatchOptions, type BatchSource, type Augment } from './batches';
 export { permutation, PERMUTATION_STREAM } from './permutation';
-export { createRng, splitmix32, xoshiro128ss, type Rng } from './rng';
+export { createRng, type Rng } from './rng';
 export { parseIdx, encodeIdx, type IdxArray } from './idx';
 export { maybeGunzip, isGzip, gunzipHead, DEFAULT_MAX_GUNZIP_BYTES } from './gzip';
 export { gunzipIdx, MAX_IDX_BYTES } from './idx-gunzip';

@@ -4,5 +4,10 @@
 // bundled copy registers into the same registry the installed tfjs-core reads.
 // tfjs-core itself must load first: whichever copy loads first creates the shared engine, and only the
 // package entry point installs the op handler that tensor methods (e.g. `cast`) need.
-import '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import { batchNormTrainGradient } from './ops/batch-norm-train';
+import { fusedConvGradient } from './ops/fused-conv';
+
+// The gradients of the engine's own kernels (their implementations come from a backend package).
+for (const config of [fusedConvGradient, batchNormTrainGradient]) if (!tf.getGradient(config.kernelName)) tf.registerGradient(config);

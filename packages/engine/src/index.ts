@@ -1,10 +1,13 @@
 import './gradients';
 
-export { selectBackend, BACKEND_NAMES, type BackendChoice, type BackendName } from './backend';
-export { MAX_WASM_THREADS, wasmThreadsFromEnv } from './wasm-threads';
-export { registerTrainingKernels, type TrainingKernelOptions } from './kernels/register-training-kernels';
-export { nativeKernelsFor } from './kernels/native-registry';
-export { FUSED_CONV } from './kernels/fused-conv';
+
+// Ops that run custom kernels by name (a backend package registers them; stock tfjs ops otherwise).
+export { FUSED_CONV, BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD, RELU_GRAD, SEEDED_NORMAL, hasKernel } from './ops/kernel-names';
+export { fusedConv, fusedConvAvailable, type FusedActivation, type FusedConvAttrs } from './ops/fused-conv';
+export { batchNormTrain, type BatchNormTrainResult } from './ops/batch-norm-train';
+export { batchNormInfer, inferenceAffine } from './ops/batch-norm-infer';
+export { relu, reluGrad } from './ops/relu';
+export { seededNormal, type SeededNormalAttrs } from './ops/seeded-normal';
 export { condition, conditionKey, type Condition } from './condition';
 export type { DelayKind, EvalSetting, LayerShape, MethodCost, MethodKit, NarrowRules, NarrowVariable } from './method-kit';
 export type {
@@ -36,8 +39,7 @@ export { cnnS } from './models/cnn-s';
 export { resnet20 } from './models/resnet20';
 export { resnet34 } from './models/resnet34';
 export { BatchNorm, BN_EPSILON, BN_MOMENTUM } from './layers/batch-norm';
-export { Rng, setNormalFill, type NormalFill, type RngState } from './rng';
-export { boxMullerRadius, unitCircle } from './normal-math';
+export { Rng, type RngState, type UniformSource } from '@floatjs/random';
 export { Sgd, type SgdOptions } from './optim/sgd';
 export { learningRate, type ScheduleName } from './optim/schedule';
 export { crossEntropy, meanCrossEntropy } from './losses';

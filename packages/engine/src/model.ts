@@ -3,14 +3,14 @@ import { condition, type Condition } from './condition';
 import { BatchNorm } from './layers/batch-norm';
 import { Conv2d, type Conv2dOptions } from './layers/conv2d';
 import { ConvNorm } from './layers/conv-norm';
-import type { FusedActivation } from './kernels/fused-conv';
+import type { FusedActivation } from './ops/fused-conv';
 import { Dense } from './layers/dense';
 import { Dropout } from './layers/dropout';
 import type { ConvInit } from './layers/init';
 import { VariableRegistry } from './layers/registry';
 import type { ForwardContext, LayerInfo, LogitsFn } from './plugin';
 import { PluginHost } from './plugin-host';
-import { Rng } from './rng';
+import { Rng } from '@floatjs/random';
 
 export interface InputSpec {
   height: number;

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Condition } from './condition';
-import type { Rng } from './rng';
+import type { Rng } from '@floatjs/random';
 
 /** What a hook knows about the layer asking it. */
 export interface LayerInfo {

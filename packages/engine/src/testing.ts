@@ -1,5 +1,5 @@
 /** Numeric helpers for testing models and plugins: whole-tensor errors, bit equality, variable snapshots. */
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 
 type Numeric = ArrayLike<number>;
 
@@ -48,4 +48,21 @@ export function std(a: Numeric): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += (a[i] - m) ** 2;
   return Math.sqrt(s / a.length);
+}
+
+/**
+ * Makes a stock tfjs backend (`cpu`, or `wasm` with one thread) the active one, for tests of the engine and
+ * of plugins: tfjs's own kernels and the engine ops' stock-op versions, none of @floatjs/backend's. The
+ * backend's tfjs package must be installed (a dev dependency of the tests' package).
+ */
+export async function useStockBackend(name: 'cpu' | 'wasm' = 'cpu'): Promise<void> {
+  if (name === 'wasm') {
+    // Read when the backend first initialises; later calls change nothing.
+    (await import('@tensorflow/tfjs-backend-wasm')).setThreadsCount(1);
+  } else {
+    await import('@tensorflow/tfjs-backend-cpu');
+  }
+  if (!(await tf.setBackend(name))) throw new Error(`useStockBackend: the ${name} backend failed to initialise`);
+  // The cpu backend's banner advises tfjs-node on first use; tests do not need it.
+  if (name === 'cpu') (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
 }

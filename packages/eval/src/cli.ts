@@ -10,7 +10,7 @@ import { exportSafetensors, importSafetensors } from './commands/export';
 import { exportNarrow, measureNarrowLatency } from './commands/export-narrow';
 import { exportSparse8 } from './commands/export-sparse8';
 import { experimentNames, renderReport, runExperiment } from './experiment';
-import { MAX_WASM_THREADS, selectBackend } from '@floatjs/engine';
+import { MAX_WASM_THREADS, selectBackend } from '@floatjs/backend';
 import { isMethodPath, loadMethodOf } from './recipes/method-module';
 import { methodNames } from './recipes/methods';
 import { presetNames } from './recipes/presets';

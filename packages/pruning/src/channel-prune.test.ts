@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createModel, selectBackend, Trainer, type LayerInfo, type MaskUpdateContext } from '@floatjs/engine';
+import { createModel, Trainer, type LayerInfo, type MaskUpdateContext } from '@floatjs/engine';
+import { useStockBackend } from '@floatjs/engine/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { channelMask, channelPrune, channelScores, channelsPresent, selectChannels } from './channel-prune';
 import { channelPruneRegrow } from './channel-regrow';
@@ -7,7 +8,7 @@ import { source, SPEC } from './test-utils/data';
 import { maskStats, sparseStorageBytes } from './stats';
 
 beforeAll(async () => {
-  await selectBackend('cpu');
+  await useStockBackend('cpu');
 });
 
 describe('channel ranking', () => {

@@ -1,4 +1,5 @@
-import { createModel, selectBackend, Trainer } from '@floatjs/engine';
+import { createModel, Trainer } from '@floatjs/engine';
+import { useStockBackend } from '@floatjs/engine/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { channelMask, channelPrune } from './channel-prune';
 import { maskChurn } from './churn';
@@ -7,7 +8,7 @@ import { sparseMomentum } from './sparse-momentum';
 import { source, SPEC } from './test-utils/data';
 
 beforeAll(async () => {
-  await selectBackend('cpu');
+  await useStockBackend('cpu');
 });
 
 const shape = [1, 2, 4, 2];

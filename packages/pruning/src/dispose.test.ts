@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { condition, createModel, Rng, selectBackend } from '@floatjs/engine';
+import { condition, createModel, Rng } from '@floatjs/engine';
+import { useStockBackend } from '@floatjs/engine/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { channelPrune } from './channel-prune';
 import { sparseMomentum } from './sparse-momentum';
 
 beforeAll(async () => {
-  await selectBackend('cpu');
+  await useStockBackend('cpu');
 });
 
 const INPUT = { height: 8, width: 8, channels: 1, numClasses: 3 };

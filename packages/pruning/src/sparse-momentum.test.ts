@@ -1,16 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  condition,
-  createModel,
-  ModelBuilder,
-  PluginHost,
-  Rng,
-  selectBackend,
-  Trainer,
-  type LayerInfo,
-  type MaskUpdateContext,
-  type Plugin,
-} from '@floatjs/engine';
+import { condition, createModel, ModelBuilder, PluginHost, Rng, Trainer, type LayerInfo, type MaskUpdateContext, type Plugin } from '@floatjs/engine';
+import { useStockBackend } from '@floatjs/engine/testing';
 import { floatNoise } from '@floatjs/conditioning-float';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { allocate, decodeBits, encodeBits, type PruningPlugin } from './masks';
@@ -19,7 +9,7 @@ import { maskStats } from './stats';
 import { source, SPEC } from './test-utils/data';
 
 beforeAll(async () => {
-  await selectBackend('cpu');
+  await useStockBackend('cpu');
 });
 
 /** A hand-built context: 1×1 convs with flat kernels [1, 1, 1, n], given weights and momentum. */

@@ -44,7 +44,7 @@ export function randomMask(name: string, shape: number[], density: number, seed:
   for (let i = 0; i < n; i++) idx[i] = i;
   const bits = new Uint8Array(n);
   for (let i = 0; i < keep; i++) {
-    const j = i + Math.floor(rng.next() * (n - i));
+    const j = i + Math.floor(rng.nextFloat() * (n - i));
     const t = idx[i];
     idx[i] = idx[j];
     idx[j] = t;

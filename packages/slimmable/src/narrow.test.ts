@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { assignVariables, cnnS, condition, Model, PluginHost, selectBackend, wideResnet, type ArchitectureDef, type InputSpec, type Plugin } from '@floatjs/engine';
-import { maxRelErr } from '@floatjs/engine/testing';
+import { assignVariables, cnnS, condition, Model, PluginHost, wideResnet, type ArchitectureDef, type InputSpec, type Plugin } from '@floatjs/engine';
+import { maxRelErr, useStockBackend } from '@floatjs/engine/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { narrowArchitecture, narrowWeights } from './narrow';
 import { slimmable } from './recipe';
@@ -8,7 +8,7 @@ import { fakeDual, fakeNoise, randomiseNormStats, SPEC, tinyResnet } from './tes
 import { narrowShape } from './width-slice';
 
 beforeAll(async () => {
-  await selectBackend('cpu');
+  await useStockBackend('cpu');
 });
 
 /** A per-channel scale after every norm, narrowing with the features (as a width-aware FiLM would). */

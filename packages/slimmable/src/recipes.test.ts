@@ -2,8 +2,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { filmDualNorm, oatLossMix } from '@floatjs/conditioning-film';
 import { ALPHA, float } from '@floatjs/conditioning-float';
-import { assignVariables, cnnS, condition, Model, PluginHost, selectBackend, Trainer, type Plugin } from '@floatjs/engine';
-import { changedNames, maxRelErr, snapshot } from '@floatjs/engine/testing';
+import { assignVariables, cnnS, condition, Model, PluginHost, Trainer, type Plugin } from '@floatjs/engine';
+import { changedNames, maxRelErr, snapshot, useStockBackend } from '@floatjs/engine/testing';
 import { sparseMomentum } from '@floatjs/pruning';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { narrowArchitecture, narrowWeights } from './narrow';
@@ -16,7 +16,7 @@ const SPEC = { height: 12, width: 12, channels: 1, numClasses: 4 };
 const BNS = ['bn1', 'bn2', 'bn3'];
 
 beforeAll(async () => {
-  await selectBackend('cpu');
+  await useStockBackend('cpu');
 });
 
 function train(plugins: Plugin[], steps: number, epochs = 1) {

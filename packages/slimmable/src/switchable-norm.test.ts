@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { condition, Model, PluginHost, selectBackend } from '@floatjs/engine';
-import { bitEqual, changedNames, snapshot } from '@floatjs/engine/testing';
+import { condition, Model, PluginHost } from '@floatjs/engine';
+import { bitEqual, changedNames, snapshot, useStockBackend } from '@floatjs/engine/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { slimmable } from './recipe';
 import { fakeDual, SPEC, tinyResnet } from './test-utils/fakes';
 
 beforeAll(async () => {
-  await selectBackend('cpu');
+  await useStockBackend('cpu');
 });
 
 function build(widths = [1, 0.5]): Model {

@@ -1,24 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  condition,
-  meanCrossEntropy,
-  Model,
-  pgdAtLossMix,
-  PluginHost,
-  Rng,
-  selectBackend,
-  Trainer,
-  type LossMixContext,
-  type Plugin,
-} from '@floatjs/engine';
-import { bitEqual, maxRelErr } from '@floatjs/engine/testing';
+import { condition, meanCrossEntropy, Model, pgdAtLossMix, PluginHost, Rng, Trainer, type LossMixContext, type Plugin } from '@floatjs/engine';
+import { bitEqual, maxRelErr, useStockBackend } from '@floatjs/engine/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { slimmable } from './recipe';
 import { fakeDual, fakeNoise, fgsm, source, spy, SPEC, tinyResnet, type Seen } from './test-utils/fakes';
 import { atWidth } from './width-loop';
 
 beforeAll(async () => {
-  await selectBackend('cpu');
+  await useStockBackend('cpu');
 });
 
 function build(plugins: Plugin[], seed = 9): Model {

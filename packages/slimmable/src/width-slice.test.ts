@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { condition, Model, PluginHost, Rng, selectBackend, type Plugin } from '@floatjs/engine';
-import { maxRelErr } from '@floatjs/engine/testing';
+import { condition, Model, PluginHost, Rng, type Plugin } from '@floatjs/engine';
+import { maxRelErr, useStockBackend } from '@floatjs/engine/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { slimmable } from './recipe';
 import { slicePrefix } from './slice-array';
@@ -8,7 +8,7 @@ import { fakeDual, fakeMask, fakeNoise, maskPattern, spy, SPEC, tinyResnet, type
 import { narrowShape, WIDTH_SLICE_ORDER, widthSlice } from './width-slice';
 
 beforeAll(async () => {
-  await selectBackend('cpu');
+  await useStockBackend('cpu');
 });
 
 function build(plugins: Plugin[]): Model {

@@ -4,12 +4,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../backend';
+import { bitEqual, useStockBackend } from '../testing';
 import { condition } from '../condition';
 import { createModel } from '../models/zoo';
 import type { InputSpec } from '../model';
-import { Rng } from '../rng';
-import { bitEqual } from '../testing';
+import { Rng } from '@floatjs/random';
 import { writeFileAtomic } from './atomic-write';
 import { loadWeights, readRecipe, RECIPE_FILE, saveCheckpoint, WEIGHTS_FILE } from './checkpoint';
 import { decodeSafetensors, encodeSafetensors } from './safetensors';
@@ -19,7 +18,7 @@ const CIFAR: InputSpec = { height: 32, width: 32, channels: 3, numClasses: 10 };
 
 let root: string;
 beforeAll(async () => {
-  await selectBackend('cpu');
+  await useStockBackend('cpu');
   root = mkdtempSync(join(tmpdir(), 'floatjs-ckpt-'));
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../backend';
+import { useStockBackend } from '../testing';
 import { createModel } from '../models/zoo';
 import type { InputSpec } from '../model';
 import { Trainer } from '../train/trainer';
@@ -16,7 +16,7 @@ import { findTrainingCheckpoint, loadTrainingCheckpoint, OPTIMIZER_FILE, saveTra
 const SPEC: InputSpec = { height: 8, width: 8, channels: 1, numClasses: 3 };
 let root: string;
 beforeAll(async () => {
-  await selectBackend('cpu');
+  await useStockBackend('cpu');
   root = mkdtempSync(join(tmpdir(), 'floatjs-hostile-'));
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -1,27 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../rng';
+import { Rng } from '@floatjs/random';
 import { decodeSafetensors, encodeSafetensors } from './safetensors';
 
 /** Mutations a damaged or hostile file may carry: truncation, bit flips, and header-length lies. */
 function mutate(bytes: Uint8Array, rng: Rng): Uint8Array {
   const out = Uint8Array.from(bytes);
-  switch (rng.nextU32() % 4) {
+  switch (rng.nextUint32() % 4) {
     case 0:
-      return out.subarray(0, rng.nextU32() % out.length);
+      return out.subarray(0, rng.nextUint32() % out.length);
     case 1: {
-      const flips = 1 + (rng.nextU32() % 8);
-      for (let i = 0; i < flips; i++) out[rng.nextU32() % out.length] ^= 1 << (rng.nextU32() % 8);
+      const flips = 1 + (rng.nextUint32() % 8);
+      for (let i = 0; i < flips; i++) out[rng.nextUint32() % out.length] ^= 1 << (rng.nextUint32() % 8);
       return out;
     }
     case 2: {
       // Header length claims up to 2^53 bytes.
-      new DataView(out.buffer).setBigUint64(0, BigInt(rng.nextU32()) * BigInt(rng.nextU32() % 2 ** 21), true);
+      new DataView(out.buffer).setBigUint64(0, BigInt(rng.nextUint32()) * BigInt(rng.nextUint32() % 2 ** 21), true);
       return out;
     }
     default: {
       // Flip bits inside the JSON header only, where offsets and shapes live.
       const len = Number(new DataView(out.buffer).getBigUint64(0, true));
-      out[8 + (rng.nextU32() % len)] ^= 1 << (rng.nextU32() % 8);
+      out[8 + (rng.nextUint32() % len)] ^= 1 << (rng.nextUint32() % 8);
       return out;
     }
   }

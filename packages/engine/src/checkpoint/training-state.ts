@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RngState } from '../rng';
+import type { RngState } from '@floatjs/random';
 import type { Trainer } from '../train/trainer';
 import { assignVariables, checkLoadedValues, MAX_WEIGHTS_BYTES, readVariables, RECIPE_FILE, STATE_FILE, weightsBytes, WEIGHTS_FILE } from './checkpoint';
 import { readRegularFile } from './fs-ops';

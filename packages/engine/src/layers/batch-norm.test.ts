@@ -1,13 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import '../gradients';
-import { selectBackend } from '../backend';
+import { changedNames, maxRelErr, snapshot, useStockBackend } from '../testing';
 import { condition } from '../condition';
 import { ModelBuilder, type InputSpec } from '../model';
 import { createModel } from '../models/zoo';
 import { PluginHost } from '../plugin-host';
-import { Rng } from '../rng';
-import { changedNames, maxRelErr, snapshot } from '../testing';
+import { Rng } from '@floatjs/random';
 import { BN_EPSILON, BN_MOMENTUM } from './batch-norm';
 
 const C = 5;
@@ -39,10 +38,10 @@ function buildNorm() {
 
 describe.each(['cpu', 'wasm'] as const)('BatchNorm running statistics (%s)', (backend) => {
   beforeAll(async () => {
-    await selectBackend(backend);
+    await useStockBackend(backend);
   });
   afterAll(async () => {
-    await selectBackend('cpu');
+    await useStockBackend('cpu');
   });
 
   it('are PyTorch defaults', () => {

@@ -2,14 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ForwardContext, LayerInfo } from '../plugin';
 import type { PluginHost } from '../plugin-host';
 import type { VariableRegistry } from './registry';
-import { batchNormTrain } from '../kernels/batch-norm-train';
-import { batchNormInfer, inferenceAffine } from '../kernels/batch-norm-infer';
-
-/** Backends whose tensors live in JS-readable memory, where the fused JS batch norm is fastest. */
-function hostMemoryBackend(): boolean {
-  const name = tf.getBackend();
-  return name === 'wasm' || name === 'cpu';
-}
+import { batchNormTrain } from '../ops/batch-norm-train';
+import { batchNormInfer, inferenceAffine } from '../ops/batch-norm-infer';
 
 export interface NormParams {
   gamma: tf.Variable;
@@ -54,18 +48,13 @@ export class BatchNorm {
     const c = x.shape[3];
     const { set, p } = this.selected(c, host, ctx);
     let y: tf.Tensor4D;
-    if (ctx.cond.training && hostMemoryBackend()) {
+    if (ctx.cond.training) {
       const r = batchNormTrain(x, p.gamma, p.beta, BN_EPSILON);
       y = r.y;
-      tf.tidy(() => updateRunningStats(set, tf.tensor1d(r.mean), tf.tensor1d(r.variance), x.size / c));
-    } else if (ctx.cond.training) {
-      const { mean, variance } = tf.moments(x, [0, 1, 2]);
-      y = tf.batchNorm(x, mean, variance, p.beta, p.gamma, BN_EPSILON) as tf.Tensor4D;
-      updateRunningStats(set, mean, variance, x.size / c);
-    } else if (hostMemoryBackend()) {
-      y = batchNormInfer(x, p.movingMean, p.movingVariance, p.gamma, p.beta, BN_EPSILON);
+      updateRunningStats(set, r.mean, r.variance, x.size / c);
+      tf.dispose([r.mean, r.variance]);
     } else {
-      y = tf.batchNorm(x, p.movingMean, p.movingVariance, p.beta, p.gamma, BN_EPSILON) as tf.Tensor4D;
+      y = batchNormInfer(x, p.movingMean, p.movingVariance, p.gamma, p.beta, BN_EPSILON);
     }
     return host.wrapNorm(y, this.info, ctx);
   }

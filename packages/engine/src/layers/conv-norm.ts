@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { fusedConv, fusedConvAvailable, type FusedActivation } from '../kernels/fused-conv';
+import { fusedConv, fusedConvAvailable, type FusedActivation } from '../ops/fused-conv';
 import type { ForwardContext } from '../plugin';
 import type { PluginHost } from '../plugin-host';
 import type { BatchNorm } from './batch-norm';
 import type { Conv2d } from './conv2d';
-import { relu } from '../kernels/relu';
+import { relu } from '../ops/relu';
 
 /**
  * conv → batch norm → activation. In inference forwards (every attack step) the norm is folded into the

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ForwardContext, LayerInfo } from '../plugin';
 import type { PluginHost } from '../plugin-host';
-import type { Rng } from '../rng';
+import type { Rng } from '@floatjs/random';
 import { uniformFanIn } from './init';
 import type { VariableRegistry } from './registry';
 

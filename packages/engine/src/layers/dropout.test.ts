@@ -1,16 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import '../gradients';
-import { selectBackend } from '../backend';
+import { useStockBackend } from '../testing';
 import { condition } from '../condition';
 import type { ForwardContext } from '../plugin';
-import { Rng } from '../rng';
+import { Rng } from '@floatjs/random';
 import { Dropout } from './dropout';
 
 const train = (seed: number): ForwardContext => ({ cond: condition({ training: true }), rng: new Rng(seed) });
 
 beforeAll(async () => {
-  await selectBackend('cpu');
+  await useStockBackend('cpu');
 });
 
 describe('Dropout', () => {

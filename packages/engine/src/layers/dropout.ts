@@ -23,7 +23,7 @@ export class Dropout {
   apply<T extends tf.Tensor>(x: T, ctx: ForwardContext): T {
     if (!ctx.cond.training || this.rate === 0) return x;
     const mask = new Float32Array(x.size);
-    for (let i = 0; i < mask.length; i++) mask[i] = ctx.rng.nextU32() < this.keepBelow ? this.scale : 0;
+    for (let i = 0; i < mask.length; i++) mask[i] = ctx.rng.nextUint32() < this.keepBelow ? this.scale : 0;
     return tf.mul(x, tf.tensor(mask, x.shape)) as T;
   }
 }

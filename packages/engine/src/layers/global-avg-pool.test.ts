@@ -1,18 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import '../gradients';
-import { selectBackend } from '../backend';
-import { Rng } from '../rng';
-import { bitEqual } from '../testing';
+import { bitEqual, useStockBackend } from '../testing';
+import { Rng } from '@floatjs/random';
 import { globalAvgPool } from './global-avg-pool';
 
 describe('globalAvgPool', () => {
   afterAll(async () => {
-    await selectBackend('cpu');
+    await useStockBackend('cpu');
   });
   for (const backend of ['cpu', 'wasm'] as const) {
     it(`${backend}: forward and gradient are bit-identical to tf.mean over [1, 2], without leaks`, async () => {
-      await selectBackend(backend);
+      await useStockBackend(backend);
       const shape: [number, number, number, number] = [3, 5, 4, 6];
       const x = tf.tensor4d(new Rng(2).fillNormal(new Float32Array(3 * 5 * 4 * 6), 1), shape);
       const cot = tf.tensor2d(new Rng(3).fillNormal(new Float32Array(3 * 6), 1), [3, 6]);

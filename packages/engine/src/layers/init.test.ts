@@ -1,14 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../backend';
+import { useStockBackend } from '../testing';
 import { createModel } from '../models/zoo';
-import { Rng } from '../rng';
+import { Rng } from '@floatjs/random';
 import { convKernelInit } from './init';
 
 const MNIST = { height: 28, width: 28, channels: 1, numClasses: 10 };
 
 beforeAll(async () => {
-  await selectBackend('cpu');
+  await useStockBackend('cpu');
 });
 
 function stats(t: tf.Tensor): { std: number; maxAbs: number; mean: number } {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Rng } from '../rng';
+import type { Rng } from '@floatjs/random';
 
 /**
  * How conv kernels start. `pytorch` is torch.nn.Conv2d's default, kaiming_uniform with a = √5, i.e.
@@ -29,6 +29,6 @@ export function heNormal(shape: number[], fanIn: number, rng: Rng): tf.Tensor {
 export function uniformFanIn(shape: number[], fanIn: number, rng: Rng): tf.Tensor {
   const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
   const bound = 1 / Math.sqrt(fanIn);
-  for (let i = 0; i < data.length; i++) data[i] = (rng.next() * 2 - 1) * bound;
+  for (let i = 0; i < data.length; i++) data[i] = (rng.nextFloat() * 2 - 1) * bound;
   return tf.tensor(data, shape);
 }

@@ -1,13 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import '../gradients';
-import { selectBackend } from '../backend';
+import { changedNames, maxRelErr, snapshot, useStockBackend } from '../testing';
 import { condition } from '../condition';
 import { ModelBuilder } from '../model';
 import type { Plugin } from '../plugin';
 import { PluginHost } from '../plugin-host';
-import { Rng } from '../rng';
-import { changedNames, maxRelErr, snapshot } from '../testing';
+import { Rng } from '@floatjs/random';
 import { BN_EPSILON, BN_MOMENTUM } from './batch-norm';
 
 // A narrow input (a slimmable width) reaches a norm layer with fewer channels than the layer holds.
@@ -52,10 +51,10 @@ function buildNorm() {
 
 describe.each(['cpu', 'wasm'] as const)('narrow inputs (%s)', (backend) => {
   beforeAll(async () => {
-    await selectBackend(backend);
+    await useStockBackend(backend);
   });
   afterAll(async () => {
-    await selectBackend('cpu');
+    await useStockBackend('cpu');
   });
 
   it('a training forward normalises with the first K channels of γ/β and updates only their running statistics', () => {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../backend';
+import { useStockBackend } from '../testing';
 import { condition } from '../condition';
 import type { InputSpec } from '../model';
 import { architectureNames, createModel, registerArchitecture } from './zoo';
@@ -10,7 +10,7 @@ const MNIST: InputSpec = { height: 28, width: 28, channels: 1, numClasses: 10 };
 const CIFAR: InputSpec = { height: 32, width: 32, channels: 3, numClasses: 10 };
 
 beforeAll(async () => {
-  await selectBackend('cpu');
+  await useStockBackend('cpu');
 });
 
 describe('cnn-s', () => {

@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import '../gradients';
-import { selectBackend } from '../backend';
+import { useStockBackend } from '../testing';
 import { condition } from '../condition';
 import { Model, type InputSpec } from '../model';
 import type { Plugin } from '../plugin';
 import { PluginHost } from '../plugin-host';
-import { Rng } from '../rng';
+import { Rng } from '@floatjs/random';
 import { architectureNames, createModel } from './zoo';
 import { imagenetResnet } from './imagenet-resnet';
 import { wideResnet } from './wide-resnet';
@@ -81,7 +81,7 @@ function shapeProbe(seen: Map<string, number[]>): Plugin {
 }
 
 beforeAll(async () => {
-  await selectBackend('wasm');
+  await useStockBackend('cpu');
 });
 
 describe('paper models: parameter counts of the reference layouts', () => {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { globalAvgPool } from '../layers/global-avg-pool';
 import type { ArchitectureDef, ModelBuilder } from '../model';
 import type { ForwardContext } from '../plugin';
-import { relu } from '../kernels/relu';
+import { relu } from '../ops/relu';
 
 type Apply = (x: tf.Tensor4D, ctx: ForwardContext) => tf.Tensor4D;
 

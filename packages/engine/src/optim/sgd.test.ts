@@ -1,12 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../backend';
-import { maxRelErr } from '../testing';
+import { maxRelErr, useStockBackend } from '../testing';
 import { learningRate } from './schedule';
 import { Sgd } from './sgd';
 
 beforeAll(async () => {
-  await selectBackend('cpu');
+  await useStockBackend('cpu');
 });
 
 describe('Sgd', () => {

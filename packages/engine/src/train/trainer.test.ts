@@ -1,14 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import '../gradients';
-import { selectBackend } from '../backend';
+import { bitEqual, changedNames, snapshot, useStockBackend } from '../testing';
 import { pgdAtLossMix } from '../loss-mixes/pgd-at';
 import { crossEntropy } from '../losses';
 import type { InputSpec } from '../model';
 import { createModel } from '../models/zoo';
 import type { Adversary, PluginOption } from '../plugin';
-import { Rng } from '../rng';
-import { bitEqual, changedNames, snapshot } from '../testing';
+import { Rng } from '@floatjs/random';
 import { DivergenceError, Trainer, type Batch, type BatchSource, type TrainerOptions } from './trainer';
 
 const SPEC: InputSpec = { height: 12, width: 12, channels: 1, numClasses: 4 };
@@ -18,7 +17,7 @@ function source(batches: number, seed = 1): BatchSource {
   const rng = new Rng(seed);
   const list: Batch[] = Array.from({ length: batches }, () => {
     const x = new Float32Array(BATCH * SPEC.height * SPEC.width);
-    for (let i = 0; i < x.length; i++) x[i] = rng.next();
+    for (let i = 0; i < x.length; i++) x[i] = rng.nextFloat();
     const y = Int32Array.from({ length: BATCH }, (_, i) => i % SPEC.numClasses);
     return { x, y, size: BATCH };
   });
@@ -52,12 +51,13 @@ async function train(recipe: PluginOption, opts: TrainerOptions, data: BatchSour
   return { model, trainer, losses, tensors };
 }
 
-describe.each(['cpu', 'wasm'] as const)('Trainer (%s)', (backend) => {
+// The same tests on wasm and on cpu with @floatjs/backend's kernels live in that package (trainer.test.ts).
+describe.each(['cpu'] as const)('Trainer (stock %s)', (backend) => {
   beforeAll(async () => {
-    await selectBackend(backend);
+    await useStockBackend(backend);
   });
   afterAll(async () => {
-    await selectBackend('cpu');
+    await useStockBackend('cpu');
   });
 
   it('same seed → bit-identical weights after 2 steps (standard and PGD-AT with a seeded attack)', async () => {
@@ -109,7 +109,7 @@ describe.each(['cpu', 'wasm'] as const)('Trainer (%s)', (backend) => {
 
 describe('Trainer on cpu: failures', () => {
   beforeAll(async () => {
-    await selectBackend('cpu');
+    await useStockBackend('cpu');
   });
 
   it('calls afterStep/epochEnd, and the former onStep/onEpoch, with the same events', async () => {
@@ -180,7 +180,7 @@ describe('Trainer on cpu: failures', () => {
 
 describe('mask epoch-end hook', () => {
   it('runs after every epoch but the last, as sparse_learning does (a regrown weight needs steps to train)', async () => {
-    await selectBackend('cpu');
+    await useStockBackend('cpu');
     const seen: number[] = [];
     const afterSteps: number[] = [];
     const recorder = { name: 'recorder', maskUpdate: { epochEnd: (ctx: { epoch: number }) => void seen.push(ctx.epoch), afterStep: (ctx: { step: number }) => void afterSteps.push(ctx.step) } };

@@ -3,7 +3,7 @@ import type { Model } from '../model';
 import type { Adversary, LossMixHook } from '../plugin';
 import { Sgd } from '../optim/sgd';
 import { learningRate, type ScheduleName } from '../optim/schedule';
-import { Rng } from '../rng';
+import { Rng } from '@floatjs/random';
 import { standardLossMix } from '../loss-mixes/standard';
 
 export interface Batch {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createModel, nativeKernelsFor, Rng, selectBackend, Trainer } from '@floatjs/engine';
+import { createModel, Rng, Trainer } from '@floatjs/engine';
+import { nativeKernelsFor, selectBackend } from '@floatjs/backend';
 import { nativeOffReason } from '../report/backend-record';
 import { pgdAdversary } from '../attack/adversary';
 import { KernelProfiler } from './kernel-profile';
@@ -81,8 +82,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   });
   const rng = new Rng(0);
   const { height, width, channels } = w.input;
-  const x = Float32Array.from({ length: batch * height * width * channels }, () => rng.next());
-  const y = Int32Array.from({ length: batch }, () => rng.nextU32() % 10);
+  const x = Float32Array.from({ length: batch * height * width * channels }, () => rng.nextFloat());
+  const y = Int32Array.from({ length: batch }, () => rng.nextUint32() % 10);
   const times: number[] = [];
   let profiler: KernelProfiler | undefined;
   let tensorsAfterWarmup = -1;

@@ -1,6 +1,7 @@
 import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DivergenceError, findTrainingCheckpoint, firstNonFinite, loadTrainingCheckpoint, RECIPE_FILE, restoreTrainingCheckpoint, saveTrainingCheckpoint, selectBackend, tidyForResume, Trainer, WEIGHTS_FILE, writeFileAtomic, type ConvInit, type TrainerHooks } from '@floatjs/engine';
+import { DivergenceError, findTrainingCheckpoint, firstNonFinite, loadTrainingCheckpoint, RECIPE_FILE, restoreTrainingCheckpoint, saveTrainingCheckpoint, tidyForResume, Trainer, WEIGHTS_FILE, writeFileAtomic, type ConvInit, type TrainerHooks } from '@floatjs/engine';
+import { selectBackend } from '@floatjs/backend';
 import { provenance, sha256File, type Provenance } from '../report/provenance';
 import { backendLine, backendRecord, type BackendRecord } from '../report/backend-record';
 import { pgdAdversary } from '../attack/adversary';

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createModel, selectBackend, type InputSpec, type Model, type Plugin } from '@floatjs/engine';
+import { createModel, type InputSpec, type Model, type Plugin } from '@floatjs/engine';
+import { selectBackend } from '@floatjs/backend';
 import { getMethod, methodNames } from '../recipes/methods';
 import { filmModuleParams, filmParamsFor } from '@floatjs/conditioning-film';
 import { convDelayNs, countFlops, countParams, delayKindOf, delayModel, floatConvDelayNs, layerCosts, measureLatency, modelCost, oatConvDelayNs, parameterStorage, PAPER_DELAY_CONSTANTS } from './index';

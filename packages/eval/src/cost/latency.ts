@@ -39,7 +39,7 @@ export function measureLatency(targets: readonly LatencyTarget[], opts: { batch:
     const key = `${height}x${width}x${channels}`;
     if (!inputs.has(key)) {
       const data = new Float32Array(opts.batch * height * width * channels);
-      for (let i = 0; i < data.length; i++) data[i] = rng.next();
+      for (let i = 0; i < data.length; i++) data[i] = rng.nextFloat();
       inputs.set(key, tf.tensor4d(data, [opts.batch, height, width, channels]));
     }
   }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '@floatjs/engine';
+import { selectBackend } from '@floatjs/backend';
 import { runCli } from '../test-utils/run-cli';
 import { methodNames } from '../recipes/methods';
 import { writeTinyDataset } from '../test-utils/tiny-dataset';

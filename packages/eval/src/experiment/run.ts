@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createModel, selectBackend, type InputSpec, type Model } from '@floatjs/engine';
+import { createModel, type InputSpec, type Model } from '@floatjs/engine';
+import { selectBackend } from '@floatjs/backend';
 import { backendLine, backendRecord } from '../report/backend-record';
 import { provenance } from '../report/provenance';
 import { architectureLayerCosts, compressionOf, countParams, delayModel, measureLatency, modelCost, type LatencyTarget } from '../cost';

@@ -2,7 +2,7 @@ import { conditionKey } from '@floatjs/engine';
 import { describe, expect, it } from 'vitest';
 import { getMethod, methodNames } from './methods';
 import { buildModel } from './recipe';
-import { selectBackend } from '@floatjs/engine';
+import { selectBackend } from '@floatjs/backend';
 
 describe('methods', () => {
   it('lists the issue-2 methods', () => {

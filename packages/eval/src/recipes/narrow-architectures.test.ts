@@ -1,4 +1,5 @@
-import { architectureNames, createModel, getArchitecture, selectBackend } from '@floatjs/engine';
+import { architectureNames, createModel, getArchitecture } from '@floatjs/engine';
+import { selectBackend } from '@floatjs/backend';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureArchitecture, narrowArchitectureFor, parseNarrowArchitectureName } from './narrow-architectures';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getDatasetDef, IMAGENET100_CMC_WNIDS } from '@floatjs/datasets';
 import { writeFakeCifar10, writeFakeCifar100, writeFakeImagenetFolder, writeFakeStl10, writeFakeSvhn, writeFakeTinyImagenet } from '@floatjs/datasets/testing';
-import { selectBackend } from '@floatjs/engine';
+import { selectBackend } from '@floatjs/backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAPER_INPUTS, PAPER_PRESETS, type PaperDataset } from './paper-presets';
 import { getPreset } from './presets';

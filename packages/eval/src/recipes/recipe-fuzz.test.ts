@@ -46,15 +46,15 @@ const nested = (depth: number, open: string, close: string, inner = '1') => open
 
 /** A random JSON value up to `depth` deep. */
 function randomJson(rng: Rng, depth = 3): Json {
-  switch (rng.nextU32() % (depth > 0 ? 8 : 6)) {
+  switch (rng.nextUint32() % (depth > 0 ? 8 : 6)) {
     case 0: return null;
-    case 1: return rng.next() < 0.5;
-    case 2: return Math.floor((rng.next() - 0.5) * 1000);
-    case 3: return (rng.next() - 0.5) * 10 ** ((rng.nextU32() % 40) - 20);
+    case 1: return rng.nextFloat() < 0.5;
+    case 2: return Math.floor((rng.nextFloat() - 0.5) * 1000);
+    case 3: return (rng.nextFloat() - 0.5) * 10 ** ((rng.nextUint32() % 40) - 20);
     case 4: return '';
-    case 5: return String.fromCharCode(...Array.from({ length: rng.nextU32() % 12 }, () => rng.nextU32() % 0x3000));
-    case 6: return Array.from({ length: rng.nextU32() % 4 }, () => randomJson(rng, depth - 1));
-    default: return Object.fromEntries(Array.from({ length: rng.nextU32() % 4 }, (_, i) => [`k${i}`, randomJson(rng, depth - 1)]));
+    case 5: return String.fromCharCode(...Array.from({ length: rng.nextUint32() % 12 }, () => rng.nextUint32() % 0x3000));
+    case 6: return Array.from({ length: rng.nextUint32() % 4 }, () => randomJson(rng, depth - 1));
+    default: return Object.fromEntries(Array.from({ length: rng.nextUint32() % 4 }, (_, i) => [`k${i}`, randomJson(rng, depth - 1)]));
   }
 }
 
@@ -66,13 +66,13 @@ function* fuzzCases(rng: Rng): Generator<[string, string | Uint8Array]> {
   for (let n = 0; n < bytes.length; n++) yield ['truncation', bytes.subarray(0, n)];
   for (let i = 0; i < 1500; i++) {
     const out = Uint8Array.from(bytes);
-    const flips = 1 + (rng.nextU32() % 8);
-    for (let j = 0; j < flips; j++) out[rng.nextU32() % out.length] ^= 1 << (rng.nextU32() % 8);
+    const flips = 1 + (rng.nextUint32() % 8);
+    for (let j = 0; j < flips; j++) out[rng.nextUint32() % out.length] ^= 1 << (rng.nextUint32() % 8);
     yield ['bit flips', out];
   }
   for (let i = 0; i < 1000; i++) {
-    const at = rng.nextU32() % (bytes.length + 1);
-    const extra = Uint8Array.from({ length: 1 + (rng.nextU32() % 8) }, () => rng.nextU32() % 256);
+    const at = rng.nextUint32() % (bytes.length + 1);
+    const extra = Uint8Array.from({ length: 1 + (rng.nextUint32() % 8) }, () => rng.nextUint32() % 256);
     yield ['byte insertion', Uint8Array.from([...bytes.subarray(0, at), ...extra, ...bytes.subarray(at)])];
   }
   const swaps: Json[] = [0, -1, 1.5, -0, 1e308, 'x', '', '1', null, true, [], [1, 2], {}, { a: 1 }];
@@ -89,7 +89,7 @@ function* fuzzCases(rng: Rng): Generator<[string, string | Uint8Array]> {
     yield ['huge number', marker.replace('"FUZZ-NUMBER"', `-${'9'.repeat(400)}`)];
   }
   for (let i = 0; i < 12; i++) {
-    const p = all[rng.nextU32() % all.length];
+    const p = all[rng.nextUint32() % all.length];
     const marker = JSON.stringify(replaced(good, p, 'FUZZ-VALUE'));
     yield ['huge array', marker.replace('"FUZZ-VALUE"', `[${'1,'.repeat(100_000)}1]`)];
     yield ['huge array', marker.replace('"FUZZ-VALUE"', `[${'{"name":"x"},'.repeat(20_000)}{}]`)];
@@ -98,7 +98,7 @@ function* fuzzCases(rng: Rng): Generator<[string, string | Uint8Array]> {
     yield ['huge string', marker.replace('"FUZZ-VALUE"', JSON.stringify('s'.repeat(500_000)))];
   }
   for (let i = 0; i < 1000; i++) {
-    const p = all[rng.nextU32() % all.length];
+    const p = all[rng.nextUint32() % all.length];
     yield ['random subtree', JSON.stringify(replaced(good, p, randomJson(rng)))];
   }
   const special = [

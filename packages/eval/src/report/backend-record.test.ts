@@ -1,4 +1,4 @@
-import type { BackendChoice } from '@floatjs/engine';
+import type { BackendChoice } from '@floatjs/backend';
 import { afterEach, describe, expect, it } from 'vitest';
 import { backendLine, backendRecord } from './backend-record';
 

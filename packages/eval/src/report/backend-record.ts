@@ -1,4 +1,4 @@
-import type { BackendChoice } from '@floatjs/engine';
+import type { BackendChoice } from '@floatjs/backend';
 
 /**
  * What reports record of the backend a run used: the tfjs backend, its threads, and the native kernels, or, on

@@ -1,7 +1,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '@floatjs/engine';
+import { selectBackend } from '@floatjs/backend';
 import type { MaskChurn } from '@floatjs/pruning';
 import { churnField, churnText } from './mask-churn-log';
 import { buildModel } from '../recipes/recipe';

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDataset } from '@floatjs/datasets';
-import { selectBackend } from '@floatjs/engine';
+import { selectBackend } from '@floatjs/backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../test-utils/run-cli';
 import { writeTinyDataset } from '../test-utils/tiny-dataset';

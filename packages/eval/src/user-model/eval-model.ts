@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { dirname, join } from 'node:path';
-import { condition, selectBackend } from '@floatjs/engine';
+import { condition } from '@floatjs/engine';
+import { selectBackend } from '@floatjs/backend';
 import { backendLine, backendRecord } from '../report/backend-record';
 import { parseAttack } from '../attack/eval-attack';
 import { checkTarget, type CheckOptions, type CheckReport } from '../commands/check';

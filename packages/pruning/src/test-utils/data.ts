@@ -9,7 +9,7 @@ export function source(batches: number, seed = 1): BatchSource {
   const rng = new Rng(seed);
   const list: Batch[] = Array.from({ length: batches }, () => {
     const x = new Float32Array(BATCH * SPEC.height * SPEC.width);
-    for (let i = 0; i < x.length; i++) x[i] = rng.next();
+    for (let i = 0; i < x.length; i++) x[i] = rng.nextFloat();
     const y = Int32Array.from({ length: BATCH }, (_, i) => i % SPEC.numClasses);
     return { x, y, size: BATCH };
   });

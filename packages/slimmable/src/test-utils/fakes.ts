@@ -93,7 +93,7 @@ export const fgsm: Adversary = (f, x, y) =>
 export function source(batches: number, spec: InputSpec = SPEC, batch = 6, seed = 7): BatchSource {
   const rng = new Rng(seed);
   const list: Batch[] = Array.from({ length: batches }, () => ({
-    x: Float32Array.from({ length: batch * spec.height * spec.width * spec.channels }, () => rng.next()),
+    x: Float32Array.from({ length: batch * spec.height * spec.width * spec.channels }, () => rng.nextFloat()),
     y: Int32Array.from({ length: batch }, (_, i) => i % spec.numClasses),
     size: batch,
   }));
@@ -109,7 +109,7 @@ export function randomiseNormStats(vars: ReadonlyMap<string, tf.Variable>, seed:
     const isAffine = name.endsWith('.gamma') || name.endsWith('.beta');
     if (!isMean && !isVar && !isAffine) continue;
     const data = Float32Array.from({ length: v.size }, () => {
-      const u = rng.next();
+      const u = rng.nextFloat();
       return isVar ? 0.5 + u : isMean ? u - 0.5 : name.endsWith('.gamma') ? 0.5 + u : u - 0.5;
     });
     tf.tidy(() => v.assign(tf.tensor(data, v.shape)));

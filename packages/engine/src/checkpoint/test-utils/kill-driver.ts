@@ -6,10 +6,10 @@
  * of checkpoint file operations made and the epoch each run started at.
  */
 import '../../gradients';
-import { selectBackend } from '../../backend';
+import { useStockBackend } from '../../testing';
 import { globalAvgPool } from '../../layers/global-avg-pool';
 import { createModel, registerArchitecture } from '../../models/zoo';
-import { Rng } from '../../rng';
+import { Rng } from '@floatjs/random';
 import { Trainer, type Batch } from '../../train/trainer';
 import { checkpointOpCount } from '../fs-ops';
 import { findTrainingCheckpoint, restoreTrainingCheckpoint, saveTrainingCheckpoint, tidyForResume } from '../training-state';
@@ -33,7 +33,7 @@ const batches = (epoch: number): Batch[] => {
 };
 
 async function main(): Promise<void> {
-  await selectBackend('cpu');
+  await useStockBackend('cpu');
   const starts: number[] = [];
   for (const dir of dirs) {
     const model = createModel('kill-test-tiny', spec, [], 7);

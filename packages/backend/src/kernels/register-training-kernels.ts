@@ -4,10 +4,14 @@ import type { ConvAttrs } from './conv-info';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter';
 import { conv2dBackpropInputPolyphase } from './conv2d-backprop-input-polyphase';
 import { convInfoOf } from './conv-info';
+import { RELU_GRAD, SEEDED_NORMAL } from '@floatjs/engine';
+import { batchNormTrainKernels } from './batch-norm-train';
 import { registerFusedConv } from './fused-conv';
 import { registerNativeConvKernels } from './native-conv';
 import { NATIVE_ELEMENTWISE_KERNELS, registerNativeElementwiseKernels } from './native-elementwise';
 import { setNativeKernels } from './native-registry';
+import { reluGradKernel } from './relu-grad';
+import { seededNormalKernel } from './seeded-normal';
 import { replaceKernel, restoreStockKernel, stockKernel } from './stock-kernels';
 
 export interface TrainingKernelOptions {
@@ -20,10 +24,12 @@ export interface TrainingKernelOptions {
 const registered = new Map<string, NativeKernels | 'js'>();
 
 /**
- * Registers the training kernels for `backendName` (tfjs's kernel registry, by name): either the native
- * convolutions (forward, fused forward, both gradients), or the conv gradients composed of ops the
- * backend already runs fast. Nested ops inside a kernel are not taped, so gradients still flow through
- * tfjs's own Conv2D gradient definition. Calling it again with other options switches between the two.
+ * Registers the training kernels for `backendName` (tfjs's kernel registry, by name): the engine's custom
+ * kernels (fused conv, training batch norm; with native kernels also the ReLU gradient and the seeded
+ * normal fill) and either the native convolutions (forward, fused forward, both gradients) or the conv
+ * gradients composed of ops the backend already runs fast. Nested ops inside a kernel are not taped, so
+ * gradients still flow through tfjs's own Conv2D gradient definition. Calling it again with other options
+ * switches between the two.
  */
 export function registerTrainingKernels(backendName: string, options: TrainingKernelOptions = {}): void {
   const mode = options.native ?? 'js';
@@ -33,11 +39,16 @@ export function registerTrainingKernels(backendName: string, options: TrainingKe
   if (options.native) {
     registerNativeConvKernels(backendName, options.native);
     if (backendName === 'cpu') registerNativeElementwiseKernels(backendName, options.native);
+    replaceKernel(reluGradKernel(backendName, options.native));
+    replaceKernel(seededNormalKernel(backendName, options.native));
   } else {
     for (const name of [tf.Conv2D, 'FusedConv2D', tf.Conv2DBackpropInput]) restoreStockKernel(name, backendName);
     if (backendName === 'cpu') for (const name of NATIVE_ELEMENTWISE_KERNELS) restoreStockKernel(name, backendName);
+    // Without native kernels these two are the engine's stock-op versions.
+    for (const name of [RELU_GRAD, SEEDED_NORMAL]) restoreStockKernel(name, backendName);
     registerJsConvGradients(backendName, options.replaceInput ?? true);
   }
+  for (const config of batchNormTrainKernels(backendName, options.native)) replaceKernel(config);
   if (backendName === 'wasm') replaceKernel(sharedIdentity(backendName));
   registerFusedConv(backendName);
 }

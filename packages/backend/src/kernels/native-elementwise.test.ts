@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { loadNativeKernels } from '@floatjs/native-kernels';
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../rng';
+import { Rng } from '@floatjs/random';
 import { registerTrainingKernels } from './register-training-kernels';
 import { repeatsAlong } from './native-elementwise';
 

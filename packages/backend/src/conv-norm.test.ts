@@ -1,14 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import '../gradients';
-import { selectBackend } from '../backend';
-import { condition } from '../condition';
-import { FUSED_CONV } from '../kernels/fused-conv';
-import { ModelBuilder } from '../model';
-import type { ForwardContext, Plugin } from '../plugin';
-import { PluginHost } from '../plugin-host';
-import { Rng } from '../rng';
-import { maxRelErr } from '../testing';
+import { condition, FUSED_CONV, ModelBuilder, PluginHost, Rng, type ForwardContext, type Plugin } from '@floatjs/engine';
+import { maxRelErr } from '@floatjs/engine/testing';
+import { selectBackend } from './backend';
 
 const CI = 3;
 const CO = 6;
@@ -29,10 +23,10 @@ function build(plugins: Plugin[], stride: number, activation: 'relu' | 'linear')
   const rng = new Rng(9);
   // Running statistics and affine parameters far from the identity, so a folding mistake shows.
   tf.tidy(() => {
-    vars.get('n.gamma')!.assign(tf.tensor1d(Float32Array.from({ length: CO }, () => 0.5 + rng.next())));
+    vars.get('n.gamma')!.assign(tf.tensor1d(Float32Array.from({ length: CO }, () => 0.5 + rng.nextFloat())));
     vars.get('n.beta')!.assign(tf.tensor1d(rng.fillNormal(new Float32Array(CO), 1)));
     vars.get('n.movingMean')!.assign(tf.tensor1d(rng.fillNormal(new Float32Array(CO), 1)));
-    vars.get('n.movingVariance')!.assign(tf.tensor1d(Float32Array.from({ length: CO }, () => 0.3 + 2 * rng.next())));
+    vars.get('n.movingVariance')!.assign(tf.tensor1d(Float32Array.from({ length: CO }, () => 0.3 + 2 * rng.nextFloat())));
   });
   // The unfolded reference: conv, then inference batch norm written out, then the activation.
   const reference = (x: tf.Tensor4D, ctx: ForwardContext) => {

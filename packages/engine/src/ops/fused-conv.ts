@@ -1,43 +1,20 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { FUSED_CONV, hasKernel } from './kernel-names';
 import { reluGrad } from './relu';
 
-/** The kernel name: a bias-and-activation conv whose gradient the tape computes per input, on demand. */
-export const FUSED_CONV = 'FloatFusedConv2D';
-
+/** The activations FloatFusedConv2D fuses. */
 export type FusedActivation = 'linear' | 'relu';
 
-interface FusedConvAttrs {
+/** FloatFusedConv2D's attributes (a backend forwards them to its FusedConv2D). */
+export interface FusedConvAttrs {
   strides: [number, number];
   pad: number;
   activation: FusedActivation;
 }
 
-/**
- * Registers FloatFusedConv2D for `backendName`, forwarding to the backend's FusedConv2D (native or XNNPACK on
- * wasm, where bias and ReLU cost nothing extra). tfjs's own fused op computes the gradients of x, filter and
- * bias together on every backward; an attack needs only x's, so this kernel carries a registered
- * gradient whose parts run only for inputs on the differentiated path.
- */
-export function registerFusedConv(backendName: string): void {
-  if (!tf.getKernel('FusedConv2D', backendName)) return;
-  if (!tf.getKernel(FUSED_CONV, backendName)) {
-    tf.registerKernel({
-      kernelName: FUSED_CONV,
-      backendName,
-      // Looked up per call: the native kernels may replace FusedConv2D after this registration.
-      kernelFunc: (args) =>
-        tf.getKernel('FusedConv2D', backendName)!.kernelFunc({
-          ...args,
-          attrs: { ...args.attrs, dataFormat: 'NHWC', dilations: [1, 1], leakyreluAlpha: 0 },
-        }),
-    });
-  }
-  if (!tf.getGradient(FUSED_CONV)) tf.registerGradient(fusedConvGradient);
-}
-
 /** Whether the active backend runs FloatFusedConv2D. */
 export function fusedConvAvailable(): boolean {
-  return tf.getKernel(FUSED_CONV, tf.getBackend()) !== undefined;
+  return hasKernel(FUSED_CONV);
 }
 
 /** act(conv(x, filter) + bias) with symmetric integer padding, taped as one node. */
@@ -53,7 +30,12 @@ export function fusedConv(
   return tf.engine().runKernel(FUSED_CONV, { x, filter, bias }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;
 }
 
-const fusedConvGradient: tf.GradConfig = {
+/**
+ * The gradient of FloatFusedConv2D (registered by the engine; kernels come from the backend). tfjs's own
+ * fused op computes the gradients of x, filter and bias together on every backward; an attack needs only
+ * x's, so each part here runs only for an input on the differentiated path.
+ */
+export const fusedConvGradient: tf.GradConfig = {
   kernelName: FUSED_CONV,
   inputsToSave: ['x', 'filter'],
   outputsToSave: [true],

@@ -9,10 +9,7 @@ export function setNativeKernels(backendName: string, kernels: NativeKernels | u
   else byBackend.delete(backendName);
 }
 
-/**
- * The native kernels registered for the active backend, for ops that call them directly (batch norm, the
- * ReLU gradient) rather than through tfjs's kernel registry.
- */
+/** The native kernels registered for the active backend (for reports, e.g. bench's scratch memory). */
 export function nativeKernelsFor(backendName: string = tf.getBackend()): NativeKernels | undefined {
   return byBackend.get(backendName);
 }

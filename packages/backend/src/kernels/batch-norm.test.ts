@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../backend';
-import { Rng } from '../rng';
-import { maxRelErr } from '../testing';
-import { batchNormInfer } from './batch-norm-infer';
-import { batchNormTrain } from './batch-norm-train';
-import '../gradients';
+import { Rng } from '@floatjs/random';
+import { maxRelErr } from '@floatjs/engine/testing';
+import { batchNormInfer, batchNormTrain } from '@floatjs/engine';
+
+import '@floatjs/engine';
 
 const EPS = 1e-5;
 const TOL = 1e-4;
@@ -34,10 +34,10 @@ function makeInputs(shape: Shape, seed: number): Inputs {
   const size = shape.reduce((a, b) => a * b, 1);
   const x = rng.fillNormal(new Float32Array(size), 1);
   for (let i = 0; i < size; i++) x[i] = x[i] * (0.5 + (i % c)) + ((i % c) - c / 2);
-  const gamma = Float32Array.from({ length: c }, () => 0.5 + rng.next());
+  const gamma = Float32Array.from({ length: c }, () => 0.5 + rng.nextFloat());
   const beta = rng.fillNormal(new Float32Array(c), 0.5);
   const mean = rng.fillNormal(new Float32Array(c), 1);
-  const variance = Float32Array.from({ length: c }, () => 0.2 + 2 * rng.next());
+  const variance = Float32Array.from({ length: c }, () => 0.2 + 2 * rng.nextFloat());
   const dy = rng.fillNormal(new Float32Array(size), 1);
   return { x, gamma, beta, mean, variance, dy };
 }
@@ -87,7 +87,7 @@ function fusedTrain(shape: Shape, inp: Inputs): Result {
   let stats: { mean: Float32Array; variance: Float32Array } | undefined;
   const r = vjp(shape, inp, (x, g, b) => {
     const out = batchNormTrain(x, g, b, EPS);
-    stats = { mean: out.mean, variance: out.variance };
+    stats = { mean: Float32Array.from(out.mean.dataSync()), variance: Float32Array.from(out.variance.dataSync()) };
     return out.y;
   });
   return { ...r, ...stats! };

@@ -4,8 +4,8 @@ import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { loadNativeKernels, type NativeKernels } from '@floatjs/native-kernels';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Rng } from '../rng';
-import { maxRelErr } from '../testing';
+import { Rng } from '@floatjs/random';
+import { maxRelErr } from '@floatjs/engine/testing';
 import { registerTrainingKernels } from './register-training-kernels';
 import { CASES, gradsOn, randomArray, type Case } from './test-utils/conv-cases';
 

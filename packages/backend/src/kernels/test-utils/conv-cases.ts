@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng } from '../../rng';
+import { Rng } from '@floatjs/random';
 
 export type Case = { n: number; h: number; w: number; ci: number; co: number; k: number; s: number; pad: 'same' | 'valid' | number };
 

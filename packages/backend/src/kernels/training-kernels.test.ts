@@ -4,9 +4,9 @@ import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerTrainingKernels } from './register-training-kernels';
-import { Rng } from '../rng';
+import { Rng } from '@floatjs/random';
 import { CASES, gradsOn, randomArray } from './test-utils/conv-cases';
-import { maxRelErr } from '../testing';
+import { maxRelErr } from '@floatjs/engine/testing';
 
 describe('wasm training kernels against the cpu backend', () => {
   beforeAll(async () => {

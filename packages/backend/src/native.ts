@@ -1,5 +1,4 @@
 import type { NativeIsa, NativeKernels, NativeSource } from '@floatjs/native-kernels';
-import { setNormalFill } from './rng';
 
 export type NativeMode = 'auto' | 'on' | 'off';
 const MODES: readonly NativeMode[] = ['auto', 'on', 'off'];
@@ -17,7 +16,7 @@ export function nativeRecord({ kernels, source }: LoadedNative): { isa: string; 
 }
 
 /**
- * The native kernels to use, per FLOAT_NATIVE (also Rng.fillNormal's native fill, whose draws are
+ * The native kernels to use, per FLOAT_NATIVE (also FloatSeededNormal's native fill, whose draws are
  * bit-identical to the JS ones): `auto` (default) uses @floatjs/native-kernels
  * when its addon was built and records why not in `skipped` otherwise; `on` requires it; `off` never uses
  * it. FLOAT_NATIVE_ISA (avx512, avx2, generic) picks a narrower instruction set than the CPU's best.
@@ -29,7 +28,6 @@ export async function loadNative(
 ): Promise<LoadedNative | undefined> {
   const mode = (env.FLOAT_NATIVE || 'auto') as NativeMode;
   if (!MODES.includes(mode)) throw new Error(`FLOAT_NATIVE: expected one of ${MODES.join(', ')}, got "${env.FLOAT_NATIVE}"`);
-  setNormalFill(undefined);
   if (mode === 'off') return undefined;
   const unavailable = (reason: string): undefined => {
     if (mode === 'on') throw new Error(`FLOAT_NATIVE=on: ${reason}`);
@@ -57,7 +55,5 @@ function configure(kernels: NativeKernels, env: NodeJS.ProcessEnv, threads: numb
     ISAS.some((best) => kernels.setIsa(best));
   }
   kernels.setThreads(threads);
-  // FLOAT's weight noise: the same values as the JS loop, about 9× faster.
-  setNormalFill((state, out, std) => kernels.normalFill(state, out, std));
   return kernels;
 }

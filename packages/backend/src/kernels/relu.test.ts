@@ -2,10 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { afterAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../backend';
-import { Rng } from '../rng';
-import { bitEqual } from '../testing';
+import { Rng } from '@floatjs/random';
+import { bitEqual } from '@floatjs/engine/testing';
 import { nativeKernelsFor } from './native-registry';
-import { relu } from './relu';
+import { relu } from '@floatjs/engine';
 
 describe('relu (native gradient where native kernels serve the backend)', () => {
   afterAll(async () => {
