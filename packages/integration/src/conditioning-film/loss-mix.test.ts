@@ -1,29 +1,11 @@
 // OAT's loss mix with a real attack: PGD from @floatjs/attacks. The tests of the loss mix alone are beside it,
 // in packages/conditioning-film/src/loss-mix.test.ts.
 import * as tf from '@tensorflow/tfjs-core';
-import { pgd } from '@floatjs/attacks';
 import { film, filmDualNorm, oat, oatCondition, oatLossMix } from '@floatjs/conditioning-film';
-import { createModel, Rng, selectBackend, Trainer, type Adversary, type Batch, type BatchSource, type Model } from '@floatjs/engine';
+import { createModel, Rng, selectBackend, Trainer, type Model } from '@floatjs/engine';
 import { changedNames, snapshot } from '@floatjs/engine/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-
-const SPEC = { height: 12, width: 12, channels: 1, numClasses: 4 };
-const BATCH = 8;
-const EPS = 8 / 255;
-
-const adversary: Adversary = (f, x, y, seed) => pgd(f, x, y, { eps: EPS, steps: 2, stepSize: EPS / 2, seed });
-
-function source(batches: number): BatchSource {
-  const rng = new Rng(42);
-  const list: Batch[] = Array.from({ length: batches }, () => ({
-    x: Float32Array.from({ length: BATCH * 12 * 12 }, () => rng.next()),
-    y: Int32Array.from({ length: BATCH }, (_, i) => i % 4),
-    size: BATCH,
-  }));
-  return { batchesPerEpoch: batches, batches: () => list };
-}
-
-const stats = (set: string) => ['bn1', 'bn2', 'bn3'].flatMap((l) => [`${l}.${set}.movingMean`, `${l}.${set}.movingVariance`]);
+import { adversary, source, SPEC, stats } from '../test-utils/pgd';
 
 /** One inference forward, so FiLM's lazily initialised weights exist before a snapshot. */
 function warmUp(model: Model): void {

@@ -1,29 +1,12 @@
 // FLOAT's loss mix with a real attack: PGD from @floatjs/attacks. The tests of the loss mix alone are beside it,
 // in packages/conditioning-float/src/loss-mix.test.ts.
 import * as tf from '@tensorflow/tfjs-core';
-import { pgd } from '@floatjs/attacks';
 import { ALPHA, float } from '@floatjs/conditioning-float';
-import { condition, createModel, meanCrossEntropy, Rng, selectBackend, Trainer, type Adversary, type Batch, type BatchSource, type LogitsFn } from '@floatjs/engine';
+import { condition, createModel, meanCrossEntropy, Rng, selectBackend, Trainer, type Adversary, type LogitsFn } from '@floatjs/engine';
 import { changedNames, snapshot } from '@floatjs/engine/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { adversary, BATCH, source, SPEC, stats } from '../test-utils/pgd';
 
-const SPEC = { height: 12, width: 12, channels: 1, numClasses: 4 };
-const BATCH = 8;
-const EPS = 8 / 255;
-
-const adversary: Adversary = (f, x, y, seed) => pgd(f, x, y, { eps: EPS, steps: 2, stepSize: EPS / 2, seed });
-
-function source(batches: number): BatchSource {
-  const rng = new Rng(42);
-  const list: Batch[] = Array.from({ length: batches }, () => ({
-    x: Float32Array.from({ length: BATCH * 12 * 12 }, () => rng.next()),
-    y: Int32Array.from({ length: BATCH }, (_, i) => i % 4),
-    size: BATCH,
-  }));
-  return { batchesPerEpoch: batches, batches: () => list };
-}
-
-const stats = (set: string) => ['bn1', 'bn2', 'bn3'].flatMap((l) => [`${l}.${set}.movingMean`, `${l}.${set}.movingVariance`]);
 const alphas = ['conv1', 'conv2', 'conv3'].map((c) => `${c}.${ALPHA}`);
 
 beforeAll(async () => {
