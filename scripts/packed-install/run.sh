@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Packed-install test: packs every workspace package (prepack builds each), installs the tarballs into a fresh
-# project outside the workspace, and runs there an ESM and a CommonJS quickstart and `npx float`. Prints the
-# size of the clean install. Needs the npm registry (for tfjs and the CLI's dependencies).
+# Packed-install test: packs every published (non-private) workspace package (prepack builds each), installs
+# the tarballs into a fresh project outside the workspace, and runs there an ESM and a CommonJS quickstart and
+# `npx float`. Prints the size of the clean install. Needs the npm registry (for tfjs and the CLI's dependencies).
 #
 #   bash scripts/packed-install/run.sh            # in a temporary directory, removed afterwards
 #   KEEP=1 bash scripts/packed-install/run.sh     # keep it (its path is printed)
@@ -13,7 +13,16 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/floatjs-packed-XXXXXX")
 mkdir -p "$work/tarballs" "$work/app"
 echo "packed-install: packing into $work/tarballs"
 scripts=(); [ "${PREBUILT:-}" = 1 ] && scripts=(--ignore-scripts)
-(cd "$repo" && npm pack --workspaces "${scripts[@]}" --pack-destination "$work/tarballs" --silent > "$work/pack.log" 2>&1) || { tail -30 "$work/pack.log"; exit 1; }
+# The published packages only: a private workspace package (the test-only packages/integration) is never
+# published, and `npm pack --workspaces` would pack it too.
+mapfile -t publishable < <(cd "$repo" && node -e '
+  const { existsSync, readFileSync, readdirSync } = require("node:fs");
+  for (const d of readdirSync("packages").sort()) {
+    const f = `packages/${d}/package.json`;
+    if (existsSync(f) && !JSON.parse(readFileSync(f, "utf8")).private) console.log(`--workspace=packages/${d}`);
+  }')
+[ ${#publishable[@]} -gt 0 ] || { echo "packed-install: no publishable workspace package found" >&2; exit 1; }
+(cd "$repo" && npm pack "${publishable[@]}" "${scripts[@]}" --pack-destination "$work/tarballs" --silent > "$work/pack.log" 2>&1) || { tail -30 "$work/pack.log"; exit 1; }
 ls "$work/tarballs"
 for t in "$work"/tarballs/*.tgz; do
   tar -tzf "$t" > "$work/list.txt"

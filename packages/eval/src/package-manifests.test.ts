@@ -12,9 +12,9 @@ import { describe, expect, it } from 'vitest';
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..', '..');
 const packagesDir = join(repo, 'packages');
-const names = readdirSync(packagesDir).filter((d) => existsSync(join(packagesDir, d, 'package.json')));
 interface Manifest {
   version: string;
+  private?: boolean;
   license?: string;
   files?: string[];
   publishConfig?: { access?: string };
@@ -25,6 +25,8 @@ interface Manifest {
   optionalDependencies?: Record<string, string>;
 }
 const read = (d: string) => JSON.parse(readFileSync(join(packagesDir, d, 'package.json'), 'utf8')) as Manifest;
+// The published packages: a private one (the test-only packages/integration) is never packed or published.
+const names = readdirSync(packagesDir).filter((d) => existsSync(join(packagesDir, d, 'package.json')) && !read(d).private);
 const engineVersion = read('engine').version;
 
 /** `>=A <B` (the only peer range form used here) as a predicate over x.y.z versions. */
