@@ -1,7 +1,8 @@
 // ESM quickstart, run from a project that installed the packed tarballs: a cnn-s with FLOAT, two training
 // steps, save and load, PGD and a tiny AutoAttack. Prints one JSON line; exits non-zero on any failure.
 import * as tf from '@tensorflow/tfjs-core';
-import { createModel, loadWeights, saveCheckpoint, Trainer } from '@floatjs/engine';
+import { createModel, Trainer } from '@floatjs/engine';
+import { loadWeights, saveCheckpoint } from '@floatjs/checkpoint';
 import { selectBackend } from '@floatjs/backend';
 import { float } from '@floatjs/conditioning-float';
 import { attackAccuracy, autoAttack, pgd } from '@floatjs/attacks';

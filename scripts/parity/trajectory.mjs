@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { pgd } from '@floatjs/attacks';
 import { batches, loadDataset } from '@floatjs/datasets';
-import { encodeSafetensors, learningRate, readVariables, Trainer } from '@floatjs/engine';
+import { learningRate, readVariables, Trainer } from '@floatjs/engine';
+import { encodeSafetensors } from '@floatjs/checkpoint';
 import { selectBackend } from '@floatjs/backend';
 import { buildModel, getPreset } from '@floatjs/eval';
 

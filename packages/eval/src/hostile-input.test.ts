@@ -25,7 +25,7 @@ const MUTATIONS = 40;
 const prelude = `
 const fs = await import('node:fs'); const path = await import('node:path'); const zlib = await import('node:zlib');
 const cp = await import('node:child_process');
-const engine = await import(${dist('engine')}); const datasets = await import(${dist('datasets')}); const evalPkg = await import(${dist('eval')});
+const engine = await import(${dist('engine')}); const checkpoint = await import(${dist('checkpoint')}); const datasets = await import(${dist('datasets')}); const evalPkg = await import(${dist('eval')});
 const pruning = await import(${dist('pruning')}); const testing = await import(${testing});
 const root = process.argv[1]; const results = [];
 await new Promise((r) => zlib.gzip(Buffer.alloc(1), r)); await fs.promises.stat(root);
@@ -72,8 +72,8 @@ const RECIPE = { format: 'floatjs-recipe', version: 1, method: 'standard', metho
 
 const READERS: Record<string, string> = {
   safetensors: `
-    const valid = engine.encodeSafetensors(new Map([['a', { shape: [2, 3], data: new Float32Array(6).fill(0.5) }], ['z', { shape: [0], data: new Float32Array(0) }]]), { format: 'floatjs' });
-    await fuzz('w', valid, (f, b) => (fs.writeFileSync(f + '.safetensors', b), f + '.safetensors'), (f) => engine.decodeSafetensors(engine.readRegularFile(f, 1 << 30, 'weights'), f));`,
+    const valid = checkpoint.encodeSafetensors(new Map([['a', { shape: [2, 3], data: new Float32Array(6).fill(0.5) }], ['z', { shape: [0], data: new Float32Array(0) }]]), { format: 'floatjs' });
+    await fuzz('w', valid, (f, b) => (fs.writeFileSync(f + '.safetensors', b), f + '.safetensors'), (f) => checkpoint.decodeSafetensors(checkpoint.readRegularFile(f, 1 << 30, 'weights'), f));`,
   recipe: `
     const valid = Buffer.from(JSON.stringify(${JSON.stringify(RECIPE)}));
     await fuzz('r', valid, (d, b) => (fs.mkdirSync(d), fs.writeFileSync(path.join(d, 'recipe.json'), b), d), (d) => evalPkg.loadRecipe(d));
@@ -82,9 +82,9 @@ const READERS: Record<string, string> = {
     await attempt(huge, () => evalPkg.loadRecipe(huge));`,
   'trainer-state': `
     const crypto = await import('node:crypto'); const sha = (b) => crypto.createHash('sha256').update(b).digest('hex');
-    const w = engine.encodeSafetensors(new Map([['a', { shape: [2], data: new Float32Array(2) }]]));
+    const w = checkpoint.encodeSafetensors(new Map([['a', { shape: [2], data: new Float32Array(2) }]]));
     const state = Buffer.from(JSON.stringify({ format: 'floatjs-trainer-state', version: 1, epochsDone: 1, step: 4, trainerRng: [1, 2, 3, 4], forwardRng: [1, 2, 3, 4], plugins: {}, files: { 'model.safetensors': sha(w), 'optimizer.safetensors': sha(w) } }));
-    await fuzz('s', state, (d, b) => { fs.mkdirSync(path.join(d, 'ckpt-1'), { recursive: true }); for (const f of ['model.safetensors', 'optimizer.safetensors']) fs.writeFileSync(path.join(d, 'ckpt-1', f), w); fs.writeFileSync(path.join(d, 'ckpt-1', 'trainer-state.json'), b); return d; }, (d) => engine.findTrainingCheckpoint(d));`,
+    await fuzz('s', state, (d, b) => { fs.mkdirSync(path.join(d, 'ckpt-1'), { recursive: true }); for (const f of ['model.safetensors', 'optimizer.safetensors']) fs.writeFileSync(path.join(d, 'ckpt-1', f), w); fs.writeFileSync(path.join(d, 'ckpt-1', 'trainer-state.json'), b); return d; }, (d) => checkpoint.findTrainingCheckpoint(d));`,
   idx: `
     const raw = datasets.encodeIdx([50, 28, 28], new Uint8Array(50 * 784).fill(7));
     await fuzz('i', zlib.gzipSync(raw), (f, b) => (fs.writeFileSync(f + '-idx3-ubyte.gz', b), f + '-idx3-ubyte.gz'), (f) => datasets.gunzipIdx(fs.readFileSync(f), f).then((r) => datasets.parseIdx(r, f)));
@@ -108,16 +108,16 @@ const READERS: Record<string, string> = {
   'model files': `
     for (const kind of ['fifo', 'devzero', 'dir', 'nan', 'variance']) {
       const d = path.join(root, 'm-' + kind); fs.mkdirSync(d); const f = path.join(d, 'model.safetensors');
-      if (kind === 'nan' || kind === 'variance') fs.writeFileSync(f, engine.encodeSafetensors(new Map([['bn1.movingVariance', { shape: [2], data: Float32Array.from(kind === 'nan' ? [NaN, 1] : [1, -2]) }]])));
+      if (kind === 'nan' || kind === 'variance') fs.writeFileSync(f, checkpoint.encodeSafetensors(new Map([['bn1.movingVariance', { shape: [2], data: Float32Array.from(kind === 'nan' ? [NaN, 1] : [1, -2]) }]])));
       else plant(kind, f);
-      await attempt(f, () => engine.checkLoadedValues(engine.decodeSafetensors(engine.readRegularFile(f, 1 << 30, 'weights'), f).tensors, f));
+      await attempt(f, () => checkpoint.checkLoadedValues(checkpoint.decodeSafetensors(checkpoint.readRegularFile(f, 1 << 30, 'weights'), f).tensors, f));
     }`,
   sparse8: `
     const kernel = (n, nnz) => Float32Array.from({ length: n }, (_, i) => (i % Math.floor(n / nnz) === 0 ? ((i % 7) - 3.5) / 10 : 0));
     // One kernel sparse enough for CSR, one for the bitmap, and a dense BN vector: all three layouts.
     const tensors = [{ name: 'conv1.kernel', shape: [3, 3, 16, 8], values: kernel(1152, 20) }, { name: 'conv2.kernel', shape: [3, 3, 16, 8], values: kernel(1152, 300) }, { name: 'bn1.gamma', shape: [8], values: new Float32Array(8).fill(1.5) }];
     const valid = Buffer.from(pruning.encodeSparse8(tensors, (t) => t.name.endsWith('.kernel'), { format: 'floatjs' }));
-    const read = (f) => pruning.decodeSparse8(engine.readRegularFile(f, 1 << 30, 'a sparse8 export'), f);
+    const read = (f) => pruning.decodeSparse8(checkpoint.readRegularFile(f, 1 << 30, 'a sparse8 export'), f);
     await fuzz('p', valid, (f, b) => (fs.writeFileSync(f + '.sparse8', b), f + '.sparse8'), read);
     const file = (header, payload = Buffer.alloc(0)) => {
       const json = Buffer.from(typeof header === 'string' ? header : JSON.stringify(header)); const pre = Buffer.alloc(8);

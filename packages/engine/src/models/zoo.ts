@@ -3,19 +3,12 @@ import { PluginHost } from '../plugin-host';
 import { Model, type ArchitectureDef, type InputSpec, type ModelOptions } from '../model';
 import { cnnS } from './cnn-s';
 import { resnet20 } from './resnet20';
-import { resnet34 } from './resnet34';
-import { resnet18 } from './resnet18';
-import { resnet18In64, resnet34In64 } from './resnet-64';
-import { resnet18Imagenet } from './resnet18-imagenet';
-import { wrn16x8, wrn40x2 } from './wrn';
 
-/** Architectures by name (the tfjs kernel-registry shape: plain config objects, registered by name). */
-const architectures = new Map<string, ArchitectureDef>([
-  [cnnS.name, cnnS],
-  [resnet20.name, resnet20],
-  [resnet34.name, resnet34],
-  ...[resnet18, resnet18In64, resnet34In64, resnet18Imagenet, wrn16x8, wrn40x2].map((d): [string, ArchitectureDef] => [d.name, d]),
-]);
+/**
+ * Architectures by name (the tfjs kernel-registry shape: plain config objects, registered by name). The
+ * engine registers its small models; @floatjs/models registers the paper's on import.
+ */
+const architectures = new Map<string, ArchitectureDef>([cnnS, resnet20].map((d) => [d.name, d]));
 
 export function registerArchitecture(def: ArchitectureDef): void {
   if (architectures.has(def.name)) throw new Error(`architecture "${def.name}" is already registered`);

@@ -5,6 +5,8 @@ import { nativeOffReason } from '../report/backend-record';
 import { pgdAdversary } from '../attack/adversary';
 import { KernelProfiler } from './kernel-profile';
 import { getMethod } from '../recipes/methods';
+// Registers the paper's architectures (resnet34, wrn16-8, ...) in the engine's zoo by name.
+import '@floatjs/models';
 
 /** The workloads of ../shared/bench/pytorch_reference.py, with the same shapes and attack. */
 const WORKLOADS = {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { readRegularFile, WEIGHTS_FILE, writeFileAtomic } from '@floatjs/engine';
+import { readRegularFile, WEIGHTS_FILE, writeFileAtomic } from '@floatjs/checkpoint';
 import type { EvalReport } from './evaluate';
 import { provenance, sha256File, type Provenance } from '../report/provenance';
 import { loadRecipe, recipeInit } from '../recipes/recipe';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeSafetensors, PLUGIN_STATE_KEY, WEIGHTS_FILE } from '@floatjs/engine';
+import { decodeSafetensors, PLUGIN_STATE_KEY, WEIGHTS_FILE } from '@floatjs/checkpoint';
 import { maxRelErr } from '@floatjs/engine/testing';
 import type { PruningPlugin } from '@floatjs/pruning';
 import { narrowShape, slicePrefix } from '@floatjs/slimmable';

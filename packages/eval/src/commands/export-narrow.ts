@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { mkdirSync } from 'node:fs';
-import { assignVariables, conditionKey, saveCheckpoint, type Condition, type LayerInfo, type Model } from '@floatjs/engine';
+import { assignVariables, conditionKey, type Condition, type LayerInfo, type Model } from '@floatjs/engine';
+import { saveCheckpoint } from '@floatjs/checkpoint';
 import { decodeBits, encodeBits, type MaskState } from '@floatjs/pruning';
 import { narrowShape, narrowWeights, slicePrefix } from '@floatjs/slimmable';
 import { loadCheckpointModel } from '../recipes/checkpoint-model';

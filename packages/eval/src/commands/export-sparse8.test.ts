@@ -1,7 +1,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeSafetensors, WEIGHTS_FILE } from '@floatjs/engine';
+import { decodeSafetensors, WEIGHTS_FILE } from '@floatjs/checkpoint';
 import { decodeSparse8 } from '@floatjs/pruning';
 import { exportSparse8 } from './export-sparse8';
 import { runTrain } from './train';

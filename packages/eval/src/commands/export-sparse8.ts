@@ -1,5 +1,5 @@
 import { encodeSparse8 } from '@floatjs/pruning';
-import { loadWeights, writeFileAtomic } from '@floatjs/engine';
+import { loadWeights, writeFileAtomic } from '@floatjs/checkpoint';
 import { compressionOf, sparse8Tensors } from '../cost/compression';
 import { buildModel, loadRecipe } from '../recipes/recipe';
 

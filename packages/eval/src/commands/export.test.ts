@@ -55,7 +55,7 @@ describe('float export / import', () => {
   }, 60_000);
 
   it('rejects a file without a recipe', async () => {
-    const { encodeSafetensors } = await import('@floatjs/engine');
+    const { encodeSafetensors } = await import('@floatjs/checkpoint');
     const file = join(dataDir, 'bare.safetensors');
     const { writeFileSync } = await import('node:fs');
     writeFileSync(file, encodeSafetensors(new Map([['x', { shape: [1], data: Float32Array.of(1) }]])));

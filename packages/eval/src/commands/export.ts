@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkLoadedValues, decodeSafetensors, encodeSafetensors, MAX_WEIGHTS_BYTES, PLUGIN_STATE_KEY, readRegularFile, RECIPE_FILE, WEIGHTS_FILE, writeFileAtomic, type StoredTensor } from '@floatjs/engine';
+import { type StoredTensor } from '@floatjs/engine';
+import { checkLoadedValues, decodeSafetensors, encodeSafetensors, MAX_WEIGHTS_BYTES, PLUGIN_STATE_KEY, readRegularFile, RECIPE_FILE, WEIGHTS_FILE, writeFileAtomic } from '@floatjs/checkpoint';
 import { loadRecipe, buildModel } from '../recipes/recipe';
 
 export type WeightLayout = 'tfjs' | 'pytorch';

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadWeights } from '@floatjs/engine';
+import { loadWeights } from '@floatjs/checkpoint';
 import type { PruningPlugin } from '@floatjs/pruning';
 import { buildModel, loadRecipe } from '../recipes/recipe';
 import { runTrain } from './train';

@@ -1,6 +1,7 @@
 import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DivergenceError, findTrainingCheckpoint, firstNonFinite, loadTrainingCheckpoint, RECIPE_FILE, restoreTrainingCheckpoint, saveTrainingCheckpoint, tidyForResume, Trainer, WEIGHTS_FILE, writeFileAtomic, type ConvInit, type TrainerHooks } from '@floatjs/engine';
+import { DivergenceError, firstNonFinite, Trainer, type ConvInit, type TrainerHooks } from '@floatjs/engine';
+import { findTrainingCheckpoint, loadTrainingCheckpoint, RECIPE_FILE, restoreTrainingCheckpoint, saveTrainingCheckpoint, tidyForResume, WEIGHTS_FILE, writeFileAtomic } from '@floatjs/checkpoint';
 import { selectBackend } from '@floatjs/backend';
 import { provenance, sha256File, type Provenance } from '../report/provenance';
 import { backendLine, backendRecord, type BackendRecord } from '../report/backend-record';

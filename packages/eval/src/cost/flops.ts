@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { condition, createModel, FUSED_CONV, type InputSpec, type LayerInfo, type Model, type Plugin } from '@floatjs/engine';
+// Registers the paper's architectures (resnet34, wrn16-8, ...) in the engine's zoo by name.
+import '@floatjs/models';
 
 /** One conv or dense layer with the sizes the cost models need (batch 1). */
 export interface LayerCost {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '@floatjs/engine';
+import { writeFileAtomic } from '@floatjs/checkpoint';
 import { experimentMarkdown } from './markdown';
 import { writePlots } from '../report/plots';
 import { acrossSeeds } from './seeds';

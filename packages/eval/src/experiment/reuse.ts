@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { RECIPE_FILE, STATE_FILE, WEIGHTS_FILE, type ConvInit } from '@floatjs/engine';
+import { type ConvInit } from '@floatjs/engine';
+import { RECIPE_FILE, STATE_FILE, WEIGHTS_FILE } from '@floatjs/checkpoint';
 import type { EvalReport } from '../commands/evaluate';
 import type { PgdSpec } from '../recipes/presets';
 import { recipeInit, type Recipe } from '../recipes/recipe';

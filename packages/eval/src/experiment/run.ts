@@ -18,6 +18,8 @@ import { acrossSeeds, familiesAcrossSeeds, withRatiosToFloat } from './seeds';
 import { slimCosts, slimLatency } from './slim';
 import { narrowDirOf, SLIM_EXPORT_WIDTH, trainAndEvaluate } from './train-runs';
 import type { DelaySummary, ExperimentFamily, ExperimentMethodResult, ExperimentReport, Heatmap, PaperReference } from './types';
+// Registers the paper's architectures (resnet34, wrn16-8, ...) in the engine's zoo by name.
+import '@floatjs/models';
 
 export interface ExperimentOptions extends DataOptions {
   out: string;

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeSafetensors, PLUGIN_STATE_KEY, WEIGHTS_FILE } from '@floatjs/engine';
+import { decodeSafetensors, PLUGIN_STATE_KEY, WEIGHTS_FILE } from '@floatjs/checkpoint';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeTinyDataset } from '../test-utils/tiny-dataset';
 import { tinyPreset } from '../test-utils/tiny-preset';

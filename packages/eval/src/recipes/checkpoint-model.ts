@@ -1,4 +1,5 @@
-import { loadWeights, type Model } from '@floatjs/engine';
+import { type Model } from '@floatjs/engine';
+import { loadWeights } from '@floatjs/checkpoint';
 import { ensureArchitecture } from './narrow-architectures';
 import { buildModel, loadRecipe, type Recipe } from './recipe';
 

@@ -1,5 +1,7 @@
 import { architectureNames, getArchitecture, registerArchitecture } from '@floatjs/engine';
 import { narrowArchitecture, narrowArchitectureName } from '@floatjs/slimmable';
+// Registers the paper's architectures (resnet34, wrn16-8, ...) in the engine's zoo by name.
+import '@floatjs/models';
 
 /** `<base>-w0_5` → base and width, as `narrowArchitectureName` writes them (`widthSegment`: '.' becomes '_'). */
 const NARROW_NAME = /^(.+)-w(0_\d+)$/;

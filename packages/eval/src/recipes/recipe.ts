@@ -1,11 +1,14 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createModel, readRecipe, RECIPE_FILE, type ConvInit, type InputSpec, type Model } from '@floatjs/engine';
+import { createModel, type ConvInit, type InputSpec, type Model } from '@floatjs/engine';
+import { readRecipe, RECIPE_FILE } from '@floatjs/checkpoint';
 import { getMethod } from './methods';
 import type { PgdSpec } from './preset-types';
 import { ensureArchitecture } from './narrow-architectures';
 import { recipeSchema } from './recipe-schema';
 import { fieldError } from './schema-issues';
+// Registers the paper's architectures (resnet34, wrn16-8, ...) in the engine's zoo by name.
+import '@floatjs/models';
 
 /** Where a user's method kit came from, recorded in the recipe so every later command reloads the same code. */
 export interface MethodModule {

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeSafetensors, standardLossMix, type Plugin } from '@floatjs/engine';
+import { standardLossMix, type Plugin } from '@floatjs/engine';
+import { decodeSafetensors } from '@floatjs/checkpoint';
 import { afterAll, describe, expect, it } from 'vitest';
 import { registerMethod } from '../recipes/methods';
 import { getPreset, registerPreset } from '../recipes/presets';

@@ -1,6 +1,6 @@
 import { existsSync, ftruncateSync, closeSync, mkdirSync, readSync, fstatSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { listGenerations, STATE_FILE, WEIGHTS_FILE } from '@floatjs/engine';
+import { listGenerations, STATE_FILE, WEIGHTS_FILE } from '@floatjs/checkpoint';
 import { LOCK_FILE, lockRunDir } from './run-lock';
 import { openTrainLog } from './train-log';
 

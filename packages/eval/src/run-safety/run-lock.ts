@@ -1,7 +1,7 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { isAlive } from '@floatjs/engine';
+import { isAlive } from '@floatjs/checkpoint';
 
 export const LOCK_FILE = '.lock';
 

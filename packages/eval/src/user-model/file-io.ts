@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, relative, resolve } from 'node:path';
-import { writeFileAtomic } from '@floatjs/engine';
+import { writeFileAtomic } from '@floatjs/checkpoint';
 
 /** model.json larger than this is refused before it is read (a topology is kilobytes, a big one a few MB). */
 export const MAX_MODEL_JSON_BYTES = 64 << 20;

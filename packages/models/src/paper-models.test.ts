@@ -1,15 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import '../gradients';
-import { useStockBackend } from '../testing';
-import { condition } from '../condition';
-import { Model, type InputSpec } from '../model';
-import type { Plugin } from '../plugin';
-import { PluginHost } from '../plugin-host';
-import { Rng } from '@floatjs/random';
-import { architectureNames, createModel } from './zoo';
+import { architectureNames, condition, createModel, Model, PluginHost, Rng, wideResnet, type InputSpec, type Plugin } from '@floatjs/engine';
+import { useStockBackend } from '@floatjs/engine/testing';
 import { imagenetResnet } from './imagenet-resnet';
-import { wideResnet } from './wide-resnet';
+import './index';
 
 const CIFAR10: InputSpec = { height: 32, width: 32, channels: 3, numClasses: 10 };
 const TINY: InputSpec = { height: 64, width: 64, channels: 3, numClasses: 200 };

@@ -4,14 +4,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bitEqual, useStockBackend } from '../testing';
-import { condition } from '../condition';
-import { createModel } from '../models/zoo';
-import type { InputSpec } from '../model';
 import { Rng } from '@floatjs/random';
 import { writeFileAtomic } from './atomic-write';
 import { loadWeights, readRecipe, RECIPE_FILE, saveCheckpoint, WEIGHTS_FILE } from './checkpoint';
 import { decodeSafetensors, encodeSafetensors } from './safetensors';
+import { condition, createModel, type InputSpec } from '@floatjs/engine';
+import { bitEqual, useStockBackend } from '@floatjs/engine/testing';
 
 const MNIST: InputSpec = { height: 28, width: 28, channels: 1, numClasses: 10 };
 const CIFAR: InputSpec = { height: 32, width: 32, channels: 3, numClasses: 10 };

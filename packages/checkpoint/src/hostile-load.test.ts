@@ -4,14 +4,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useStockBackend } from '../testing';
-import { createModel } from '../models/zoo';
-import type { InputSpec } from '../model';
-import { Trainer } from '../train/trainer';
-import { loadWeights, readVariables, saveCheckpoint, WEIGHTS_FILE } from './checkpoint';
+import { loadWeights, saveCheckpoint, WEIGHTS_FILE } from './checkpoint';
 import { listGenerations } from './generation';
 import { decodeSafetensors, encodeSafetensors } from './safetensors';
 import { findTrainingCheckpoint, loadTrainingCheckpoint, OPTIMIZER_FILE, saveTrainingCheckpoint, STATE_FILE } from './training-state';
+import { createModel, readVariables, Trainer, type InputSpec } from '@floatjs/engine';
+import { useStockBackend } from '@floatjs/engine/testing';
 
 const SPEC: InputSpec = { height: 8, width: 8, channels: 1, numClasses: 3 };
 let root: string;

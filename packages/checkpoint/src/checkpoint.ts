@@ -1,10 +1,9 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import type { Model } from '../model';
+import { assignVariables, readVariables, type Model, type StoredTensor } from '@floatjs/engine';
 import { writeFileAtomic } from './atomic-write';
 import { readRegularFile } from './fs-ops';
-import { decodeSafetensors, encodeSafetensors, type StoredTensor } from './safetensors';
+import { decodeSafetensors, encodeSafetensors } from './safetensors';
 
 export const WEIGHTS_FILE = 'model.safetensors';
 export const RECIPE_FILE = 'recipe.json';
@@ -15,13 +14,6 @@ export const STATE_FILE = 'trainer-state.json';
 /** No model this package builds comes near this; a larger "weights file" is refused before it is read. */
 export const MAX_WEIGHTS_BYTES = 2 * 1024 * 1024 * 1024;
 const MAX_RECIPE_READ_BYTES = 16 * 1024 * 1024;
-
-/** Reads every variable into host memory, keyed by its model name. */
-export async function readVariables(vars: ReadonlyMap<string, tf.Variable>): Promise<Map<string, StoredTensor>> {
-  const out = new Map<string, StoredTensor>();
-  for (const [name, v] of vars) out.set(name, { shape: [...v.shape], data: (await v.data()) as Float32Array });
-  return out;
-}
 
 /**
  * Writes `model.safetensors` (every model variable under its model name, and the plugins' state such as
@@ -95,26 +87,6 @@ function pluginStates(dir: string, metadata: Record<string, string>, path: strin
   return plugins && Object.keys(plugins).length ? plugins : null;
 }
 
-export function assignVariables(vars: ReadonlyMap<string, tf.Variable>, tensors: ReadonlyMap<string, StoredTensor>, source: string): void {
-  const missing = [...vars.keys()].filter((n) => !tensors.has(n));
-  const extra = [...tensors.keys()].filter((n) => !vars.has(n));
-  if (missing.length || extra.length) {
-    const parts = [];
-    if (missing.length) parts.push(`missing ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`);
-    if (extra.length) parts.push(`unexpected ${extra.slice(0, 5).join(', ')}${extra.length > 5 ? ` and ${extra.length - 5} more` : ''}`);
-    throw new Error(`${source}: weights do not match the model (${parts.join('; ')})`);
-  }
-  for (const [name, v] of vars) {
-    const t = tensors.get(name)!;
-    if (t.shape.join(',') !== v.shape.join(',')) {
-      throw new Error(`${source}: tensor "${name}" has shape [${t.shape}], the model expects [${v.shape}]`);
-    }
-  }
-  for (const [name, v] of vars) {
-    const t = tensors.get(name)!;
-    tf.tidy(() => v.assign(tf.tensor(t.data, t.shape)));
-  }
-}
 
 /**
  * Weights that load must be usable: every value finite, and a batch-norm running variance never negative

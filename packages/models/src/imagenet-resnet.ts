@@ -1,8 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { globalAvgPool } from '../layers/global-avg-pool';
-import type { ArchitectureDef } from '../model';
-import type { ForwardContext } from '../plugin';
-import { basicBlock } from './cifar-resnet';
+import { basicBlock, globalAvgPool, type ArchitectureDef, type ForwardContext } from '@floatjs/engine';
 
 type Apply = (x: tf.Tensor4D, ctx: ForwardContext) => tf.Tensor4D;
 

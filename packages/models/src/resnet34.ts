@@ -1,4 +1,4 @@
-import { cifarResnet } from './cifar-resnet';
+import { cifarResnet } from '@floatjs/engine';
 
 /**
  * CIFAR ResNet-34 (the FLOAT/OAT reference network, kuangliu/pytorch-cifar layout): [3, 4, 6, 3] basic

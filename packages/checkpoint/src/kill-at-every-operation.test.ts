@@ -18,7 +18,7 @@ const EPOCHS = 2;
 /** The driver bundled from source; tfjs stays external and resolves from the workspace's node_modules. */
 async function bundleDriver(): Promise<string> {
   // Inside the package (git-ignored), so that Node resolves the external tfjs from the workspace.
-  const outfile = join(here, '..', '..', 'test-results', `kill-driver-${process.pid}.cjs`);
+  const outfile = join(here, '..', 'test-results', `kill-driver-${process.pid}.cjs`);
   await build({
     entryPoints: [join(here, 'test-utils', 'kill-driver.ts')],
     bundle: true,

@@ -1,4 +1,4 @@
-import { cifarResnet } from './cifar-resnet';
+import { cifarResnet } from '@floatjs/engine';
 
 /**
  * CIFAR ResNet-18 (kuangliu/pytorch-cifar layout, as in OAT's models/cifar10/resnet.py): [2, 2, 2, 2] basic

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { decodeSafetensors, encodeSafetensors, type StoredTensor } from './safetensors';
+import type { StoredTensor } from '@floatjs/engine';
+import { decodeSafetensors, encodeSafetensors } from './safetensors';
 
 const SRC = '/ckpt/run-7/model.safetensors';
 

@@ -1,10 +1,6 @@
 import { createHash } from 'node:crypto';
 
-/** One float32 tensor as stored in a .safetensors file. */
-export interface StoredTensor {
-  shape: number[];
-  data: Float32Array;
-}
+import type { StoredTensor } from '@floatjs/engine';
 
 const HEADER_LIMIT = 100 * 1024 * 1024;
 const DIGEST_KEY = 'sha256';

@@ -5,14 +5,11 @@
  * FLOAT_TEST_KILL_AT=N the process kills itself at its N-th checkpoint file operation. It prints the number
  * of checkpoint file operations made and the epoch each run started at.
  */
-import '../../gradients';
-import { useStockBackend } from '../../testing';
-import { globalAvgPool } from '../../layers/global-avg-pool';
-import { createModel, registerArchitecture } from '../../models/zoo';
 import { Rng } from '@floatjs/random';
-import { Trainer, type Batch } from '../../train/trainer';
 import { checkpointOpCount } from '../fs-ops';
 import { findTrainingCheckpoint, restoreTrainingCheckpoint, saveTrainingCheckpoint, tidyForResume } from '../training-state';
+import { globalAvgPool, createModel, registerArchitecture, Trainer, type Batch } from '@floatjs/engine';
+import { useStockBackend } from '@floatjs/engine/testing';
 
 const [mode, epochsArg, ...dirs] = process.argv.slice(2);
 const epochs = Number(epochsArg);

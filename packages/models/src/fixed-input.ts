@@ -1,4 +1,4 @@
-import type { ArchitectureDef } from '../model';
+import type { ArchitectureDef } from '@floatjs/engine';
 
 /**
  * The same layers as `def` under another name, refusing inputs of any other spatial size. For nets with a

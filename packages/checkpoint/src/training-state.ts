@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RngState } from '@floatjs/random';
-import type { Trainer } from '../train/trainer';
-import { assignVariables, checkLoadedValues, MAX_WEIGHTS_BYTES, readVariables, RECIPE_FILE, STATE_FILE, weightsBytes, WEIGHTS_FILE } from './checkpoint';
+import { assignVariables, readVariables, type RngState, type Trainer } from '@floatjs/engine';
+import { checkLoadedValues, MAX_WEIGHTS_BYTES, RECIPE_FILE, STATE_FILE, weightsBytes, WEIGHTS_FILE } from './checkpoint';
 import { readRegularFile } from './fs-ops';
 import { listGenerations, mirrorGeneration, pruneGenerations, removeStaleTemporaries, writeGeneration } from './generation';
 import { decodeSafetensors, encodeSafetensors } from './safetensors';
