@@ -26,7 +26,7 @@ const prelude = `
 const fs = await import('node:fs'); const path = await import('node:path'); const zlib = await import('node:zlib');
 const cp = await import('node:child_process');
 const engine = await import(${dist('engine')}); const datasets = await import(${dist('datasets')}); const evalPkg = await import(${dist('eval')});
-const pruning = await import(${dist('pruning')}); const testing = await import(${testing});
+const testing = await import(${testing});
 const root = process.argv[1]; const results = [];
 await new Promise((r) => zlib.gzip(Buffer.alloc(1), r)); await fs.promises.stat(root);
 try {
@@ -116,8 +116,8 @@ const READERS: Record<string, string> = {
     const kernel = (n, nnz) => Float32Array.from({ length: n }, (_, i) => (i % Math.floor(n / nnz) === 0 ? ((i % 7) - 3.5) / 10 : 0));
     // One kernel sparse enough for CSR, one for the bitmap, and a dense BN vector: all three layouts.
     const tensors = [{ name: 'conv1.kernel', shape: [3, 3, 16, 8], values: kernel(1152, 20) }, { name: 'conv2.kernel', shape: [3, 3, 16, 8], values: kernel(1152, 300) }, { name: 'bn1.gamma', shape: [8], values: new Float32Array(8).fill(1.5) }];
-    const valid = Buffer.from(pruning.encodeSparse8(tensors, (t) => t.name.endsWith('.kernel'), { format: 'floatjs' }));
-    const read = (f) => pruning.decodeSparse8(engine.readRegularFile(f, 1 << 30, 'a sparse8 export'), f);
+    const valid = Buffer.from(evalPkg.encodeSparse8(tensors, (t) => t.name.endsWith('.kernel'), { format: 'floatjs' }));
+    const read = (f) => evalPkg.decodeSparse8(engine.readRegularFile(f, 1 << 30, 'a sparse8 export'), f);
     await fuzz('p', valid, (f, b) => (fs.writeFileSync(f + '.sparse8', b), f + '.sparse8'), read);
     const file = (header, payload = Buffer.alloc(0)) => {
       const json = Buffer.from(typeof header === 'string' ? header : JSON.stringify(header)); const pre = Buffer.alloc(8);

@@ -14,5 +14,4 @@ export { channelPruneRegrow, type ChannelLayerSignals } from './channel-regrow';
 export { maskStats, sparseStorageBytes, type MaskStats, type LayerMaskStats } from './stats';
 export { maskChurn, type MaskChurn, type LayerChurn } from './churn';
 export { allocate, defaultInclude, encodeBits, decodeBits, type LayerMask, type MaskState, type PruningPlugin } from './masks';
-export { encodeSparse8, decodeSparse8, type DecodeSparse8Options, type NamedTensor, type Sparse8Entry, type Sparse8Header } from './sparse8';
 export { withSparseMomentum, withChannelPruning, type PrunedKitOptions } from './kits';

@@ -1,5 +1,6 @@
 import type { Model } from '@floatjs/engine';
-import { decodeSparse8, defaultInclude, encodeSparse8, maskStats, type LayerMask, type LayerMaskStats, type NamedTensor } from '@floatjs/pruning';
+import { defaultInclude, maskStats, type LayerMask, type LayerMaskStats } from '@floatjs/pruning';
+import { decodeSparse8, encodeSparse8, type NamedTensor } from '../export/sparse8';
 
 /** One conv layer's figures: the pruning package's per-layer mask statistics, measured from the weights. */
 export type LayerCompression = LayerMaskStats;
