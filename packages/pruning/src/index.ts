@@ -11,7 +11,6 @@ export {
 } from './sparse-momentum';
 export { channelPrune, channelScores, channelsPresent, channelMask, selectChannels, type ChannelPruneOptions } from './channel-prune';
 export { channelPruneRegrow, type ChannelLayerSignals } from './channel-regrow';
-export { maskStats, sparseStorageBytes, type MaskStats, type LayerMaskStats } from './stats';
 export { maskChurn, type MaskChurn, type LayerChurn } from './churn';
 export { allocate, defaultInclude, encodeBits, decodeBits, type LayerMask, type MaskState, type PruningPlugin } from './masks';
 export { withSparseMomentum, withChannelPruning, type PrunedKitOptions } from './kits';

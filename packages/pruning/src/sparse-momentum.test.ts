@@ -15,8 +15,8 @@ import { floatNoise } from '@floatjs/conditioning-float';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { allocate, decodeBits, encodeBits, type PruningPlugin } from './masks';
 import { pruneRateAt, randomMask, sparseMomentum } from './sparse-momentum';
-import { maskStats } from './stats';
 import { source, SPEC } from './test-utils/data';
+import { maskStats } from './test-utils/mask-stats';
 
 beforeAll(async () => {
   await selectBackend('cpu');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sparseStorageBytes } from '@floatjs/pruning';
+import { sparseStorageBytes } from '../cost/mask-stats';
 import { decodeSparse8, encodeSparse8, type NamedTensor } from './sparse8';
 
 // Kernel [kh=1, kw=2, in=2, out=3] with 4 nonzeros; flat index ((p·in + c)·out + o).
