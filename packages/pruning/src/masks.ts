@@ -245,10 +245,3 @@ export function allocate(total: number, weights: readonly number[], caps: readon
   }
   return alloc;
 }
-
-/** Indices 0..n-1 sorted by `key` (ascending), ties broken by index. */
-export function argsort(n: number, key: (i: number) => number): Uint32Array {
-  const idx = new Uint32Array(n);
-  for (let i = 0; i < n; i++) idx[i] = i;
-  return idx.sort((a, b) => key(a) - key(b) || a - b);
-}

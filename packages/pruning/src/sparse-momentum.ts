@@ -1,6 +1,6 @@
 import { Rng, WEIGHT_PHASE, type LayerInfo, type MaskUpdateContext } from '@floatjs/engine';
 import { maskChurn, type MaskChurn } from './churn';
-import { allocate, budgetOf, checkDensity, defaultInclude, kernelName, MaskStore, sizeOf, type LayerMask, type PruningPlugin } from './masks';
+import { allocate, budgetOf, checkDensity, countOnes, defaultInclude, kernelName, MaskStore, sizeOf, type LayerMask, type PruningPlugin } from './masks';
 
 export interface SparseMomentumOptions {
   /** Fraction d of the masked layers' weights kept; the global budget is ⌊d·Σ size⌋. */
@@ -98,7 +98,7 @@ export function pruneRegrow(layers: LayerSignals[], rate: number, budget: number
     pruned.push(bits);
     nnzAfter += active.length - k;
   }
-  const caps = pruned.map((b) => b.length - countBits(b));
+  const caps = pruned.map((b) => b.length - countOnes(b));
   const grow = allocate(Math.max(budget - nnzAfter, 0), stats, caps);
   const masks = layers.map(({ mask, momentum }, l) => {
     const bits = pruned[l];
@@ -106,15 +106,9 @@ export function pruneRegrow(layers: LayerSignals[], rate: number, budget: number
     for (let i = 0; i < bits.length; i++) if (!bits[i]) zeros.push(i);
     zeros.sort((a, b) => Math.abs(momentum[b]) - Math.abs(momentum[a]) || a - b);
     for (let j = 0; j < grow[l]; j++) bits[zeros[j]] = 1;
-    return { name: mask.name, shape: mask.shape, bits, nnz: countBits(bits) };
+    return { name: mask.name, shape: mask.shape, bits, nnz: countOnes(bits) };
   });
   return { masks, removed, regrown: grow };
-}
-
-function countBits(bits: Uint8Array): number {
-  let n = 0;
-  for (let i = 0; i < bits.length; i++) n += bits[i];
-  return n;
 }
 
 /**
