@@ -1,14 +1,5 @@
-export {
-  sparseMomentum,
-  pruneRegrow,
-  pruneRateAt,
-  randomMask,
-  MASK_ORDER_AFTER_NOISE,
-  MASK_ORDER_BEFORE_NOISE,
-  type SparseMomentumOptions,
-  type LayerSignals,
-  type PruneRegrowResult,
-} from './sparse-momentum';
+export { sparseMomentum, pruneRegrow, randomMask, type SparseMomentumOptions, type LayerSignals, type PruneRegrowResult } from './sparse-momentum';
+export { pruneRateAt, MASK_ORDER_AFTER_NOISE, MASK_ORDER_BEFORE_NOISE, type MaskScheduleOptions } from './mask-plugin';
 export { channelPrune, channelScores, channelsPresent, channelMask, selectChannels, type ChannelPruneOptions } from './channel-prune';
 export { channelPruneRegrow, type ChannelLayerSignals } from './channel-regrow';
 export { maskChurn, type MaskChurn, type LayerChurn } from './churn';

@@ -14,7 +14,8 @@ import {
 import { floatNoise } from '@floatjs/conditioning-float';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { allocate, decodeBits, encodeBits, type PruningPlugin } from './masks';
-import { pruneRateAt, randomMask, sparseMomentum } from './sparse-momentum';
+import { pruneRateAt } from './mask-plugin';
+import { randomMask, sparseMomentum } from './sparse-momentum';
 import { source, SPEC } from './test-utils/data';
 import { maskStats } from './test-utils/mask-stats';
 
