@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createModel, selectBackend, Trainer, type LayerInfo, type MaskUpdateContext } from '@floatjs/engine';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { channelMask, channelPrune, channelScores, channelsPresent, selectChannels } from './channel-prune';
+import { channelPrune, selectChannels } from './channel-prune';
 import { channelPruneRegrow } from './channel-regrow';
+import { channelMask, channelScores, channelsPresent } from './channels';
 import { source, SPEC } from './test-utils/data';
 import { maskStats } from './test-utils/mask-stats';
 

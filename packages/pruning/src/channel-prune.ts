@@ -1,28 +1,11 @@
 import type { LayerInfo, MaskUpdateContext } from '@floatjs/engine';
-import { budgetOf, channelsPresent, kernelName, sizeOf, type LayerMask, type PruningPlugin } from './masks';
-import { channelPruneRegrow } from './channel-regrow';
-import { channelScores } from './channel-scores';
-import { maskPlugin, type MaskScheduleOptions } from './mask-plugin';
-
-export { channelsPresent, channelScores };
+import { budgetOf, sizeOf, type PruningPlugin } from './masks';
+import { channelPruneRegrow, fillByScore } from './channel-regrow';
+import { channelMask, channelScores, channelsPresent } from './channels';
+import { kernelOf, maskPlugin, momentumOf, type MaskScheduleOptions } from './mask-plugin';
 
 /** The options of `sparseMomentum` but its seed; `pruneRate` is a fraction of each layer's active input channels. */
 export type ChannelPruneOptions = MaskScheduleOptions;
-
-/** The mask keeping whole input channels. */
-export function channelMask(name: string, shape: readonly number[], keep: readonly boolean[]): LayerMask {
-  const [kh, kw, cin, cout] = shape;
-  const bits = new Uint8Array(sizeOf(shape));
-  let nnz = 0;
-  for (let p = 0; p < kh * kw; p++) {
-    for (let c = 0; c < cin; c++) {
-      if (!keep[c]) continue;
-      bits.fill(1, (p * cin + c) * cout, (p * cin + c + 1) * cout);
-      nnz += cout;
-    }
-  }
-  return { name, shape: [...shape], bits, nnz };
-}
 
 /**
  * Global channel selection under a parameter budget. Each layer first keeps its best channel (so no conv is
@@ -40,18 +23,7 @@ export function selectChannels(layers: ReadonlyArray<{ scores: ArrayLike<number>
     left -= l.cost;
   });
   if (left < 0) throw new Error(`channelPrune: the budget ${budget} cannot keep one input channel per layer`);
-  const all: Array<[number, number, number]> = [];
-  layers.forEach((l, li) => {
-    for (let c = 0; c < l.scores.length; c++) if (!keep[li][c]) all.push([l.scores[c], li, c]);
-  });
-  all.sort((a, b) => b[0] - a[0] || a[1] - b[1] || a[2] - b[2]);
-  for (const [, li, c] of all) {
-    if (layers[li].cost <= left) {
-      keep[li][c] = true;
-      left -= layers[li].cost;
-    }
-  }
-  return keep;
+  return fillByScore(keep, (li, c) => layers[li].scores[c], layers.map((l) => l.cost), left);
 }
 
 /**
@@ -68,7 +40,6 @@ export function channelPrune(options: ChannelPruneOptions): PruningPlugin {
       }
       return { layers, budget: budgetOf(options.density, layers.reduce((a, l) => a + sizeOf(l.shape), 0)) };
     };
-    const kernelOf = (ctx: MaskUpdateContext, name: string) => ctx.model.variables.get(kernelName(name))!.dataSync() as Float32Array;
     const setMasks = (layers: LayerInfo[], keep: boolean[][]) => layers.forEach((l, i) => store.set(channelMask(l.name, l.shape, keep[i])));
     return {
       unit: 'channels',
@@ -86,14 +57,8 @@ export function channelPrune(options: ChannelPruneOptions): PruningPlugin {
       update(ctx, rate) {
         const { layers, budget } = maskedLayers(ctx);
         const signals = layers.map((l) => {
-          const m = ctx.optimizer.momentum.get(kernelName(l.name));
           const mask = store.masks.get(l.name)!;
-          return {
-            shape: l.shape,
-            weight: kernelOf(ctx, l.name),
-            momentum: m ? (m.dataSync() as Float32Array) : new Float32Array(sizeOf(l.shape)),
-            active: channelsPresent(mask.bits, mask.shape),
-          };
+          return { shape: l.shape, weight: kernelOf(ctx, l.name), momentum: momentumOf(ctx, l.name, sizeOf(l.shape)), active: channelsPresent(mask.bits, mask.shape) };
         });
         setMasks(layers, channelPruneRegrow(signals, rate, budget));
       },

@@ -1,6 +1,7 @@
 import { createModel, selectBackend, Trainer } from '@floatjs/engine';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { channelMask, channelPrune } from './channel-prune';
+import { channelPrune } from './channel-prune';
+import { channelMask } from './channels';
 import { maskChurn } from './churn';
 import type { LayerMask, PruningPlugin } from './masks';
 import { sparseMomentum } from './sparse-momentum';

@@ -1,6 +1,6 @@
 import { WEIGHT_PHASE, type LayerInfo, type MaskUpdateContext } from '@floatjs/engine';
 import { maskChurn, type MaskChurn } from './churn';
-import { checkDensity, defaultInclude, MaskStore, type PruningPlugin } from './masks';
+import { checkDensity, defaultInclude, kernelName, MaskStore, type PruningPlugin } from './masks';
 
 /** The options `sparseMomentum` and `channelPrune` share. */
 export interface MaskScheduleOptions {
@@ -32,6 +32,15 @@ export function pruneRateAt(t: number, total: number | undefined, r0: number, fl
   const p = Math.min(Math.max(t / total, 0), 1);
   const f = decay === 'linear' ? 1 - p : (1 + Math.cos(Math.PI * p)) / 2;
   return floor + (r0 - floor) * f;
+}
+
+/** A masked layer's kernel values, flat. */
+export const kernelOf = (ctx: MaskUpdateContext, layer: string) => ctx.model.variables.get(kernelName(layer))!.dataSync() as Float32Array;
+
+/** The SGD momentum of a masked layer's kernel, flat; zeros when the optimizer has none. */
+export function momentumOf(ctx: MaskUpdateContext, layer: string, size: number): Float32Array {
+  const m = ctx.optimizer.momentum.get(kernelName(layer));
+  return m ? (m.dataSync() as Float32Array) : new Float32Array(size);
 }
 
 /** What a mask plugin adds to the shared shell: how its masks come to exist and how an epoch end changes them. */

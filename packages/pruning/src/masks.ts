@@ -28,43 +28,13 @@ export function defaultInclude(layer: Pick<LayerInfo, 'kind' | 'role'>): boolean
 }
 
 export const kernelName = (layer: string): string => `${layer}.kernel`;
-
-export function countOnes(bits: Uint8Array): number {
-  let n = 0;
-  for (let i = 0; i < bits.length; i++) n += bits[i];
-  return n;
-}
-
-export function sizeOf(shape: readonly number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
-
+export const countOnes = (bits: Uint8Array): number => bits.reduce((n, b) => n + b, 0);
+export const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 /** ⌊d·n⌋ with a tolerance so that e.g. 0.3·1000 is 300, not 299. */
-export function budgetOf(density: number, size: number): number {
-  return Math.floor(density * size + 1e-9);
-}
+export const budgetOf = (density: number, size: number): number => Math.floor(density * size + 1e-9);
 
 export function checkDensity(name: string, density: number): void {
   if (!(density > 0 && density <= 1)) throw new Error(`${name}: density must be in (0, 1], got ${density}`);
-}
-
-/** Whether input channel c has any kept weight (kernel [kh, kw, in, out]; a dense kernel [in, out] as 1×1). */
-export function channelsPresent(bits: Uint8Array, shape: readonly number[]): boolean[] {
-  const [kh, kw, cin, cout] = shape.length === 4 ? shape : [1, 1, shape[0], shape[1] ?? 1];
-  const present = new Array<boolean>(cin).fill(false);
-  for (let p = 0; p < kh * kw; p++) {
-    for (let c = 0; c < cin; c++) {
-      if (present[c]) continue;
-      const base = (p * cin + c) * cout;
-      for (let o = 0; o < cout; o++) {
-        if (bits[base + o]) {
-          present[c] = true;
-          break;
-        }
-      }
-    }
-  }
-  return present;
 }
 
 /**
@@ -89,8 +59,7 @@ export class MaskStore {
   constructor(readonly plugin: string, readonly density: number) {}
 
   set(mask: LayerMask): void {
-    const old = this.masks.get(mask.name);
-    if (!old) this.totalSize += mask.bits.length;
+    if (!this.masks.has(mask.name)) this.totalSize += mask.bits.length;
     this.masks.set(mask.name, mask);
     this.tensors.get(mask.name)?.dispose();
     this.tensors.delete(mask.name);
@@ -101,19 +70,11 @@ export class MaskStore {
     return budgetOf(this.density, this.totalSize);
   }
 
-  totalNnz(): number {
-    let n = 0;
-    for (const m of this.masks.values()) n += m.nnz;
-    return n;
-  }
-
   /** Throws when Σ nnz > ⌊d·Σ size⌋. */
   assertBudget(where: string): void {
-    const nnz = this.totalNnz();
+    const nnz = [...this.masks.values()].reduce((n, m) => n + m.nnz, 0);
     const budget = this.budget();
-    if (nnz > budget) {
-      throw new Error(`${this.plugin}: ${where}: ${nnz} nonzeros exceed the budget ⌊${this.density}·${this.totalSize}⌋ = ${budget}`);
-    }
+    if (nnz > budget) throw new Error(`${this.plugin}: ${where}: ${nnz} nonzeros exceed the budget ⌊${this.density}·${this.totalSize}⌋ = ${budget}`);
   }
 
   private tensor(name: string): tf.Tensor | undefined {
@@ -150,8 +111,7 @@ export class MaskStore {
       apply: (weight, layer) => {
         if (!this.masks.has(layer.name)) onMissing(layer);
         const t = this.tensor(layer.name);
-        if (!t) return weight;
-        return maskStraightThrough(weight, t);
+        return t ? maskStraightThrough(weight, t) : weight;
       },
     };
   }

@@ -1,6 +1,6 @@
 import { Rng, type LayerInfo } from '@floatjs/engine';
-import { maskPlugin, type MaskScheduleOptions } from './mask-plugin';
-import { allocate, budgetOf, countOnes, kernelName, sizeOf, type LayerMask, type PruningPlugin } from './masks';
+import { kernelOf, maskPlugin, momentumOf, type MaskScheduleOptions } from './mask-plugin';
+import { allocate, budgetOf, countOnes, sizeOf, type LayerMask, type PruningPlugin } from './masks';
 
 export interface SparseMomentumOptions extends MaskScheduleOptions {
   /** Seed of the initial random masks. Default 1. */
@@ -100,15 +100,7 @@ export function sparseMomentum(options: SparseMomentumOptions): PruningPlugin {
       onMissing: ensure,
       ensure: (ctx) => ctx.model.layers.forEach(ensure),
       update(ctx, rate) {
-        const layers = [...store.masks.values()].map((mask) => {
-          const w = ctx.model.variables.get(kernelName(mask.name))!;
-          const m = ctx.optimizer.momentum.get(kernelName(mask.name));
-          return {
-            mask,
-            weight: w.dataSync() as Float32Array,
-            momentum: m ? (m.dataSync() as Float32Array) : new Float32Array(mask.bits.length),
-          };
-        });
+        const layers = [...store.masks.values()].map((mask) => ({ mask, weight: kernelOf(ctx, mask.name), momentum: momentumOf(ctx, mask.name, mask.bits.length) }));
         for (const m of pruneRegrow(layers, rate, store.budget()).masks) store.set(m);
       },
     };

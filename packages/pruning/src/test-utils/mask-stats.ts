@@ -1,4 +1,5 @@
-import { channelsPresent, type PruningPlugin } from '../masks';
+import { channelsPresent } from '../channels';
+import type { PruningPlugin } from '../masks';
 
 /**
  * The global totals of `maskStats` (now in @floatjs/eval, packages/eval/src/cost/mask-stats.ts), computed the
