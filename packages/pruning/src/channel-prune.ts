@@ -32,12 +32,10 @@ export function selectChannels(layers: ReadonlyArray<{ scores: ArrayLike<number>
  * epoch end but the last runs `channelPruneRegrow` at the decayed prune rate (see the package README).
  */
 export function channelPrune(options: ChannelPruneOptions): PruningPlugin {
-  return maskPlugin({ fn: 'channelPrune', name: 'channel-prune', options }, (store, include) => {
+  return maskPlugin('channelPrune', 'channel-prune', options, (store, include) => {
     const maskedLayers = (ctx: MaskUpdateContext) => {
       const layers = ctx.model.layers.filter((l) => include(l));
-      for (const l of layers) {
-        if (l.kind !== 'conv2d' || l.shape.length !== 4) throw new Error(`channelPrune: layer ${l.name} is not a conv; include convs only`);
-      }
+      for (const l of layers) if (l.kind !== 'conv2d' || l.shape.length !== 4) throw new Error(`channelPrune: layer ${l.name} is not a conv; include convs only`);
       return { layers, budget: budgetOf(options.density, layers.reduce((a, l) => a + sizeOf(l.shape), 0)) };
     };
     const setMasks = (layers: LayerInfo[], keep: boolean[][]) => layers.forEach((l, i) => store.set(channelMask(l.name, l.shape, keep[i])));

@@ -1,6 +1,6 @@
 import { WEIGHT_PHASE, type LayerInfo, type MaskUpdateContext } from '@floatjs/engine';
 import { maskChurn, type MaskChurn } from './churn';
-import { checkDensity, defaultInclude, kernelName, MaskStore, type PruningPlugin } from './masks';
+import { defaultInclude, kernelName, MaskStore, type PruningPlugin } from './masks';
 
 /** The options `sparseMomentum` and `channelPrune` share. */
 export interface MaskScheduleOptions {
@@ -43,6 +43,8 @@ export function momentumOf(ctx: MaskUpdateContext, layer: string, size: number):
   return m ? (m.dataSync() as Float32Array) : new Float32Array(size);
 }
 
+const definedOnly = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+
 /** What a mask plugin adds to the shared shell: how its masks come to exist and how an epoch end changes them. */
 export interface MaskRule {
   /** What `lastChurn()` counts. */
@@ -53,36 +55,28 @@ export interface MaskRule {
   update(ctx: MaskUpdateContext, rate: number): void;
   /** The weight transform met a layer without a mask. */
   onMissing?: (layer: LayerInfo) => void;
-}
-
-export interface MaskPluginSpec {
-  /** The factory's name, for option errors. */
-  fn: string;
-  /** The plugin's name (and its state's `plugin`). */
-  name: string;
-  options: MaskScheduleOptions;
   /** Options of the rule itself, recorded after the shared ones. */
-  extra?: Record<string, unknown>;
+  options?: Record<string, unknown>;
   /** Whether the state also records the last prune rate. */
   saveRate?: boolean;
 }
 
 /**
- * The shell both mask plugins share: option defaults and checks, the recorded options, the mask weight
- * transform, masking after every step with the budget check, and at every epoch end the decayed prune rate,
- * the rule's update, the churn and the budget check; state is the masks plus the measured steps per epoch.
+ * The shell both mask plugins share: option defaults and checks (errors start with `fn`, the factory's name), the
+ * recorded options, the mask weight transform, masking after every step with the budget check, and at every
+ * epoch end the decayed prune rate, the rule's update, the churn and the budget check; state is the masks plus
+ * the measured steps per epoch. `name` is the plugin's (and its state's `plugin`).
  */
-export function maskPlugin(spec: MaskPluginSpec, rule: (store: MaskStore, include: NonNullable<MaskScheduleOptions['include']>) => MaskRule): PruningPlugin {
-  const { fn, options } = spec;
+export function maskPlugin(fn: string, name: string, options: MaskScheduleOptions, rule: (store: MaskStore, include: NonNullable<MaskScheduleOptions['include']>) => MaskRule): PruningPlugin {
   const { density } = options;
-  checkDensity(fn, density);
+  if (!(density > 0 && density <= 1)) throw new Error(`${fn}: density must be in (0, 1], got ${density}`);
   const pruneRate = options.pruneRate ?? 0.5;
   const pruneFloor = options.pruneFloor ?? 0.005;
   const decay = options.decay ?? 'linear';
   const maskNoise = options.maskNoise ?? true;
   if (!(pruneRate >= 0 && pruneRate <= 1)) throw new Error(`${fn}: pruneRate must be in [0, 1], got ${pruneRate}`);
   if (decay !== 'linear' && decay !== 'cosine') throw new Error(`${fn}: decay must be 'linear' or 'cosine', got ${String(decay)}`);
-  const store = new MaskStore(spec.name, density);
+  const store = new MaskStore(name, density);
   const r = rule(store, options.include ?? defaultInclude);
   let stepsPerEpoch: number | null = null;
   let lastRate: number | null = null;
@@ -90,17 +84,9 @@ export function maskPlugin(spec: MaskPluginSpec, rule: (store: MaskStore, includ
   const totalSteps = () => options.totalSteps ?? (options.epochs && stepsPerEpoch ? options.epochs * stepsPerEpoch : undefined);
 
   return {
-    name: spec.name,
-    options: {
-      density,
-      pruneRate,
-      decay,
-      pruneFloor,
-      maskNoise,
-      ...spec.extra,
-      ...(options.totalSteps !== undefined ? { totalSteps: options.totalSteps } : {}),
-      ...(options.epochs !== undefined ? { epochs: options.epochs } : {}),
-    },
+    name,
+    // Recorded in the recipe; totalSteps and epochs only when given.
+    options: { density, pruneRate, decay, pruneFloor, maskNoise, ...r.options, ...definedOnly({ totalSteps: options.totalSteps, epochs: options.epochs }) },
     density,
     masks: () => store.masks,
     lastChurn: () => churn,
@@ -123,7 +109,7 @@ export function maskPlugin(spec: MaskPluginSpec, rule: (store: MaskStore, includ
         store.assertBudget(`after the epoch-${ctx.epoch + 1} prune/regrow`);
       },
     },
-    getState: () => store.getState(spec.saveRate ? { stepsPerEpoch, lastRate } : { stepsPerEpoch }),
+    getState: () => store.getState(r.saveRate ? { stepsPerEpoch, lastRate } : { stepsPerEpoch }),
     dispose: () => store.dispose(),
     setState(state) {
       const s = store.setState(state);

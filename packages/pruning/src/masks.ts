@@ -33,10 +33,6 @@ export const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) 
 /** ⌊d·n⌋ with a tolerance so that e.g. 0.3·1000 is 300, not 299. */
 export const budgetOf = (density: number, size: number): number => Math.floor(density * size + 1e-9);
 
-export function checkDensity(name: string, density: number): void {
-  if (!(density > 0 && density <= 1)) throw new Error(`${name}: density must be in (0, 1], got ${density}`);
-}
-
 /**
  * The value of `W·M` with the gradient passed straight through to `W` (∂/∂W = I): pruned weights keep
  * receiving their gradient, so their momentum keeps accumulating (sparse momentum's regrowth signal).
@@ -78,14 +74,10 @@ export class MaskStore {
   }
 
   private tensor(name: string): tf.Tensor | undefined {
-    let t = this.tensors.get(name);
-    if (t) return t;
     const m = this.masks.get(name);
-    if (!m) return undefined;
     // A forward may run inside tf.tidy: keep the cached tensor alive until the mask changes.
-    t = tf.keep(tf.tensor(Float32Array.from(m.bits), m.shape));
-    this.tensors.set(name, t);
-    return t;
+    if (m && !this.tensors.has(name)) this.tensors.set(name, tf.keep(tf.tensor(Float32Array.from(m.bits), m.shape)));
+    return this.tensors.get(name);
   }
 
   /** Multiplies every masked kernel by its mask (W ← W ⊙ M); gradients and momentum are left as they are. */
@@ -95,9 +87,7 @@ export class MaskStore {
       if (!v) throw new Error(`${this.plugin}: model has no variable ${kernelName(m.name)}`);
       const t = this.tensor(m.name)!;
       // + 0 turns the −0 of negative pruned weights into +0, so saved kernels hold plain zeros.
-      const next = tf.tidy(() => tf.add(tf.mul(v, t), 0));
-      v.assign(next);
-      next.dispose();
+      tf.tidy(() => v.assign(tf.add(tf.mul(v, t), 0)));
     }
   }
 
@@ -190,16 +180,10 @@ export function allocate(total: number, weights: readonly number[], caps: readon
       open = open.filter((i) => !full.includes(i));
       continue;
     }
-    let given = 0;
-    for (const i of open) {
-      alloc[i] = Math.floor(ideal.get(i)!);
-      given += alloc[i];
-    }
-    const order = [...open].sort((a, b) => {
-      const fa = ideal.get(a)! - Math.floor(ideal.get(a)!);
-      const fb = ideal.get(b)! - Math.floor(ideal.get(b)!);
-      return fb - fa || a - b;
-    });
+    for (const i of open) alloc[i] = Math.floor(ideal.get(i)!);
+    const given = open.reduce((a, i) => a + alloc[i], 0);
+    const frac = (i: number) => ideal.get(i)! - alloc[i];
+    const order = [...open].sort((a, b) => frac(b) - frac(a) || a - b);
     for (let k = 0; k < rem - given; k++) alloc[order[k % order.length]]++;
     rem = 0;
   }

@@ -15,12 +15,11 @@ export function randomMask(name: string, shape: number[], density: number, seed:
   const idx = new Uint32Array(n);
   for (let i = 0; i < n; i++) idx[i] = i;
   const bits = new Uint8Array(n);
+  // Partial Fisher–Yates: position i takes a uniform pick from idx[i..n); idx[i] is never read again.
   for (let i = 0; i < keep; i++) {
     const j = i + Math.floor(rng.next() * (n - i));
-    const t = idx[i];
-    idx[i] = idx[j];
-    idx[j] = t;
-    bits[idx[i]] = 1;
+    bits[idx[j]] = 1;
+    idx[j] = idx[i];
   }
   return { name, shape: [...shape], bits, nnz: keep };
 }
@@ -55,14 +54,9 @@ export function pruneRegrow(layers: LayerSignals[], rate: number, budget: number
   let nnzAfter = 0;
   for (const { mask, weight, momentum } of layers) {
     const bits = Uint8Array.from(mask.bits);
-    let sum = 0;
     const active: number[] = [];
-    for (let i = 0; i < bits.length; i++) {
-      if (!bits[i]) continue;
-      active.push(i);
-      sum += Math.abs(momentum[i]);
-    }
-    stats.push(active.length ? sum / active.length : 0);
+    for (let i = 0; i < bits.length; i++) if (bits[i]) active.push(i);
+    stats.push(active.length ? active.reduce((s, i) => s + Math.abs(momentum[i]), 0) / active.length : 0);
     const k = Math.min(Math.ceil(rate * active.length), active.length);
     active.sort((a, b) => Math.abs(weight[a]) - Math.abs(weight[b]) || a - b);
     for (let j = 0; j < k; j++) bits[active[j]] = 0;
@@ -89,14 +83,15 @@ export function pruneRegrow(layers: LayerSignals[], rate: number, budget: number
  */
 export function sparseMomentum(options: SparseMomentumOptions): PruningPlugin {
   const seed = options.seed ?? 1;
-  const spec = { fn: 'sparseMomentum', name: 'sparse-momentum', options, extra: { seed }, saveRate: true };
-  return maskPlugin(spec, (store, include) => {
+  return maskPlugin('sparseMomentum', 'sparse-momentum', options, (store, include) => {
     const ensure = (layer: Pick<LayerInfo, 'name' | 'kind' | 'role' | 'shape'>) => {
       if (store.masks.has(layer.name) || !include(layer)) return;
       store.set(randomMask(layer.name, layer.shape, options.density, seed));
     };
     return {
       unit: 'weights',
+      options: { seed },
+      saveRate: true,
       onMissing: ensure,
       ensure: (ctx) => ctx.model.layers.forEach(ensure),
       update(ctx, rate) {
