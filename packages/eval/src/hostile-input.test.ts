@@ -86,12 +86,12 @@ const READERS: Record<string, string> = {
     const state = Buffer.from(JSON.stringify({ format: 'floatjs-trainer-state', version: 1, epochsDone: 1, step: 4, trainerRng: [1, 2, 3, 4], forwardRng: [1, 2, 3, 4], plugins: {}, files: { 'model.safetensors': sha(w), 'optimizer.safetensors': sha(w) } }));
     await fuzz('s', state, (d, b) => { fs.mkdirSync(path.join(d, 'ckpt-1'), { recursive: true }); for (const f of ['model.safetensors', 'optimizer.safetensors']) fs.writeFileSync(path.join(d, 'ckpt-1', f), w); fs.writeFileSync(path.join(d, 'ckpt-1', 'trainer-state.json'), b); return d; }, (d) => engine.findTrainingCheckpoint(d));`,
   idx: `
-    const raw = datasets.encodeIdx([50, 28, 28], new Uint8Array(50 * 784).fill(7));
-    await fuzz('i', zlib.gzipSync(raw), (f, b) => (fs.writeFileSync(f + '-idx3-ubyte.gz', b), f + '-idx3-ubyte.gz'), (f) => datasets.gunzipIdx(fs.readFileSync(f), f).then((r) => datasets.parseIdx(r, f)));
+    const raw = testing.encodeIdx([50, 28, 28], new Uint8Array(50 * 784).fill(7));
+    await fuzz('i', zlib.gzipSync(raw), (f, b) => (fs.writeFileSync(f + '-idx3-ubyte.gz', b), f + '-idx3-ubyte.gz'), (f) => testing.gunzipIdx(fs.readFileSync(f), f).then((r) => testing.parseIdx(r, f)));
     const header = Buffer.alloc(16); header.writeUInt32BE(0x803, 0); header.writeUInt32BE(60000, 4); header.writeUInt32BE(28, 8); header.writeUInt32BE(28, 12);
     const zeros = zlib.gzipSync(Buffer.alloc(64 << 20), { level: 9 });
     const bomb = path.join(root, 'bomb-idx3-ubyte.gz'); fs.writeFileSync(bomb, Buffer.concat([zlib.gzipSync(header), ...Array(8).fill(zeros)]));
-    await attempt(bomb, () => datasets.gunzipIdx(fs.readFileSync(bomb), bomb));
+    await attempt(bomb, () => testing.gunzipIdx(fs.readFileSync(bomb), bomb));
     results.push({ file: 'rss', rss: process.memoryUsage().rss });`,
   jpeg: `
     const jpegJs = (await import('node:module')).createRequire(${JSON.stringify(join(pkgs, 'datasets', 'package.json'))})('jpeg-js');
