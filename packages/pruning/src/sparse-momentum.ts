@@ -15,11 +15,12 @@ export function randomMask(name: string, shape: number[], density: number, seed:
   const idx = new Uint32Array(n);
   for (let i = 0; i < n; i++) idx[i] = i;
   const bits = new Uint8Array(n);
-  // Partial Fisher–Yates: position i takes a uniform pick from idx[i..n); idx[i] is never read again.
   for (let i = 0; i < keep; i++) {
     const j = i + Math.floor(rng.next() * (n - i));
-    bits[idx[j]] = 1;
-    idx[j] = idx[i];
+    const t = idx[i];
+    idx[i] = idx[j];
+    idx[j] = t;
+    bits[idx[i]] = 1;
   }
   return { name, shape: [...shape], bits, nnz: keep };
 }
