@@ -26,7 +26,7 @@ const prelude = `
 const fs = await import('node:fs'); const path = await import('node:path'); const zlib = await import('node:zlib');
 const cp = await import('node:child_process');
 const engine = await import(${dist('engine')}); const checkpoint = await import(${dist('checkpoint')}); const datasets = await import(${dist('datasets')}); const evalPkg = await import(${dist('eval')});
-const pruning = await import(${dist('pruning')}); const testing = await import(${testing});
+const testing = await import(${testing});
 const root = process.argv[1]; const results = [];
 await new Promise((r) => zlib.gzip(Buffer.alloc(1), r)); await fs.promises.stat(root);
 try {
@@ -86,12 +86,12 @@ const READERS: Record<string, string> = {
     const state = Buffer.from(JSON.stringify({ format: 'floatjs-trainer-state', version: 1, epochsDone: 1, step: 4, trainerRng: [1, 2, 3, 4], forwardRng: [1, 2, 3, 4], plugins: {}, files: { 'model.safetensors': sha(w), 'optimizer.safetensors': sha(w) } }));
     await fuzz('s', state, (d, b) => { fs.mkdirSync(path.join(d, 'ckpt-1'), { recursive: true }); for (const f of ['model.safetensors', 'optimizer.safetensors']) fs.writeFileSync(path.join(d, 'ckpt-1', f), w); fs.writeFileSync(path.join(d, 'ckpt-1', 'trainer-state.json'), b); return d; }, (d) => checkpoint.findTrainingCheckpoint(d));`,
   idx: `
-    const raw = datasets.encodeIdx([50, 28, 28], new Uint8Array(50 * 784).fill(7));
-    await fuzz('i', zlib.gzipSync(raw), (f, b) => (fs.writeFileSync(f + '-idx3-ubyte.gz', b), f + '-idx3-ubyte.gz'), (f) => datasets.gunzipIdx(fs.readFileSync(f), f).then((r) => datasets.parseIdx(r, f)));
+    const raw = testing.encodeIdx([50, 28, 28], new Uint8Array(50 * 784).fill(7));
+    await fuzz('i', zlib.gzipSync(raw), (f, b) => (fs.writeFileSync(f + '-idx3-ubyte.gz', b), f + '-idx3-ubyte.gz'), (f) => testing.gunzipIdx(fs.readFileSync(f), f).then((r) => testing.parseIdx(r, f)));
     const header = Buffer.alloc(16); header.writeUInt32BE(0x803, 0); header.writeUInt32BE(60000, 4); header.writeUInt32BE(28, 8); header.writeUInt32BE(28, 12);
     const zeros = zlib.gzipSync(Buffer.alloc(64 << 20), { level: 9 });
     const bomb = path.join(root, 'bomb-idx3-ubyte.gz'); fs.writeFileSync(bomb, Buffer.concat([zlib.gzipSync(header), ...Array(8).fill(zeros)]));
-    await attempt(bomb, () => datasets.gunzipIdx(fs.readFileSync(bomb), bomb));
+    await attempt(bomb, () => testing.gunzipIdx(fs.readFileSync(bomb), bomb));
     results.push({ file: 'rss', rss: process.memoryUsage().rss });`,
   jpeg: `
     const jpegJs = (await import('node:module')).createRequire(${JSON.stringify(join(pkgs, 'datasets', 'package.json'))})('jpeg-js');
@@ -116,8 +116,8 @@ const READERS: Record<string, string> = {
     const kernel = (n, nnz) => Float32Array.from({ length: n }, (_, i) => (i % Math.floor(n / nnz) === 0 ? ((i % 7) - 3.5) / 10 : 0));
     // One kernel sparse enough for CSR, one for the bitmap, and a dense BN vector: all three layouts.
     const tensors = [{ name: 'conv1.kernel', shape: [3, 3, 16, 8], values: kernel(1152, 20) }, { name: 'conv2.kernel', shape: [3, 3, 16, 8], values: kernel(1152, 300) }, { name: 'bn1.gamma', shape: [8], values: new Float32Array(8).fill(1.5) }];
-    const valid = Buffer.from(pruning.encodeSparse8(tensors, (t) => t.name.endsWith('.kernel'), { format: 'floatjs' }));
-    const read = (f) => pruning.decodeSparse8(checkpoint.readRegularFile(f, 1 << 30, 'a sparse8 export'), f);
+    const valid = Buffer.from(evalPkg.encodeSparse8(tensors, (t) => t.name.endsWith('.kernel'), { format: 'floatjs' }));
+    const read = (f) => evalPkg.decodeSparse8(checkpoint.readRegularFile(f, 1 << 30, 'a sparse8 export'), f);
     await fuzz('p', valid, (f, b) => (fs.writeFileSync(f + '.sparse8', b), f + '.sparse8'), read);
     const file = (header, payload = Buffer.alloc(0)) => {
       const json = Buffer.from(typeof header === 'string' ? header : JSON.stringify(header)); const pre = Buffer.alloc(8);

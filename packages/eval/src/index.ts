@@ -14,6 +14,7 @@ export { runBench, type BenchOptions, type BenchResult } from './commands/bench'
 export { writeCard, cardMarkdown, type ModelCard, type CardRow } from './commands/card';
 export { provenance, type Provenance } from './report/provenance';
 export { exportSafetensors, importSafetensors, type WeightLayout } from './commands/export';
+export { encodeSparse8, decodeSparse8, type DecodeSparse8Options, type NamedTensor, type Sparse8Entry, type Sparse8Header } from './export/sparse8';
 export * from './cost';
 export * from './experiment';
 export { SLIM_WIDTHS } from './recipes/methods';

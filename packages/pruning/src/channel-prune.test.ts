@@ -2,10 +2,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createModel, Trainer, type LayerInfo, type MaskUpdateContext } from '@floatjs/engine';
 import { useStockBackend } from '@floatjs/engine/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { channelMask, channelPrune, channelScores, channelsPresent, selectChannels } from './channel-prune';
+import { channelPrune, selectChannels } from './channel-prune';
 import { channelPruneRegrow } from './channel-regrow';
+import { channelMask, channelScores, channelsPresent } from './channels';
 import { source, SPEC } from './test-utils/data';
-import { maskStats, sparseStorageBytes } from './stats';
+import { maskStats } from './test-utils/mask-stats';
 
 beforeAll(async () => {
   await useStockBackend('cpu');
@@ -124,25 +125,6 @@ describe('channelPrune epoch-end update', () => {
     expect(p.options).toMatchObject({ density: 0.5, pruneRate: 0.5, decay: 'linear', pruneFloor: 0.005, totalSteps: 100 });
     p.dispose!();
     f.dispose();
-  });
-});
-
-describe('maskStats', () => {
-  it('reports density, channel density, CR, CRF and CSR-like 8-bit storage', () => {
-    const m = channelMask('c', [1, 2, 3, 2], [true, false, true]);
-    const plugin = { masks: () => new Map([['c', m]]) };
-    const s = maskStats(plugin);
-    expect(s.nnz).toBe(8);
-    expect(s.size).toBe(12);
-    expect(s.density).toBeCloseTo(8 / 12, 12);
-    expect(s.cr).toBeCloseTo(1.5, 12);
-    expect(s.layers[0].channelsPresent).toBe(2);
-    expect(s.channelPercent).toBeCloseTo(200 / 3, 12);
-    expect(s.crf).toBeCloseTo(1.5, 12);
-    // 8 nonzeros × (1 B value + 2 B column) + (2 rows + 1) × 4 B pointers.
-    expect(sparseStorageBytes(m)).toBe(8 * 3 + 12);
-    expect(s.sparseStorageBytes).toBe(36);
-    expect(s.denseStorageBytes).toBe(12);
   });
 });
 

@@ -1,4 +1,4 @@
-import { channelScores } from './channel-scores';
+import { channelScores } from './channels';
 
 export interface ChannelLayerSignals {
   /** Kernel [kh, kw, in, out]. */
@@ -34,29 +34,29 @@ export function channelPruneRegrow(layers: readonly ChannelLayerSignals[], rate:
     return on;
   });
   const cost = layers.map((l) => l.shape[0] * l.shape[1] * l.shape[3]);
-  let left = budget - keep.reduce((a, on, li) => a + on.filter(Boolean).length * cost[li], 0);
-  const candidates: Array<[number, number, number]> = [];
-  layers.forEach((l, li) => {
-    const v = channelScores(l.momentum, l.shape);
-    let sum = 0;
-    let n = 0;
-    keep[li].forEach((on, c) => {
-      if (on) {
-        sum += v[c];
-        n++;
-      }
-    });
-    const mean = n ? sum / n : 0;
-    keep[li].forEach((on, c) => {
-      if (!on) candidates.push([mean > 0 ? v[c] / mean : 0, li, c]);
-    });
+  const left = budget - keep.reduce((a, on, li) => a + on.filter(Boolean).length * cost[li], 0);
+  const v = layers.map((l) => channelScores(l.momentum, l.shape));
+  const mean = keep.map((on, li) => {
+    const kept = on.flatMap((a, c) => (a ? [v[li][c]] : []));
+    return kept.length ? kept.reduce((a, b) => a + b, 0) / kept.length : 0;
   });
+  return fillByScore(keep, (li, c) => (mean[li] > 0 ? v[li][c] / mean[li] : 0), cost, left);
+}
+
+/**
+ * Turns on every channel that is off in `keep`, in decreasing `score` (ties: layer order, then channel index),
+ * whenever its layer's cost still fits in `left`, what the budget has left. Returns `keep`.
+ */
+export function fillByScore(keep: boolean[][], score: (li: number, c: number) => number, cost: readonly number[], left: number): boolean[][] {
+  const candidates: Array<[number, number, number]> = [];
+  keep.forEach((on, li) => on.forEach((a, c) => {
+    if (!a) candidates.push([score(li, c), li, c]);
+  }));
   candidates.sort((a, b) => b[0] - a[0] || a[1] - b[1] || a[2] - b[2]);
   for (const [, li, c] of candidates) {
-    if (cost[li] <= left) {
-      keep[li][c] = true;
-      left -= cost[li];
-    }
+    if (cost[li] > left) continue;
+    keep[li][c] = true;
+    left -= cost[li];
   }
   return keep;
 }

@@ -1,7 +1,8 @@
 import { createModel, Trainer } from '@floatjs/engine';
 import { useStockBackend } from '@floatjs/engine/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { channelMask, channelPrune } from './channel-prune';
+import { channelPrune } from './channel-prune';
+import { channelMask } from './channels';
 import { maskChurn } from './churn';
 import type { LayerMask, PruningPlugin } from './masks';
 import { sparseMomentum } from './sparse-momentum';

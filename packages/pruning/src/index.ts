@@ -1,18 +1,8 @@
-export {
-  sparseMomentum,
-  pruneRegrow,
-  pruneRateAt,
-  randomMask,
-  MASK_ORDER_AFTER_NOISE,
-  MASK_ORDER_BEFORE_NOISE,
-  type SparseMomentumOptions,
-  type LayerSignals,
-  type PruneRegrowResult,
-} from './sparse-momentum';
-export { channelPrune, channelScores, channelsPresent, channelMask, selectChannels, type ChannelPruneOptions } from './channel-prune';
+export { sparseMomentum, pruneRegrow, randomMask, type SparseMomentumOptions, type LayerSignals, type PruneRegrowResult } from './sparse-momentum';
+export { pruneRateAt, MASK_ORDER_AFTER_NOISE, MASK_ORDER_BEFORE_NOISE, type MaskScheduleOptions } from './mask-plugin';
+export { channelPrune, selectChannels, type ChannelPruneOptions } from './channel-prune';
+export { channelScores, channelsPresent, channelMask } from './channels';
 export { channelPruneRegrow, type ChannelLayerSignals } from './channel-regrow';
-export { maskStats, sparseStorageBytes, type MaskStats, type LayerMaskStats } from './stats';
 export { maskChurn, type MaskChurn, type LayerChurn } from './churn';
 export { allocate, defaultInclude, encodeBits, decodeBits, type LayerMask, type MaskState, type PruningPlugin } from './masks';
-export { encodeSparse8, decodeSparse8, type DecodeSparse8Options, type NamedTensor, type Sparse8Entry, type Sparse8Header } from './sparse8';
 export { withSparseMomentum, withChannelPruning, type PrunedKitOptions } from './kits';

@@ -16,19 +16,11 @@ type Pruner = (o: { density: number; epochs?: number; totalSteps?: number }) => 
  * options (epochs default to the run's). Settings, cost and narrow rules are the base method's.
  */
 function withPruner(base: MethodKit, pruner: Pruner, opts: PrunedKitOptions): MethodKit {
-  return {
-    ...base,
-    name: opts.name,
-    description: opts.description,
-    plugins: (o, run) => [
-      ...flattenPlugins(base.plugins(o, run)),
-      pruner({
-        density: (o.density as number | undefined) ?? opts.density ?? 0.3,
-        epochs: (o.epochs as number | undefined) ?? run?.epochs,
-        totalSteps: o.totalSteps as number | undefined,
-      }),
-    ],
-  };
+  const plugins: MethodKit['plugins'] = (o, run) => [
+    ...flattenPlugins(base.plugins(o, run)),
+    pruner({ density: (o.density as number | undefined) ?? opts.density ?? 0.3, epochs: (o.epochs as number | undefined) ?? run?.epochs, totalSteps: o.totalSteps as number | undefined }),
+  ];
+  return { ...base, name: opts.name, description: opts.description, plugins };
 }
 
 /** `base` + sparse-momentum prune/regrow of conv weights (FLOATS-i when `base` is FLOAT). */

@@ -28,44 +28,10 @@ export function defaultInclude(layer: Pick<LayerInfo, 'kind' | 'role'>): boolean
 }
 
 export const kernelName = (layer: string): string => `${layer}.kernel`;
-
-export function countOnes(bits: Uint8Array): number {
-  let n = 0;
-  for (let i = 0; i < bits.length; i++) n += bits[i];
-  return n;
-}
-
-export function sizeOf(shape: readonly number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
-
+export const countOnes = (bits: Uint8Array): number => bits.reduce((n, b) => n + b, 0);
+export const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 /** ⌊d·n⌋ with a tolerance so that e.g. 0.3·1000 is 300, not 299. */
-export function budgetOf(density: number, size: number): number {
-  return Math.floor(density * size + 1e-9);
-}
-
-export function checkDensity(name: string, density: number): void {
-  if (!(density > 0 && density <= 1)) throw new Error(`${name}: density must be in (0, 1], got ${density}`);
-}
-
-/** Whether input channel c has any kept weight (kernel [kh, kw, in, out]; a dense kernel [in, out] as 1×1). */
-export function channelsPresent(bits: Uint8Array, shape: readonly number[]): boolean[] {
-  const [kh, kw, cin, cout] = shape.length === 4 ? shape : [1, 1, shape[0], shape[1] ?? 1];
-  const present = new Array<boolean>(cin).fill(false);
-  for (let p = 0; p < kh * kw; p++) {
-    for (let c = 0; c < cin; c++) {
-      if (present[c]) continue;
-      const base = (p * cin + c) * cout;
-      for (let o = 0; o < cout; o++) {
-        if (bits[base + o]) {
-          present[c] = true;
-          break;
-        }
-      }
-    }
-  }
-  return present;
-}
+export const budgetOf = (density: number, size: number): number => Math.floor(density * size + 1e-9);
 
 /**
  * The value of `W·M` with the gradient passed straight through to `W` (∂/∂W = I): pruned weights keep
@@ -89,8 +55,7 @@ export class MaskStore {
   constructor(readonly plugin: string, readonly density: number) {}
 
   set(mask: LayerMask): void {
-    const old = this.masks.get(mask.name);
-    if (!old) this.totalSize += mask.bits.length;
+    if (!this.masks.has(mask.name)) this.totalSize += mask.bits.length;
     this.masks.set(mask.name, mask);
     this.tensors.get(mask.name)?.dispose();
     this.tensors.delete(mask.name);
@@ -101,30 +66,18 @@ export class MaskStore {
     return budgetOf(this.density, this.totalSize);
   }
 
-  totalNnz(): number {
-    let n = 0;
-    for (const m of this.masks.values()) n += m.nnz;
-    return n;
-  }
-
   /** Throws when Σ nnz > ⌊d·Σ size⌋. */
   assertBudget(where: string): void {
-    const nnz = this.totalNnz();
+    const nnz = [...this.masks.values()].reduce((n, m) => n + m.nnz, 0);
     const budget = this.budget();
-    if (nnz > budget) {
-      throw new Error(`${this.plugin}: ${where}: ${nnz} nonzeros exceed the budget ⌊${this.density}·${this.totalSize}⌋ = ${budget}`);
-    }
+    if (nnz > budget) throw new Error(`${this.plugin}: ${where}: ${nnz} nonzeros exceed the budget ⌊${this.density}·${this.totalSize}⌋ = ${budget}`);
   }
 
   private tensor(name: string): tf.Tensor | undefined {
-    let t = this.tensors.get(name);
-    if (t) return t;
     const m = this.masks.get(name);
-    if (!m) return undefined;
     // A forward may run inside tf.tidy: keep the cached tensor alive until the mask changes.
-    t = tf.keep(tf.tensor(Float32Array.from(m.bits), m.shape));
-    this.tensors.set(name, t);
-    return t;
+    if (m && !this.tensors.has(name)) this.tensors.set(name, tf.keep(tf.tensor(Float32Array.from(m.bits), m.shape)));
+    return this.tensors.get(name);
   }
 
   /** Multiplies every masked kernel by its mask (W ← W ⊙ M); gradients and momentum are left as they are. */
@@ -134,9 +87,7 @@ export class MaskStore {
       if (!v) throw new Error(`${this.plugin}: model has no variable ${kernelName(m.name)}`);
       const t = this.tensor(m.name)!;
       // + 0 turns the −0 of negative pruned weights into +0, so saved kernels hold plain zeros.
-      const next = tf.tidy(() => tf.add(tf.mul(v, t), 0));
-      v.assign(next);
-      next.dispose();
+      tf.tidy(() => v.assign(tf.add(tf.mul(v, t), 0)));
     }
   }
 
@@ -150,8 +101,7 @@ export class MaskStore {
       apply: (weight, layer) => {
         if (!this.masks.has(layer.name)) onMissing(layer);
         const t = this.tensor(layer.name);
-        if (!t) return weight;
-        return maskStraightThrough(weight, t);
+        return t ? maskStraightThrough(weight, t) : weight;
       },
     };
   }
@@ -230,25 +180,12 @@ export function allocate(total: number, weights: readonly number[], caps: readon
       open = open.filter((i) => !full.includes(i));
       continue;
     }
-    let given = 0;
-    for (const i of open) {
-      alloc[i] = Math.floor(ideal.get(i)!);
-      given += alloc[i];
-    }
-    const order = [...open].sort((a, b) => {
-      const fa = ideal.get(a)! - Math.floor(ideal.get(a)!);
-      const fb = ideal.get(b)! - Math.floor(ideal.get(b)!);
-      return fb - fa || a - b;
-    });
+    for (const i of open) alloc[i] = Math.floor(ideal.get(i)!);
+    const given = open.reduce((a, i) => a + alloc[i], 0);
+    const frac = (i: number) => ideal.get(i)! - alloc[i];
+    const order = [...open].sort((a, b) => frac(b) - frac(a) || a - b);
     for (let k = 0; k < rem - given; k++) alloc[order[k % order.length]]++;
     rem = 0;
   }
   return alloc;
-}
-
-/** Indices 0..n-1 sorted by `key` (ascending), ties broken by index. */
-export function argsort(n: number, key: (i: number) => number): Uint32Array {
-  const idx = new Uint32Array(n);
-  for (let i = 0; i < n; i++) idx[i] = i;
-  return idx.sort((a, b) => key(a) - key(b) || a - b);
 }

@@ -5,9 +5,10 @@ import { condition, createModel, ModelBuilder, PluginHost, Rng, Trainer, type La
 import { useStockBackend } from '@floatjs/engine/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { allocate, decodeBits, encodeBits, type PruningPlugin } from './masks';
-import { pruneRateAt, randomMask, sparseMomentum } from './sparse-momentum';
-import { maskStats } from './stats';
+import { pruneRateAt } from './mask-plugin';
+import { randomMask, sparseMomentum } from './sparse-momentum';
 import { source, SPEC } from './test-utils/data';
+import { maskStats } from './test-utils/mask-stats';
 
 beforeAll(async () => {
   await useStockBackend('cpu');

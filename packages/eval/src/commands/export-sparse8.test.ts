@@ -2,7 +2,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeSafetensors, WEIGHTS_FILE } from '@floatjs/checkpoint';
-import { decodeSparse8 } from '@floatjs/pruning';
+import { decodeSparse8 } from '../export/sparse8';
 import { exportSparse8 } from './export-sparse8';
 import { runTrain } from './train';
 import { writeTinyDataset } from '../test-utils/tiny-dataset';

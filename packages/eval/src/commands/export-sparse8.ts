@@ -1,6 +1,6 @@
-import { encodeSparse8 } from '@floatjs/pruning';
 import { loadWeights, writeFileAtomic } from '@floatjs/checkpoint';
 import { compressionOf, sparse8Tensors } from '../cost/compression';
+import { encodeSparse8 } from '../export/sparse8';
 import { buildModel, loadRecipe } from '../recipes/recipe';
 
 /**

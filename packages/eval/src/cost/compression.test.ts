@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModel, type Model } from '@floatjs/engine';
 import { selectBackend } from '@floatjs/backend';
-import { decodeSparse8, encodeSparse8 } from '@floatjs/pruning';
+import { decodeSparse8, encodeSparse8 } from '../export/sparse8';
 import { getMethod } from '../recipes/methods';
 import { compressionOf, sparse8Tensors } from './compression';
 

@@ -1,7 +1,9 @@
 import type { Model } from '@floatjs/engine';
-import { decodeSparse8, defaultInclude, encodeSparse8, maskStats, type LayerMask, type LayerMaskStats, type NamedTensor } from '@floatjs/pruning';
+import { defaultInclude, type LayerMask } from '@floatjs/pruning';
+import { decodeSparse8, encodeSparse8, type NamedTensor } from '../export/sparse8';
+import { maskStats, type LayerMaskStats } from './mask-stats';
 
-/** One conv layer's figures: the pruning package's per-layer mask statistics, measured from the weights. */
+/** One conv layer's figures: the per-layer mask statistics of `maskStats`, measured from the weights. */
 export type LayerCompression = LayerMaskStats;
 
 /**

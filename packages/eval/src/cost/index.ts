@@ -17,3 +17,4 @@ export {
 export { measureLatency, type LatencyResult, type LatencyTarget } from './latency';
 export { modelCost, type ModelCost } from './model-cost';
 export { compressionOf, sparse8Tensors, type Compression, type LayerCompression } from './compression';
+export { maskStats, sparseStorageBytes, type LayerMaskStats, type MaskStats } from './mask-stats';

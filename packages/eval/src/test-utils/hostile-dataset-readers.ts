@@ -91,7 +91,7 @@ export const DATASET_READERS: Record<string, string> = {
   tar: `
     const fake = await testing.writeFakeCifar10(path.join(root, 'valid'), { train: 5, test: 2, layout: 'archive' });
     const valid = zlib.gunzipSync(fs.readFileSync(fake.archive));
-    const read = async (f) => { const t = await datasets.openTarFile(f); try { for await (const e of t.entries) for await (const c of e.chunks()) void c; } finally { await t.close(); } };
+    const read = async (f) => { const t = await testing.openTarFile(f); try { for await (const e of t.entries) for await (const c of e.chunks()) void c; } finally { await t.close(); } };
     await fuzz('a', valid, (f, b) => (fs.writeFileSync(f + '.tar', b), f + '.tar'), read, 30);
     await fuzz('z', fs.readFileSync(fake.archive), (f, b) => (fs.writeFileSync(f + '.tar.gz', b), f + '.tar.gz'), read, 10);
     const pax = (key, value) => {
@@ -114,7 +114,7 @@ export const DATASET_READERS: Record<string, string> = {
   zip: `
     const fake = await testing.writeFakeTinyImagenet(path.join(root, 'valid'), { perClass: 1, valPerClass: 1, classes: ['n01443537', 'n02123045'] });
     const valid = fs.readFileSync(fake.zipPath);
-    const read = (f) => { const z = datasets.openZip(f); try { for (const e of z.entries) if (!e.isDirectory) z.read(e); } finally { z.close(); } };
+    const read = (f) => { const z = testing.openZip(f); try { for (const e of z.entries) if (!e.isDirectory) z.read(e); } finally { z.close(); } };
     await fuzz('z', valid, (f, b) => (fs.writeFileSync(f + '.zip', b), f + '.zip'), read, 40);
     const eocd = valid.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
     // The central header of the first file entry (directories are never read).

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeIdx } from '@floatjs/datasets';
+import { encodeIdx } from '@floatjs/datasets/testing';
 
 /**
  * Writes a small Fashion-MNIST-layout dataset (raw IDX, official file names) whose class is a bright

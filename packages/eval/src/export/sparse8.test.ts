@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { sparseStorageBytes } from '../cost/mask-stats';
 import { decodeSparse8, encodeSparse8, type NamedTensor } from './sparse8';
-import { sparseStorageBytes } from './stats';
 
 // Kernel [kh=1, kw=2, in=2, out=3] with 4 nonzeros; flat index ((p·in + c)·out + o).
 const kernel: NamedTensor = { name: 'conv.kernel', shape: [1, 2, 2, 3], values: Float32Array.from([0, 0.5, 0, 0, 0, -1, 0.25, 0, 0, 0, 0, 0.75]) };

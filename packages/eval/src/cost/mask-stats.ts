@@ -1,4 +1,7 @@
-import { channelsPresent, type LayerMask, type PruningPlugin } from './masks';
+import { channelsPresent, type LayerMask, type PruningPlugin } from '@floatjs/pruning';
+
+// Measurement, not pruning: these read a pruning plugin's public `masks()` view (or any masks, e.g. the stored
+// kernels' zeros in `compressionOf`) and report the Table 1 figures.
 
 export interface LayerMaskStats {
   name: string;
