@@ -14,7 +14,7 @@ const uniformNoise = (scale) => ({
       if (layer.kind !== 'conv2d' || cond.lambdaN === 0) return weight; // the classifier stays clean, as FLOAT's
       const std = tf.tidy(() => tf.sqrt(tf.moments(weight).variance).dataSync()[0]);
       const u = new Float32Array(weight.size); // drawn from the forward's seeded rng, so runs are reproducible
-      for (let i = 0; i < u.length; i++) u[i] = (2 * rng.next() - 1) * HALF_WIDTH * std;
+      for (let i = 0; i < u.length; i++) u[i] = (2 * rng.nextFloat() - 1) * HALF_WIDTH * std;
       return tf.tidy(() => tf.add(weight, tf.mul(tf.tensor(u, weight.shape), scale * cond.lambdaN)));
     },
   },
