@@ -6,6 +6,8 @@
  */
 import type { InputSpec } from '@floatjs/engine';
 import type { PgdSpec, Preset } from './preset-types';
+// The presets name the paper's architectures: @floatjs/models registers them in the engine's zoo.
+import '@floatjs/models';
 
 /** The datasets the paper reports on, all registered with @floatjs/datasets. */
 export type PaperDataset = 'cifar10' | 'cifar100' | 'svhn' | 'stl10' | 'tiny-imagenet-200' | 'imagenet100';
