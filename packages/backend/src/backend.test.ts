@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { describe, expect, it } from 'vitest';
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { afterEach, describe, expect, it } from 'vitest';
 import { loadNativeKernels } from '@floatjs/native-kernels';
-import { selectBackend } from './backend';
+import { NO_GPU_DETAIL, selectBackend } from './backend';
 
 describe('selectBackend', () => {
   it('honours an explicit request and records why', async () => {
@@ -55,5 +56,30 @@ describe('selectBackend', () => {
     expect(off.skipped.map((s) => s.name)).not.toContain('native-kernels');
     await expect(selectBackend('cpu', { FLOAT_NATIVE: 'yes' })).rejects.toThrow('FLOAT_NATIVE: expected one of auto, on, off, got "yes"');
     await expect(selectBackend('cpu', { FLOAT_NATIVE_ISA: 'sse9' })).rejects.toThrow('FLOAT_NATIVE_ISA: expected one of avx512, avx2, generic, got "sse9"');
+  });
+});
+
+describe('the tensorflow backend says whether TensorFlow found a GPU', () => {
+  /** A stand-in for tfjs-node(-gpu): registers a cpu backend as `tensorflow` with TensorFlow's device answer. */
+  const fakeTfjsNode = (gpu: boolean, only: string) => (pkg: string) => {
+    if (pkg !== only) throw new Error(`Cannot find module '${pkg}'`);
+    tf.registerBackend('tensorflow', () => Object.assign(new MathBackendCPU(), { isUsingGpuDevice: gpu, isGPUPackage: pkg.endsWith('-gpu') }));
+  };
+  afterEach(async () => {
+    tf.removeBackend('tensorflow');
+    await selectBackend('cpu', {});
+  });
+
+  it('tfjs-node-gpu that finds no GPU device is recorded as on the CPU, with the CUDA 11.2 / cuDNN 8.1 reason', async () => {
+    const b = await selectBackend('tensorflow', {}, { require: fakeTfjsNode(false, '@tensorflow/tfjs-node-gpu') });
+    expect(b).toMatchObject({ name: 'tensorflow', package: '@tensorflow/tfjs-node-gpu', device: { gpu: false, detail: NO_GPU_DETAIL } });
+    expect(NO_GPU_DETAIL).toMatch(/runs on the CPU.*CUDA 11\.2 and cuDNN 8\.1.*libcudart\.so\.11\.0/);
+  });
+
+  it('a GPU device, and plain tfjs-node, are recorded as such', async () => {
+    expect((await selectBackend('tensorflow', {}, { require: fakeTfjsNode(true, '@tensorflow/tfjs-node-gpu') })).device).toEqual({ gpu: true, detail: 'TensorFlow runs on a GPU device' });
+    tf.removeBackend('tensorflow');
+    const cpu = await selectBackend('tensorflow', {}, { require: fakeTfjsNode(false, '@tensorflow/tfjs-node') });
+    expect(cpu).toMatchObject({ package: '@tensorflow/tfjs-node', device: { gpu: false, detail: 'TensorFlow on the CPU (@tensorflow/tfjs-node)' } });
   });
 });

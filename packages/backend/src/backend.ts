@@ -27,7 +27,21 @@ export interface BackendChoice {
    * they are off (FLOAT_NATIVE=off) or unavailable (the reason is in `skipped`).
    */
   native?: { isa: string; threads: number; source?: 'compiled' | 'prebuilt' };
+  /**
+   * Where the `tensorflow` backend computes: TensorFlow's own device list says whether it found a GPU. A
+   * GPU package that found none runs on the CPU, and `detail` says why that usually happens.
+   */
+  device?: { gpu: boolean; detail: string };
 }
+
+/** How selectBackend loads an optional package (tests pass a fake one). */
+export interface BackendLoaders {
+  require?: (pkg: string) => unknown;
+}
+
+/** Why tfjs-node-gpu 4.x finds no GPU on most machines today (the line every record of such a run carries). */
+export const NO_GPU_DETAIL =
+  'TensorFlow found no GPU device, so it runs on the CPU: @tensorflow/tfjs-node-gpu 4.x bundles libtensorflow 2.9.1, which needs CUDA 11.2 and cuDNN 8.1 (with CUDA 12 it cannot load libcudart.so.11.0)';
 
 const require = createRequire(import.meta.url);
 
@@ -36,7 +50,7 @@ const require = createRequire(import.meta.url);
  * then `wasm` (with the training kernels it lacks), then `cpu`. An explicit request (flag, then the
  * FLOAT_BACKEND variable) is honoured or fails with the reason, never silently replaced.
  */
-export async function selectBackend(requested?: string, env: NodeJS.ProcessEnv = process.env): Promise<BackendChoice> {
+export async function selectBackend(requested?: string, env: NodeJS.ProcessEnv = process.env, loaders: BackendLoaders = {}): Promise<BackendChoice> {
   const reason: BackendChoice['reason'] = requested ? 'flag' : env.FLOAT_BACKEND ? 'env' : 'auto';
   const wanted = requested ?? env.FLOAT_BACKEND ?? 'auto';
   if (wanted !== 'auto' && !(BACKEND_NAMES as readonly string[]).includes(wanted)) {
@@ -47,8 +61,8 @@ export async function selectBackend(requested?: string, env: NodeJS.ProcessEnv =
   const skipped: BackendChoice['skipped'] = [];
   for (const name of order) {
     try {
-      const { pkg, threads, native } = await initBackend(name, env, skipped);
-      return { name, package: pkg, reason, skipped, ...(threads ? { threads } : {}), ...(native ? { native } : {}) };
+      const { pkg, threads, native, device } = await initBackend(name, env, skipped, loaders.require ?? require);
+      return { name, package: pkg, reason, skipped, ...(threads ? { threads } : {}), ...(native ? { native } : {}), ...(device ? { device } : {}) };
     } catch (err) {
       skipped.push({ name, error: err instanceof Error ? err.message.split('\n')[0] : String(err) });
     }
@@ -61,17 +75,18 @@ interface Initialised {
   pkg: string;
   threads?: number;
   native?: BackendChoice['native'];
+  device?: BackendChoice['device'];
 }
 
-async function initBackend(name: BackendName, env: NodeJS.ProcessEnv, skipped: BackendChoice['skipped']): Promise<Initialised> {
+async function initBackend(name: BackendName, env: NodeJS.ProcessEnv, skipped: BackendChoice['skipped'], load: (pkg: string) => unknown): Promise<Initialised> {
   if (name === 'tensorflow') {
     for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
       try {
-        require(pkg);
+        load(pkg);
       } catch {
         continue;
       }
-      if (await tf.setBackend('tensorflow')) return { pkg };
+      if (await tf.setBackend('tensorflow')) return { pkg, device: tensorflowDevice(pkg) };
     }
     throw new Error('neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node is installed (opt in: npm install @tensorflow/tfjs-node-gpu)');
   }
@@ -101,4 +116,15 @@ async function initBackend(name: BackendName, env: NodeJS.ProcessEnv, skipped: B
   // The cpu backend prints a banner advising tfjs-node on first use; the choice is already reported.
   (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
   return { pkg: '@tensorflow/tfjs-backend-cpu', threads: 1, native: native && nativeRecord(native) };
+}
+
+/**
+ * Whether TensorFlow found a GPU: tfjs-node's backend lists TensorFlow's devices when it starts and keeps the
+ * answer (`isUsingGpuDevice`). The GPU package falls back to the CPU without a word when CUDA is missing or of
+ * another version, so a run must say which it got.
+ */
+function tensorflowDevice(pkg: string): BackendChoice['device'] {
+  const gpu = (tf.backend() as unknown as { isUsingGpuDevice?: unknown }).isUsingGpuDevice === true;
+  if (gpu) return { gpu, detail: 'TensorFlow runs on a GPU device' };
+  return { gpu, detail: pkg.endsWith('-gpu') ? NO_GPU_DETAIL : 'TensorFlow on the CPU (@tensorflow/tfjs-node)' };
 }

@@ -4,11 +4,11 @@ import type { BackendChoice } from '@floatjs/backend';
  * What reports record of the backend a run used: the tfjs backend, its threads, and the native kernels, or, on
  * wasm and cpu without them, `nativeOff`: why the run is on the slow path.
  */
-export type BackendRecord = Pick<BackendChoice, 'name' | 'package' | 'threads' | 'native'> & { nativeOff?: string };
+export type BackendRecord = Pick<BackendChoice, 'name' | 'package' | 'threads' | 'native' | 'device'> & { nativeOff?: string };
 
 export function backendRecord(b: BackendChoice): BackendRecord {
   const off = nativeOffReason(b);
-  return { name: b.name, package: b.package, ...(b.threads ? { threads: b.threads } : {}), ...(b.native ? { native: b.native } : {}), ...(off ? { nativeOff: off } : {}) };
+  return { name: b.name, package: b.package, ...(b.threads ? { threads: b.threads } : {}), ...(b.native ? { native: b.native } : {}), ...(b.device ? { device: b.device } : {}), ...(off ? { nativeOff: off } : {}) };
 }
 
 /** Why the native kernels are not in use on a backend that could use them (wasm, cpu); undefined when they are. */
@@ -25,5 +25,7 @@ export function backendLine(b: BackendChoice): string {
   const parts = [b.package, b.reason, ...(b.threads ? [plural(b.threads)] : [])].join(', ');
   const off = nativeOffReason(b);
   const native = b.native ? `; native kernels ${b.native.isa}, ${plural(b.native.threads)}${b.native.source ? `, ${b.native.source}` : ""}` : off ? `; native kernels OFF, the slow path: ${off}` : '';
-  return `backend: ${b.name} (${parts}${native})`;
+  // tensorflow: whether TensorFlow found a GPU (the GPU package quietly runs on the CPU without CUDA 11.2).
+  const device = b.device ? (b.device.gpu ? '; on a GPU' : `; ON THE CPU: ${b.device.detail}`) : '';
+  return `backend: ${b.name} (${parts}${native}${device})`;
 }
