@@ -13,7 +13,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /**
  * A stand-in for @tensorflow/tfjs-node-gpu on NODE_PATH (it cannot be installed here): it registers the cpu
- * backend as `tensorflow`, and TensorFlow's device list, as tfjs-node reports it, holds no GPU.
+ * backend (and its kernels) as `tensorflow`, and TensorFlow's device list, as tfjs-node reports it, holds no GPU.
  */
 function fakeTfjsNodeGpu(): string {
   const dir = join(root, 'fake', '@tensorflow', 'tfjs-node-gpu');
@@ -22,7 +22,8 @@ function fakeTfjsNodeGpu(): string {
   writeFileSync(
     join(dir, 'index.js'),
     "const tf = require('@tensorflow/tfjs-core'); const { MathBackendCPU } = require('@tensorflow/tfjs-backend-cpu');\n" +
-      "tf.registerBackend('tensorflow', () => Object.assign(new MathBackendCPU(), { isUsingGpuDevice: false, isGPUPackage: true }));\n",
+      "tf.registerBackend('tensorflow', () => Object.assign(new MathBackendCPU(), { isUsingGpuDevice: false, isGPUPackage: true, firstUse: false }));\n" +
+      "for (const k of tf.getKernelsForBackend('cpu')) tf.registerKernel({ ...k, backendName: 'tensorflow' });\n",
   );
   return join(root, 'fake');
 }
@@ -31,7 +32,7 @@ describe('float train --backend tensorflow where tfjs-node-gpu finds no GPU', ()
   it('records and prints that TensorFlow runs on the CPU, and why', () => {
     const r = spawnSync(
       process.execPath,
-      [cli, 'train', '--preset', 'fmnist-quick', '--method', 'standard', '--epochs', '1', '--limit', '64', '--backend', 'tensorflow', '--out', join(root, 'run')],
+      [cli, 'train', '--preset', 'fmnist-quick', '--method', 'standard', '--epochs', '1', '--limit', '8', '--batch-size', '8', '--backend', 'tensorflow', '--out', join(root, 'run')],
       { encoding: 'utf8', env: { ...process.env, NODE_PATH: [fakeTfjsNodeGpu(), workspaceModules].join(':') }, timeout: 300_000 },
     );
     const events = r.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
