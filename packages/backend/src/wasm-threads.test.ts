@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { MAX_WASM_THREADS, wasmThreadsFromEnv } from './wasm-threads';
+import { MAX_THREADS, MAX_WASM_THREADS, wasmThreadsFromEnv, xnnpackThreads } from './wasm-threads';
 
 const pkgDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(pkgDir, 'dist', 'index.js');
@@ -43,13 +43,20 @@ process.stdout.write(JSON.stringify({ threads: b.threads, native: b.native, skip
 }
 
 describe('FLOAT_THREADS', () => {
-  it('defaults to the usable cores (at most 8) and names the variable when it is wrong', () => {
-    expect(wasmThreadsFromEnv({})).toBeGreaterThanOrEqual(1);
-    expect(wasmThreadsFromEnv({})).toBeLessThanOrEqual(MAX_WASM_THREADS);
+  it('defaults to the usable cores (no cap of 8: the native pool takes up to 256) and names the variable when it is wrong', () => {
+    expect(wasmThreadsFromEnv({})).toBe(Math.min(MAX_THREADS, os.availableParallelism()));
     expect(wasmThreadsFromEnv({ FLOAT_THREADS: '3' })).toBe(3);
-    for (const bad of ['0', '9', '1.5', 'two', '-1']) {
-      expect(() => wasmThreadsFromEnv({ FLOAT_THREADS: bad })).toThrow(`FLOAT_THREADS: expected an integer from 1 to 8, got "${bad}"`);
+    expect(wasmThreadsFromEnv({ FLOAT_THREADS: '16' })).toBe(16);
+    for (const bad of ['0', '257', '1.5', 'two', '-1']) {
+      expect(() => wasmThreadsFromEnv({ FLOAT_THREADS: bad })).toThrow(`FLOAT_THREADS: expected an integer from 1 to 256, got "${bad}"`);
     }
+  });
+
+  it('XNNPACK takes at most its 8 workers of a larger pool, and 1 beside the native kernels', () => {
+    expect(xnnpackThreads({}, 16, false)).toBe(MAX_WASM_THREADS);
+    expect(xnnpackThreads({}, 3, false)).toBe(3);
+    expect(xnnpackThreads({}, 16, true)).toBe(1);
+    expect(() => xnnpackThreads({ FLOAT_WASM_THREADS: '9' }, 2, false)).toThrow('FLOAT_WASM_THREADS: expected an integer from 1 to 8, got "9"');
   });
 });
 
@@ -65,7 +72,7 @@ describe('threaded wasm backend (child processes of the build; nx builds before 
     expect(two.bits).toBe(one.bits);
   }, 150_000);
 
-  it('with native kernels: FLOAT_THREADS sizes their pool, XNNPACK keeps 1 thread, results are bit-identical', (ctx) => {
+  it('with native kernels: FLOAT_THREADS sizes their pool (1, 2, 3, 16), XNNPACK keeps 1 thread, results are bit-identical', (ctx) => {
     const one = runChild(1, { FLOAT_NATIVE: 'auto' });
     if (!one.native) return ctx.skip();
     const two = runChild(2, { FLOAT_NATIVE: 'auto' });
@@ -73,6 +80,11 @@ describe('threaded wasm backend (child processes of the build; nx builds before 
     expect(two.native!.threads).toBe(2);
     expect(two.threads).toBe(1);
     expect(two.bits).toBe(one.bits);
+    for (const threads of [3, 16]) {
+      const r = runChild(threads, { FLOAT_NATIVE: 'auto' });
+      expect(r.native!.threads).toBe(threads);
+      expect(r.bits, `${threads} threads`).toBe(one.bits);
+    }
     expect(runChild(2, { FLOAT_NATIVE: 'auto', FLOAT_WASM_THREADS: '2' }).threads).toBe(2);
   }, 150_000);
 

@@ -22,18 +22,20 @@ type Factory = (config: Record<string, unknown>) => Promise<ThreadedModule>;
 
 /** The largest pool tfjs's threaded build accepts (it pre-creates 8 workers). */
 export const MAX_WASM_THREADS = 8;
+/** The largest native pool (the addon's limit); results are bit-identical for any size. */
+export const MAX_THREADS = 256;
 
 /**
- * The number of threads for the compute kernels (the native pool, or XNNPACK without native kernels):
- * FLOAT_THREADS if set, else every core the process may use.
- * Throws a message naming FLOAT_THREADS when it is not an integer in 1..8.
+ * The number of threads for the compute kernels (the native pool; XNNPACK without native kernels takes at
+ * most MAX_WASM_THREADS of them): FLOAT_THREADS if set, else every core the process may use.
+ * Throws a message naming FLOAT_THREADS when it is not an integer in 1..256.
  */
 export function wasmThreadsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env.FLOAT_THREADS;
-  if (raw === undefined || raw === '') return Math.min(MAX_WASM_THREADS, os.availableParallelism?.() ?? os.cpus().length);
+  if (raw === undefined || raw === '') return Math.min(MAX_THREADS, os.availableParallelism?.() ?? os.cpus().length);
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_WASM_THREADS) {
-    throw new Error(`FLOAT_THREADS: expected an integer from 1 to ${MAX_WASM_THREADS}, got "${raw}"`);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS) {
+    throw new Error(`FLOAT_THREADS: expected an integer from 1 to ${MAX_THREADS}, got "${raw}"`);
   }
   return n;
 }
@@ -41,11 +43,11 @@ export function wasmThreadsFromEnv(env: NodeJS.ProcessEnv = process.env): number
 /**
  * XNNPACK's threads on wasm: FLOAT_WASM_THREADS if set; else 1 when the native kernels run the
  * convolutions (what is left to XNNPACK is memory-bound element-wise work, and its idle workers spin,
- * taking cores from the native pool); else `threads`.
+ * taking cores from the native pool); else `threads`, at most MAX_WASM_THREADS.
  */
 export function xnnpackThreads(env: NodeJS.ProcessEnv, threads: number, nativeKernels: boolean): number {
   const raw = env.FLOAT_WASM_THREADS;
-  if (raw === undefined || raw === '') return nativeKernels ? 1 : threads;
+  if (raw === undefined || raw === '') return nativeKernels ? 1 : Math.min(threads, MAX_WASM_THREADS);
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > MAX_WASM_THREADS) {
     throw new Error(`FLOAT_WASM_THREADS: expected an integer from 1 to ${MAX_WASM_THREADS}, got "${raw}"`);

@@ -66,7 +66,7 @@ describe('float CLI bad input: one line naming what was wrong, non-zero exit', (
     for (const cmd of [['bench', '--workload', 'cnn-s-pgd7'], ['train', '--preset', 'fmnist-quick'], ['eval', 'runs/x']]) {
       const r = await run(...cmd, '--threads', '0');
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/--threads expects 1 to 8, got 0/);
+      expect(r.stderr).toMatch(/--threads expects 1 to 256, got 0/);
     }
     expect((await run('bench', '--workload', 'cnn-s-pgd7', '--threads', '1.5')).stderr).toMatch(/--threads expects an integer, got "1.5"/);
     expect((await run('bench', '--workload', 'cnn-s-pgd7', '--batch-size', 'x')).stderr).toMatch(/--batch-size expects a number, got "x"/);

@@ -10,7 +10,7 @@ import { exportSafetensors, importSafetensors } from './commands/export';
 import { exportNarrow, measureNarrowLatency } from './commands/export-narrow';
 import { exportSparse8 } from './commands/export-sparse8';
 import { experimentNames, renderReport, runExperiment } from './experiment';
-import { MAX_WASM_THREADS, selectBackend } from '@floatjs/backend';
+import { MAX_THREADS, selectBackend } from '@floatjs/backend';
 import { isMethodPath, loadMethodOf } from './recipes/method-module';
 import { methodNames } from './recipes/methods';
 import { presetNames } from './recipes/presets';
@@ -258,9 +258,9 @@ export function buildProgram(): Command {
  */
 function withThreadsOption(cmd: Command): Command {
   return cmd
-    .option('--threads <n>', `threads for convolutions (native kernels, else XNNPACK on wasm), 1-${MAX_WASM_THREADS} (default: FLOAT_THREADS, else all cores)`, (v: string) => {
+    .option('--threads <n>', `threads for convolutions (native kernels, else XNNPACK on wasm, which takes at most 8), 1-${MAX_THREADS} (default: FLOAT_THREADS, else all cores)`, (v: string) => {
       const n = integer('--threads')(v);
-      if (n < 1 || n > MAX_WASM_THREADS) throw new InvalidArgumentError(`--threads expects 1 to ${MAX_WASM_THREADS}, got ${n}`);
+      if (n < 1 || n > MAX_THREADS) throw new InvalidArgumentError(`--threads expects 1 to ${MAX_THREADS}, got ${n}`);
       return n;
     })
     .hook('preAction', (c) => {

@@ -82,7 +82,7 @@ describe.skipIf(!load.ok)('native batch norm, ReLU, its gradient and add', () =>
     });
   }
 
-  it('gives bit-identical batch norm results for 1 and 2 threads', () => {
+  it('gives bit-identical batch norm results for 1, 2, 3 and 16 threads', () => {
     const c = 32;
     const x = seeded(5000 * c, 1);
     const dy = seeded(5000 * c, 2);
@@ -96,8 +96,10 @@ describe.skipIf(!load.ok)('native batch norm, ReLU, its gradient and add', () =>
       return out;
     };
     const a = run(1);
-    const b = run(2);
-    for (const key of Object.keys(a) as Array<keyof typeof a>) expect(Buffer.from(b[key].buffer).equals(Buffer.from(a[key].buffer)), key).toBe(true);
+    for (const threads of [2, 3, 16]) {
+      const b = run(threads);
+      for (const key of Object.keys(a) as Array<keyof typeof a>) expect(Buffer.from(b[key].buffer).equals(Buffer.from(a[key].buffer)), `${key}, ${threads} threads`).toBe(true);
+    }
   });
 
   it('reluGrad passes dy where y is positive', () => {
