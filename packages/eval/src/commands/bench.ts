@@ -41,6 +41,8 @@ export interface BenchResult {
   native?: { isa: string; threads: number };
   /** Without them (wasm, cpu): why, e.g. the addon's build failure. */
   native_off?: string;
+  /** tensorflow: whether TensorFlow found a GPU, and why not. */
+  device?: { gpu: boolean; detail: string };
   batch: number;
   steps: number;
   step_ms_median: number;
@@ -123,6 +125,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     backend: backend.name,
     ...(backend.threads ? { threads: backend.threads } : {}),
     ...(backend.native ? { native: backend.native } : {}),
+    // tensorflow: whether TensorFlow found a GPU (a GPU figure must say it was on one).
+    ...(backend.device ? { device: backend.device } : {}),
     ...(nativeOff ? { native_off: nativeOff } : {}),
     batch,
     steps,
