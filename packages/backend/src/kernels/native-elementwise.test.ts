@@ -34,6 +34,10 @@ describe.skipIf(!load.ok)('native Add and Relu on the cpu backend, against its s
       [t([4, 5, 5, 8]), t([1, 1, 1, 8])],
       [t([4, 5, 5, 8]), t([4, 1, 1, 8])], // not a repeat along a: stock kernel
       [t([3, 1]), t([1, 4])], // both broadcast: stock kernel
+      // The cpu backend's cast from bool or int32 to float32 keeps the Uint8Array/Int32Array storage (it loses
+      // nothing), so a float32 operand may not hold a Float32Array (AutoAttack adds such masks).
+      [t([4, 5, 5, 8]), tf.cast(tf.greater(t([8]), 0), 'float32')],
+      [tf.cast(tf.tensor1d([1, -2, 3, 0], 'int32'), 'float32'), t([4])],
     ];
     const stock = pairs.map(([a, b]) => tf.add(a, b).dataSync());
     const relus = pairs.map(([a]) => tf.relu(a).dataSync());

@@ -17,8 +17,16 @@ interface CpuLike {
 export function floatView(backend: tf.KernelBackend, t: tf.TensorInfo): Float32Array {
   if (t.dtype !== 'float32') throw new Error(`expected a float32 tensor, got ${t.dtype}`);
   if (isWasm(backend)) return backend.typedArrayFromHeap(t) as Float32Array;
-  if (isCpu(backend)) return backend.data.get(t.dataId).values as Float32Array;
-  return backend.readSync(t.dataId) as Float32Array;
+  if (isCpu(backend)) return asFloat32(backend.data.get(t.dataId).values);
+  return asFloat32(backend.readSync(t.dataId) as tf.TypedArray);
+}
+
+/**
+ * The cpu backend's Cast from bool or int32 to float32 shares the input's storage (nothing is lost), so a
+ * float32 tensor may hold a Uint8Array or Int32Array: such an input is converted (a copy; inputs are only read).
+ */
+function asFloat32(values: tf.TypedArray): Float32Array {
+  return values instanceof Float32Array ? values : Float32Array.from(values);
 }
 
 /**
