@@ -28,7 +28,7 @@ describe('selectBackend', () => {
   });
 
   it('rejects unknown names, naming the source and the choices', async () => {
-    await expect(selectBackend('tpu', {})).rejects.toThrow('--backend: unknown backend "tpu"; expected one of auto, tensorflow, wasm, cpu');
+    await expect(selectBackend('tpu', {})).rejects.toThrow('--backend: unknown backend "tpu"; expected one of auto, tensorflow, webgpu, wasm, cpu');
     await expect(selectBackend(undefined, { FLOAT_BACKEND: 'gpu' })).rejects.toThrow(/FLOAT_BACKEND: unknown backend "gpu"/);
   });
 

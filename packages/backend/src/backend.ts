@@ -1,11 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createRequire } from 'node:module';
+import { registerFusedConv } from './kernels/fused-conv';
 import { registerTrainingKernels } from './kernels/register-training-kernels';
 import { loadNative, nativeRecord } from './native';
+import { initWebGPU } from './webgpu/init-webgpu';
+import type { AdapterRecord } from './webgpu/software-adapter';
 import { registerThreadedWasm, wasmThreadsFromEnv, xnnpackThreads } from './wasm-threads';
 
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
-export const BACKEND_NAMES: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
+export type BackendName = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+/** The automatic order; webgpu in it only takes a real GPU adapter (never llvmpipe or SwiftShader). */
+export const BACKEND_NAMES: readonly BackendName[] = ['tensorflow', 'webgpu', 'wasm', 'cpu'];
 
 export interface BackendChoice {
   /** The tfjs backend in use. */
@@ -28,10 +32,12 @@ export interface BackendChoice {
    */
   native?: { isa: string; threads: number; source?: 'compiled' | 'prebuilt' };
   /**
-   * Where the `tensorflow` backend computes: TensorFlow's own device list says whether it found a GPU. A
-   * GPU package that found none runs on the CPU, and `detail` says why that usually happens.
+   * Where the `tensorflow` and `webgpu` backends compute. tensorflow: TensorFlow's own device list says whether
+   * it found a GPU; a GPU package that found none runs on the CPU, and `detail` says why that usually happens.
+   * webgpu: the adapter (vendor, architecture, device, description, feature level); `gpu` is false for a
+   * software renderer such as Mesa's llvmpipe.
    */
-  device?: { gpu: boolean; detail: string };
+  device?: { gpu: boolean; detail: string; adapter?: AdapterRecord };
 }
 
 /** How selectBackend loads an optional package (tests pass a fake one). */
@@ -61,7 +67,7 @@ export async function selectBackend(requested?: string, env: NodeJS.ProcessEnv =
   const skipped: BackendChoice['skipped'] = [];
   for (const name of order) {
     try {
-      const { pkg, threads, native, device } = await initBackend(name, env, skipped, loaders.require ?? require);
+      const { pkg, threads, native, device } = await initBackend(name, env, skipped, loaders.require ?? require, wanted !== 'auto');
       return { name, package: pkg, reason, skipped, ...(threads ? { threads } : {}), ...(native ? { native } : {}), ...(device ? { device } : {}) };
     } catch (err) {
       skipped.push({ name, error: err instanceof Error ? err.message.split('\n')[0] : String(err) });
@@ -78,7 +84,7 @@ interface Initialised {
   device?: BackendChoice['device'];
 }
 
-async function initBackend(name: BackendName, env: NodeJS.ProcessEnv, skipped: BackendChoice['skipped'], load: (pkg: string) => unknown): Promise<Initialised> {
+async function initBackend(name: BackendName, env: NodeJS.ProcessEnv, skipped: BackendChoice['skipped'], load: (pkg: string) => unknown, explicit: boolean): Promise<Initialised> {
   if (name === 'tensorflow') {
     for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
       try {
@@ -89,6 +95,12 @@ async function initBackend(name: BackendName, env: NodeJS.ProcessEnv, skipped: B
       if (await tf.setBackend('tensorflow')) return { pkg, device: tensorflowDevice(pkg) };
     }
     throw new Error('neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node is installed (opt in: npm install @tensorflow/tfjs-node-gpu)');
+  }
+  if (name === 'webgpu') {
+    const started = await initWebGPU(env, explicit);
+    // Its own FusedConv2D (bias and ReLU in the shader); the engine's other ops fall back to stock kernels.
+    registerFusedConv('webgpu');
+    return started;
   }
   if (name === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');

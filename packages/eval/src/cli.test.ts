@@ -53,7 +53,7 @@ describe('float CLI bad input: one line naming what was wrong, non-zero exit', (
     expect((await run('train', '--preset', 'fmnist-quick', '--epochs', 'many')).stderr).toMatch(/--epochs expects a number, got "many"/);
     const r = await run('train', '--preset', 'fmnist-quick', '--backend', 'tpu', '--quiet');
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/--backend: unknown backend "tpu"; expected one of auto, tensorflow, wasm, cpu/);
+    expect(r.stderr).toMatch(/--backend: unknown backend "tpu"; expected one of auto, tensorflow, webgpu, wasm, cpu/);
   });
 
   it('--on-divergence takes stop or rollback', async () => {

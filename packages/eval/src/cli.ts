@@ -10,7 +10,7 @@ import { exportSafetensors, importSafetensors } from './commands/export';
 import { exportNarrow, measureNarrowLatency } from './commands/export-narrow';
 import { exportSparse8 } from './commands/export-sparse8';
 import { experimentNames, renderReport, runExperiment } from './experiment';
-import { MAX_THREADS, selectBackend } from '@floatjs/backend';
+import { BACKEND_NAMES, MAX_THREADS, selectBackend } from '@floatjs/backend';
 import { isMethodPath, loadMethodOf } from './recipes/method-module';
 import { methodNames } from './recipes/methods';
 import { presetNames } from './recipes/presets';
@@ -29,6 +29,7 @@ const integer = (flag: string) => (v: string) => {
   if (!Number.isInteger(n)) throw new InvalidArgumentError(`${flag} expects an integer, got "${v}"`);
   return n;
 };
+const BACKENDS = BACKEND_NAMES.join(' | ');
 const numberList = (flag: string) => (v: string) => v.split(',').map((s) => number(flag)(s));
 const integerList = (flag: string) => (v: string) => v.split(',').map((s) => integer(flag)(s));
 
@@ -80,7 +81,7 @@ export function buildProgram(): Command {
     .option('--lambda <x>', 'pgd-at: weight λ of the adversarial loss', number('--lambda'))
     .option('--limit <n>', 'train on the first n images (Tiny-ImageNet, ImageNet-100: n spread evenly over the classes)', integer('--limit'))
     .option('--batch-size <n>', 'override the preset batch size', integer('--batch-size'))
-    .option('--backend <name>', 'tensorflow | wasm | cpu (default: FLOAT_BACKEND, else best available)')
+    .option('--backend <name>', `${BACKENDS} (default: FLOAT_BACKEND, else best available; webgpu only on a real GPU)`)
     .option(
       '--on-divergence <mode>',
       `on a NaN/Inf loss or weight: stop, or rollback (reload the last checkpoint, halve the learning rate, continue; at most ${MAX_ROLLBACKS} times)`,
@@ -116,7 +117,7 @@ export function buildProgram(): Command {
     .option('--allow-deterministic', 'allow --eot 1 on randomized conditions (the report still marks them randomized)')
     .option('--json <file>', 'where to write the JSON report (default <dir>/eval.json; - for standard output); refused if it exists, unless --force')
     .option('--force', 'replace an existing report')
-    .option('--backend <name>', 'tensorflow | wasm | cpu')
+    .option('--backend <name>', BACKENDS)
     .action(async (dir, o) => {
       parseAttack(o.attack);
       const { model, user, rest } = modelTarget(dir, o);
@@ -135,7 +136,7 @@ export function buildProgram(): Command {
     .option('--eot <n>', 'gradient draws per attack step on randomized conditions', integer('--eot'))
     .option('--out <dir>', 'where to write check.json, check.md and the plots (default <dir>)')
     .option('--render', 'only re-make check.md and the plots from DIR/check.json (no attacks)')
-    .option('--backend <name>', 'tensorflow | wasm | cpu')
+    .option('--backend <name>', BACKENDS)
     .action(async (dir, o) => {
       if (o.render) {
         if (!dir) throw new Error('--render: give the directory holding check.json');
@@ -155,7 +156,7 @@ export function buildProgram(): Command {
     .description('train several methods on one preset, evaluate each alike, and write report.json, report.md and plots')
     .argument('<name>', `experiment (${experimentNames().join(', ')})`)
     .option('--out <dir>', 'output directory (default runs/experiment-<name>)')
-    .option('--backend <name>', 'tensorflow | wasm | cpu')
+    .option('--backend <name>', BACKENDS)
     .option('--seed <n>', 'seed of every run, runs in DIR/<run>/ (default 1)', integer('--seed'))
     .option('--seeds <list>', 'comma-separated seeds: every run trained and evaluated once per seed, in DIR/seed-<n>/<run>/; the report gives mean ± std across seeds', integerList('--seeds'))
     .option('--epochs <n>', 'override the preset epochs for every run', integer('--epochs'))
@@ -185,7 +186,7 @@ export function buildProgram(): Command {
     .option('--layout <name>', 'safetensors: tfjs ([kh,kw,in,out] kernels) or pytorch ([out,in,kh,kw])', 'tfjs')
     .option('--width <w>', 'slimmable models: write the width-w sub-network as a smaller checkpoint directory at --out', number('--width'))
     .option('--latency', 'with --width: time the full width, width w and the export')
-    .option('--backend <name>', 'tensorflow | wasm | cpu')
+    .option('--backend <name>', BACKENDS)
     .action(async (dir, o) => {
       await loadMethodOf(dir);
       if (o.width !== undefined) {
@@ -238,7 +239,7 @@ export function buildProgram(): Command {
     .option('--method <name>', 'pgd-at | float | oat', 'pgd-at')
     .option('--steps <n>', 'timed steps (median reported)', integer('--steps'), 5)
     .option('--warmup <n>', 'untimed steps first', integer('--warmup'), 2)
-    .option('--backend <name>', 'tensorflow | wasm | cpu')
+    .option('--backend <name>', BACKENDS)
     .option('--json', 'print only the JSON line (the default output is JSON too)')
     .option('--profile', 'add each kernel\'s time per step (exclusive) to the JSON line')
     .action(async (o) => {
