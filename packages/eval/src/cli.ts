@@ -5,6 +5,8 @@ import { writeCard } from './commands/card';
 import { EVAL_ATTACKS, parseAttack } from './attack/eval-attack';
 import { renderCheck, runCheck } from './commands/check';
 import { runEval } from './commands/evaluate';
+import { runMerge } from './commands/merge';
+import { parseShard } from './commands/shard';
 import { runCheckModel, runEvalModel } from './user-model/eval-model';
 import { exportSafetensors, importSafetensors } from './commands/export';
 import { exportNarrow, measureNarrowLatency } from './commands/export-narrow';
@@ -116,16 +118,28 @@ export function buildProgram(): Command {
     .option('--aa-iter <n>', 'AutoAttack: APGD/FAB iterations (default 100)', integer('--aa-iter'))
     .option('--aa-queries <n>', 'AutoAttack: Square queries (default 5000)', integer('--aa-queries'))
     .option('--allow-deterministic', 'allow --eot 1 on randomized conditions (the report still marks them randomized)')
+    .option('--shard <i/n>', 'evaluate only the i-th of n slices of the test set (whole batches; 1 ≤ i ≤ n), for `float merge`; report default <dir>/eval.shard-<i>-of-<n>.json')
     .option('--json <file>', 'where to write the JSON report (default <dir>/eval.json; - for standard output); refused if it exists, unless --force')
-    .option('--force', 'replace an existing report')
+    .option('--force', 'replace an existing report (and discard an interrupted run\'s state)')
     .option('--backend <name>', 'tensorflow | wasm | cpu')
     .action(async (dir, o) => {
+      if (o.shard !== undefined) parseShard(o.shard);
       parseAttack(o.attack);
       const { model, user, rest } = modelTarget(dir, o);
       const { force, ...flags } = rest as typeof o;
       const common = { ...flags, lambdaThs: o.lambdaTh, keepExisting: !force };
       const report = model ? await runEvalModel(model, { ...common, ...user }) : await runEval(dir, common);
       if (o.json !== '-') process.stdout.write(`${evalTable(report)}\n`);
+    });
+  program
+    .command('merge')
+    .description('combine the shard reports of one evaluation (float eval --shard i/n) into the report the unsharded run writes')
+    .argument('<files...>', 'the n shard reports, or one directory holding eval.shard-<i>-of-<n>.json')
+    .option('--json <file>', 'where to write the merged report (default: the first file\'s name without .shard-<i>-of-<n>, e.g. DIR/eval.json; - for standard output); refused if it exists, unless --force')
+    .option('--force', 'replace an existing report')
+    .action((files: string[], o) => {
+      const { report, out, files: merged } = runMerge(files, { json: o.json, force: o.force });
+      if (out !== '-') process.stdout.write(`${JSON.stringify({ event: 'merged', out, shards: merged.length, rows: report.rows.length, testImages: report.testImages })}\n`);
     });
   withModelFlags(program.command('check'))
     .description('the obfuscated-gradients checklist (paper Table 2), measured per condition, with RA-vs-ε and RA-vs-K plots (a checkpoint, or a tfjs model with --model)')

@@ -65,6 +65,8 @@ export type Crafted = {
    */
   candidates?: tf.Tensor4D[];
   autoattack?: AutoAttackSummary;
+  /** AutoAttack's whole report, per-point flags included. */
+  autoattackReport?: AutoAttackReport;
 };
 
 /** Crafts adversarial examples for the whole test set; the caller disposes `xAdv` and `candidates`. */
@@ -87,7 +89,7 @@ export async function craft(a: ParsedAttack, c: CraftContext): Promise<Crafted> 
       log: c.log,
     });
     const { cleanCorrect: _c, robust: _r, ...summary } = report;
-    return { xAdv, ...(candidates ? { candidates: candidates.map((k) => k.xAdv) } : {}), autoattack: summary };
+    return { xAdv, ...(candidates ? { candidates: candidates.map((k) => k.xAdv) } : {}), autoattack: summary, autoattackReport: report };
   }
   const f = a.kind === 'transfer' ? c.source!.logitsFn : c.logitsFn;
   const eot = a.kind === 'transfer' ? c.source!.eot : c.eot;
