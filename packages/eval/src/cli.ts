@@ -177,6 +177,7 @@ export function buildProgram(): Command {
     .option('--epochs <n>', 'override the preset epochs for every run', integer('--epochs'))
     .option('--train-limit <n>', 'train every run on the first n training images (default: the preset\'s)', integer('--train-limit'))
     .option('--limit <n>', 'evaluate the first n test images', integer('--limit'))
+    .option('--eval-batch-size <n>', 'images per attacked batch of every evaluation (default the preset\'s; shards are whole batches)', integer('--eval-batch-size'))
     .option('--allow-deterministic', 'allow --eot 1 on randomized conditions (the report still marks them randomized)')
     .option('--render', 'only re-make report.md and the plots from DIR/report.json (no training)')
     .option('--plan <file>', 'write the experiment as a plan (jobs with command lines and dependencies) to FILE and run nothing; with --executor, write it there and run it')

@@ -17,6 +17,7 @@ export interface PlanFlags {
   epochs?: number;
   trainLimit?: number;
   limit?: number;
+  evalBatchSize?: number;
   allowDeterministic?: boolean;
   dataDir?: string;
   download?: boolean;
@@ -60,6 +61,7 @@ export function buildPlan(name: string, o: BuildPlanOptions): Plan {
   const common = [...(o.backend ? ['--backend', o.backend] : []), ...(o.threads ? ['--threads', String(o.threads)] : [])];
   const data = [...(o.dataDir ? ['--data-dir', rel(o.dataDir)] : []), ...(o.download ? ['--download'] : []), ...(o.verify === false ? ['--no-verify'] : [])];
   const evalFlags = [...(o.limit !== undefined ? ['--limit', String(o.limit)] : []), ...(o.allowDeterministic ? ['--allow-deterministic'] : [])];
+  const batch = o.evalBatchSize !== undefined ? String(o.evalBatchSize) : undefined;
   const jobs: PlanJob[] = [];
   const evalFiles: string[] = [];
   const evalIds: string[] = [];
@@ -82,7 +84,7 @@ export function buildPlan(name: string, o: BuildPlanOptions): Plan {
       });
       const weights = join(dir, WEIGHTS_FILE);
       const evalJson = join(dir, 'eval.json');
-      const evalArgs = (extra: string[], json: string) => ['float', 'eval', dir, ...extra, ...evalFlags, '--json', json, '--force', ...common, ...data, '--quiet'];
+      const evalArgs = (extra: string[], json: string) => ['float', 'eval', dir, ...extra, ...evalFlags, ...(batch ? ['--batch-size', batch] : []), '--json', json, ...common, ...data, '--quiet'];
       if (shards === 1) {
         jobs.push({ id: `eval/${sub}`, stage: 'eval', argv: evalArgs([], evalJson), out: dir, done: { kind: 'results', file: evalJson, newerThan: [weights] }, needs: [trainId] });
         evalIds.push(`eval/${sub}`);
@@ -93,7 +95,7 @@ export function buildPlan(name: string, o: BuildPlanOptions): Plan {
           files.push(file);
           jobs.push({ id: `eval/${sub}/shard-${i}-of-${shards}`, stage: 'eval', argv: evalArgs(['--shard', `${i}/${shards}`], file), out: dir, done: { kind: 'results', file, newerThan: [weights] }, needs: [trainId] });
         }
-        jobs.push({ id: `merge/${sub}`, stage: 'merge', argv: ['float', 'merge', ...files, '--json', evalJson, '--force'], out: dir, done: { kind: 'results', file: evalJson, newerThan: files }, needs: files.map((_, k) => `eval/${sub}/shard-${k + 1}-of-${shards}`) });
+        jobs.push({ id: `merge/${sub}`, stage: 'merge', argv: ['float', 'merge', ...files, '--json', evalJson], out: dir, done: { kind: 'results', file: evalJson, newerThan: files }, needs: files.map((_, k) => `eval/${sub}/shard-${k + 1}-of-${shards}`) });
         evalIds.push(`merge/${sub}`);
       }
       evalFiles.push(evalJson);
@@ -103,11 +105,11 @@ export function buildPlan(name: string, o: BuildPlanOptions): Plan {
   jobs.push({
     id: 'report',
     stage: 'report',
-    argv: ['float', 'experiment', name, '--out', out, ...seedFlags, ...(o.epochs !== undefined ? ['--epochs', String(o.epochs)] : []), ...(o.trainLimit !== undefined ? ['--train-limit', String(o.trainLimit)] : []), ...evalFlags, ...common, ...data, '--quiet'],
+    argv: ['float', 'experiment', name, '--out', out, ...seedFlags, ...(o.epochs !== undefined ? ['--epochs', String(o.epochs)] : []), ...(o.trainLimit !== undefined ? ['--train-limit', String(o.trainLimit)] : []), ...evalFlags, ...(batch ? ['--eval-batch-size', batch] : []), ...common, ...data, '--quiet'],
     out,
     done: { kind: 'results', file: join(out, 'report.json'), newerThan: evalFiles },
     needs: evalIds,
   });
-  const flags = Object.fromEntries(Object.entries({ seed: o.seed, seeds: o.seeds, epochs: o.epochs, trainLimit: o.trainLimit, limit: o.limit, allowDeterministic: o.allowDeterministic, backend: o.backend, threads: o.threads, dataDir: o.dataDir, download: o.download, verify: o.verify }).filter(([, v]) => v !== undefined));
+  const flags = Object.fromEntries(Object.entries({ seed: o.seed, seeds: o.seeds, epochs: o.epochs, trainLimit: o.trainLimit, limit: o.limit, evalBatchSize: o.evalBatchSize, allowDeterministic: o.allowDeterministic, backend: o.backend, threads: o.threads, dataDir: o.dataDir, download: o.download, verify: o.verify }).filter(([, v]) => v !== undefined));
   return { format: 'floatjs-plan', version: 1, experiment: def.name, description: def.description, out, flags, evalShards: shards, launcher: o.launcher ?? thisLauncher(), provenance: provenance({ seed: seeds.length === 1 ? seeds[0] : null }), jobs };
 }

@@ -35,11 +35,14 @@ export function jobState(job: PlanJob, base: string): JobState {
 /**
  * The command that brings a job to done from where its files are: a training with a checkpoint resumes; one
  * whose directory holds the remains of a start that never reached a checkpoint starts afresh with `--force`
- * (which moves those remains aside, never deletes them); everything else runs as planned.
+ * (which moves those remains aside, never deletes them); an evaluation or merge whose report is there but
+ * stale (older than the weights) replaces it with `--force`; everything else runs as planned, so that an
+ * interrupted evaluation keeps its state and resumes.
  */
 export function argvFor(job: PlanJob, base: string, state: JobState): string[] {
   if (state === 'resumable' && job.resumeArgv) return job.resumeArgv;
   if (job.stage === 'train' && runFilesIn(resolve(base, job.out)).length) return [...job.argv, '--force'];
+  if ((job.stage === 'eval' || job.stage === 'merge') && job.done.kind === 'results' && existsSync(resolve(base, job.done.file))) return [...job.argv, '--force'];
   return job.argv;
 }
 
