@@ -17,6 +17,7 @@ export { exportSafetensors, importSafetensors, type WeightLayout } from './comma
 export { encodeSparse8, decodeSparse8, type DecodeSparse8Options, type NamedTensor, type Sparse8Entry, type Sparse8Header } from './export/sparse8';
 export * from './cost';
 export * from './experiment';
+export { buildPlan, k8sManifests, planStatus, readPlan, runPlan, validatePlan, writePlan, EXECUTORS, STAGES, type BuildPlanOptions, type Executor, type Plan, type PlanJob, type RunPlanOptions, type Stage } from './plan';
 export { SLIM_WIDTHS } from './recipes/methods';
 export {
   exportNarrow,
