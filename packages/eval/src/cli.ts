@@ -185,6 +185,9 @@ export function buildProgram(): Command {
   withExecutorOptions(experiment, false)
     .action(async (name, o) => {
       const out = o.out ?? `runs/experiment-${name}`;
+      // `--jobs N` alone means the local executor; every other executor flag needs its --executor.
+      if (o.jobs !== undefined && o.executor === undefined) o.executor = 'local';
+      if (o.executor === undefined) checkExecutorFlags(o, undefined);
       if (o.plan !== undefined || o.executor !== undefined) {
         const planFile = o.plan ?? `${out}/plan.json`;
         const plan = buildPlan(name, { ...o, out, planFile, evalShards: o.evalShards });
@@ -343,9 +346,36 @@ function countStages(jobs: ReadonlyArray<{ stage: string }>): Record<string, num
   return c;
 }
 
+/** The executor each executor-only flag belongs to (`--gpus` is slurm's and k8s's). */
+const EXECUTOR_FLAGS: Record<string, { flag: string; executors: Executor[] }> = {
+  jobs: { flag: '--jobs', executors: ['local'] },
+  partition: { flag: '--partition', executors: ['slurm'] },
+  time: { flag: '--time', executors: ['slurm'] },
+  account: { flag: '--account', executors: ['slurm'] },
+  slurmArg: { flag: '--slurm-arg', executors: ['slurm'] },
+  wait: { flag: '--wait', executors: ['slurm'] },
+  poll: { flag: '--poll', executors: ['slurm'] },
+  gpus: { flag: '--gpus', executors: ['slurm', 'k8s'] },
+  manifests: { flag: '--manifests', executors: ['k8s'] },
+  image: { flag: '--image', executors: ['k8s'] },
+  namespace: { flag: '--namespace', executors: ['k8s'] },
+  volumeClaim: { flag: '--volume-claim', executors: ['k8s'] },
+  mountPath: { flag: '--mount-path', executors: ['k8s'] },
+  parallelism: { flag: '--parallelism', executors: ['k8s'] },
+};
+
+/** Refuses an executor flag the chosen executor (none: an in-process experiment) does not take. */
+function checkExecutorFlags(o: Record<string, unknown>, executor: Executor | undefined): void {
+  for (const [key, { flag, executors }] of Object.entries(EXECUTOR_FLAGS)) {
+    if (o[key] !== undefined && !(executor && executors.includes(executor))) throw new Error(`${flag}: only with --executor ${executors.join(' or ')}${executor ? ` (got --executor ${executor})` : ''}`);
+  }
+}
+
 /** Runs a plan with the executor flags; a failed job makes the exit status 1 (after the JSON line). */
 async function runPlanCli(plan: ReturnType<typeof readPlan>, file: string, o: Record<string, unknown>): Promise<void> {
-  const r = await runPlan(plan, file, { ...o, executor: (o.executor ?? 'local') as Executor });
+  const executor = (o.executor ?? 'local') as Executor;
+  checkExecutorFlags(o, executor);
+  const r = await runPlan(plan, file, { ...o, slurmArgs: o.slurmArg as string[] | undefined, executor });
   process.stdout.write(`${JSON.stringify(r.line)}\n`);
   if (!r.ok) throw new Error(`plan ${file}: ${(r.line.failed as string[]).length} job(s) failed: ${(r.line.failed as string[]).join(', ')}`);
 }

@@ -96,5 +96,9 @@ describe('float experiment --plan and float plan', () => {
     expect(r.stderr).toMatch(/^float: error: --eval-shards: only with --plan FILE or --executor/);
     r = await runCli('plan', 'run', join(dir, 'cli-plan.json'), '--executor', 'pbs');
     expect(r.stderr).toMatch(/--executor expects local, slurm, k8s, got "pbs"/);
+    r = await runCli('plan', 'run', join(dir, 'cli-plan.json'), '--executor', 'local', '--partition', 'gpu');
+    expect(r.stderr).toBe('float: error: --partition: only with --executor slurm (got --executor local)\n');
+    r = await runCli('experiment', 'fmnist-oat-lambdas', '--image', 'x', '--out', join(dir, 'x'));
+    expect(r.stderr).toBe('float: error: --image: only with --executor k8s\n');
   });
 });

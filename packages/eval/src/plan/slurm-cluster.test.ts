@@ -61,9 +61,12 @@ describe.skipIf(reason !== null)('--executor slurm on a real one-node SLURM', ()
 
   it('runs the plan as job arrays; a task cancelled mid-run is the only work redone by the same command run again', async () => {
     // First submission, no --wait: one array per stage, each after the tasks it needs.
-    const first = float(...args);
+    const first = float(...args, '--time', '20', '--slurm-arg=--comment=floatjs-test');
     expect(first.stderr).not.toMatch(/error/);
     expect(first.status).toBe(0);
+    const sbatch = first.stderr.split('\n').filter((l) => l.includes('"event":"sbatch"')).map((l) => JSON.parse(l).argv as string[]);
+    expect(sbatch).toHaveLength(4);
+    for (const a of sbatch) expect(a).toEqual(expect.arrayContaining(['--time=20', '--comment=floatjs-test']));
     const stateFile = join(out, 'plan.slurm.json');
     const before = readSlurmState(stateFile);
     expect(before.arrays.map((a) => [a.stage, a.tasks])).toEqual([['train', [0, 1]], ['eval', [0, 1, 2, 3]], ['merge', [0, 1]], ['report', [0]]]);
