@@ -5,7 +5,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { Progress } from '../report/progress';
 import { argvFor, jobState, logPath } from './job-state';
 import { launch } from './launcher';
-import type { Plan, PlanJob } from './types';
+import type { Plan } from './types';
 
 export interface LocalOptions {
   /** Jobs run at once (default 1: one after another, as `float experiment` without a plan). */
@@ -25,7 +25,7 @@ function childEnv(jobs: number): NodeJS.ProcessEnv {
   return { ...process.env, FLOAT_THREADS: String(Math.max(1, Math.floor(availableParallelism() / jobs))) };
 }
 
-function runOne(plan: Plan, job: PlanJob, base: string, argv: string[], env: NodeJS.ProcessEnv, log: string): Promise<number> {
+function runOne(plan: Plan, base: string, argv: string[], env: NodeJS.ProcessEnv, log: string): Promise<number> {
   mkdirSync(dirname(log), { recursive: true });
   const fd = openSync(log, 'a');
   writeSync(fd, `# ${new Date().toISOString()} ${argv.join(' ')}\n`);
@@ -88,7 +88,7 @@ export async function runLocal(plan: Plan, planFile: string, o: LocalOptions = {
       const resume = state === 'resumable';
       progress.log('job', { id: job.id, state: 'started', resume, argv, log: relative(base, log) }, `${resume ? 'resume' : 'start'} ${job.id}: ${argv.join(' ')}`);
       const t = performance.now();
-      running.set(job.id, runOne(plan, job, base, argv, env, log).then((code) => {
+      running.set(job.id, runOne(plan, base, argv, env, log).then((code) => {
         running.delete(job.id);
         const seconds = Math.round((performance.now() - t) / 100) / 10;
         const ok = code === 0 && jobState(job, base) === 'done';
