@@ -1,5 +1,7 @@
 export { runTrain, type TrainOptions, type TrainSummary } from './commands/train';
-export { runEval, type EvalOptions, type EvalReport, type EvalRow } from './commands/evaluate';
+export { runEval, type EvalOptions, type EvalReport, type EvalRow, type EvalSettings } from './commands/evaluate';
+export { runMerge, type MergeOptions } from './commands/merge';
+export { parseShard, shardRange, type EvalPart, type ShardRecord, type ShardSpec } from './commands/shard';
 export { runEvalModel, type EvalModelOptions } from './user-model/eval-model';
 export { loadUserModel, type UserModel, type UserModelOptions } from './user-model/load-user-model';
 export { fileSystemModel, readModelFiles } from './user-model/file-io';

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { batches } from '@floatjs/datasets';
-import { redrawnAccuracy, type LpNorm } from '@floatjs/attacks';
+import { redrawnAccuracy, type AutoAttackState, type LpNorm } from '@floatjs/attacks';
 import { conditionKey, Rng, type LogitsFn } from '@floatjs/engine';
 import { loadWeights, writeFileAtomic } from '@floatjs/checkpoint';
 import { selectBackend, type BackendChoice } from '@floatjs/backend';
@@ -289,6 +289,12 @@ interface EvalState {
   fingerprint: unknown;
   /** Per condition key, the parts (whole global batches) finished so far. */
   conditions: Record<string, EvalPart[]>;
+  /**
+   * Per condition key, AutoAttack's own state in the batch being evaluated (after each of its attacks), on
+   * deterministic conditions only: there resuming mid-batch gives the same verdicts, while a randomized one's
+   * noise stream would differ (it restarts at the batch).
+   */
+  autoattack?: Record<string, { start: number; state: AutoAttackState }>;
 }
 
 function loadState(file: string, fingerprint: unknown, keepExisting: boolean): EvalState | undefined {
@@ -370,7 +376,7 @@ export async function evaluateTarget(
   }
   // An interrupted run of the same evaluation (options, weights, shard) continues after its last finished batch.
   const stateFile = reportFile === '-' ? undefined : evalStateFile(reportFile);
-  const fingerprint = { checkpoint: target.checkpoint, weightsSha256: target.weightsSha256, evaluation, shard: shard ?? null };
+  const fingerprint = { checkpoint: target.checkpoint, weightsSha256: target.weightsSha256, attack, evaluation, shard: shard ?? null };
   let state: EvalState;
   try {
     state = (stateFile && loadState(stateFile, fingerprint, opts.keepExisting === true)) || { format: STATE_FORMAT, fingerprint, conditions: {} };
@@ -411,7 +417,19 @@ export async function evaluateTarget(
         let start = parts.length > 0 ? parts[parts.length - 1].start + parts[parts.length - 1].size : range.start;
         for (; start < range.end; start += batchSize) {
           const size = Math.min(batchSize, range.end - start);
-          parts.push(await evaluateBatch(target, s, { attack, x, y, offset: start - range.start, start, size, spec, norm, eot, draws, seed, key, evaluation, source, progress }));
+          const saved = state.autoattack?.[key];
+          const resumeAutoAttack = stateFile !== undefined && attack.kind === 'autoattack' && !s.randomized;
+          const aa = resumeAutoAttack
+            ? {
+                state: saved?.start === start ? saved.state : undefined,
+                onAttackDone: (st: AutoAttackState) => {
+                  (state.autoattack ??= {})[key] = { start, state: st };
+                  writeFileAtomic(stateFile, JSON.stringify(state));
+                },
+              }
+            : undefined;
+          parts.push(await evaluateBatch(target, s, { attack, x, y, offset: start - range.start, start, size, spec, norm, eot, draws, seed, key, evaluation, source, progress, aa }));
+          if (state.autoattack) delete state.autoattack[key];
           if (stateFile) writeFileAtomic(stateFile, JSON.stringify(state));
         }
       } finally {
@@ -479,6 +497,8 @@ async function evaluateBatch(
     evaluation: EvalSettings;
     source?: ReturnType<typeof sourceModel>;
     progress: Progress;
+    /** AutoAttack's state to resume from in this batch, and where each attack's state goes. */
+    aa?: { state?: AutoAttackState; onAttackDone: (state: AutoAttackState) => void };
   },
 ): Promise<EvalPart> {
   const t1 = performance.now();
@@ -505,6 +525,8 @@ async function evaluateBatch(
       aaQueries: evaluation.aaQueries ?? undefined,
       source: b.source && { logitsFn: b.source.logitsFnAt(b.start), eot: b.source.eot },
       log: (line: string) => b.progress.log('autoattack', { start: b.start, line }, `  [${b.start}, ${b.start + b.size}) ${line}`),
+      ...(b.aa?.state ? { autoattackState: b.aa.state } : {}),
+      ...(b.aa ? { onAttackDone: b.aa.onAttackDone } : {}),
     };
     crafted = await craft(attack, context);
     // Randomized conditions under autoattack-rand: the headline is the lower of it and PGD with EOT ≥ 10.

@@ -43,7 +43,7 @@ function readShard(file: string): EvalReport {
   try {
     report = JSON.parse(readFileSync(file, 'utf8')) as EvalReport;
   } catch (err) {
-    throw new Error(`${file}: not a complete JSON report (${(err as Error).message.split('\n')[0]})`);
+    throw new Error(`${file}: not a complete JSON report (${(err as Error).message.split('\n')[0]})`, { cause: err });
   }
   if (typeof report !== 'object' || report === null || !Array.isArray(report.rows)) throw new Error(`${file}: not an eval report (no rows)`);
   if (!report.shard) throw new Error(`${file}: not a shard report (no "shard"; made without --shard i/n)`);

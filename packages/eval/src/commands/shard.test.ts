@@ -98,7 +98,7 @@ describe('--shard i/n', () => {
   }, 180_000);
 
   it('AutoAttack rand on a randomized condition (λ = 1), with its PGD EOT-10 companion: 2 shards merge to the unsharded report', async () => {
-    const whole = await expectShardsMergeToWhole('aa-rand', { lambdas: [1], lambdaThs: [0], attack: 'autoattack-rand', aaIter: 2, eot: 2, draws: 2, limit: 20 }, [2]);
+    const whole = await expectShardsMergeToWhole('aa-rand', { lambdas: [1], lambdaThs: [0], attack: 'autoattack-rand', aaIter: 2, eot: 2, draws: 2, limit: 16 }, [2]);
     const row = whole.rows[0];
     expect(row.randomized).toBe(true);
     expect(row.verdicts!.redrawn.map((v) => v.attack)).toEqual(['autoattack-rand', 'pgd-3 EOT 10']);
