@@ -47,6 +47,9 @@ describe('redrawnAccuracy', () => {
     expect(model.calls()).toBe(8);
     expect(result.clean.perDraw).toEqual([100, 100, 100, 100]);
     expect(result.robust[0].perDraw).toEqual([0, 100, 0, 100]);
+    // The counts behind the percentages, per draw (what sharded evaluations add up).
+    expect(result.clean.counts).toEqual([N, N, N, N]);
+    expect(result.robust[0].counts).toEqual([0, N, 0, N]);
     expect(result.robust[0].mean).toBe(50);
     expect(result.robust[0].std).toBeCloseTo(Math.sqrt((4 * 2500) / 3), 10);
     // Judging the point on clean x (what keeping no candidate amounts to) would say 100 % in every draw.

@@ -10,8 +10,11 @@ export type RedrawnAccuracyOptions = {
   batchSize?: number;
 };
 
-/** Mean, sample standard deviation (0 for one draw) and per-draw values, in percent. */
-export type DrawnFigure = { mean: number; std: number; perDraw: number[] };
+/**
+ * Mean, sample standard deviation (0 for one draw) and per-draw values, in percent; `counts`: the points
+ * right in each draw (what results computed on disjoint slices of a test set add up from).
+ */
+export type DrawnFigure = { mean: number; std: number; perDraw: number[]; counts: number[] };
 
 export type RedrawnAccuracy = {
   clean: DrawnFigure;
@@ -46,9 +49,12 @@ export async function redrawnAccuracy(
   const n = x.shape[0];
   const clean: number[] = [];
   const robust: number[][] = groups.map(() => []);
+  const cleanCounts: number[] = [];
+  const robustCounts: number[][] = groups.map(() => []);
   for (let d = 0; d < draws; d++) {
     const cleanRight = await correct(logitsFn, x, y, batchSize);
     clean.push(percent(count(cleanRight), n));
+    cleanCounts.push(count(cleanRight));
     for (const [g, group] of groups.entries()) {
       const right = cleanRight.slice();
       for (const adv of group) {
@@ -56,9 +62,10 @@ export async function redrawnAccuracy(
         for (let i = 0; i < n; i++) right[i] &= advRight[i];
       }
       robust[g].push(percent(count(right), n));
+      robustCounts[g].push(count(right));
     }
   }
-  return { clean: figure(clean), robust: robust.map(figure) };
+  return { clean: figure(clean, cleanCounts), robust: robust.map((r, g) => figure(r, robustCounts[g])) };
 }
 
 async function correct(logitsFn: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, batchSize: number): Promise<Uint8Array> {
@@ -81,8 +88,8 @@ async function correct(logitsFn: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, batch
 const count = (v: Uint8Array) => v.reduce((a, b) => a + b, 0);
 const percent = (k: number, n: number) => (n ? (100 * k) / n : 0);
 
-function figure(values: number[]): DrawnFigure {
+function figure(values: number[], counts: number[]): DrawnFigure {
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
   const std = values.length < 2 ? 0 : Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1));
-  return { mean, std, perDraw: values };
+  return { mean, std, perDraw: values, counts };
 }

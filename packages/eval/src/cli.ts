@@ -5,6 +5,8 @@ import { writeCard } from './commands/card';
 import { EVAL_ATTACKS, parseAttack } from './attack/eval-attack';
 import { renderCheck, runCheck } from './commands/check';
 import { runEval } from './commands/evaluate';
+import { runMerge } from './commands/merge';
+import { parseShard } from './commands/shard';
 import { runCheckModel, runEvalModel } from './user-model/eval-model';
 import { exportSafetensors, importSafetensors } from './commands/export';
 import { exportNarrow, measureNarrowLatency } from './commands/export-narrow';
@@ -18,6 +20,7 @@ import { MAX_ROLLBACKS } from './run-safety/rollback';
 import { evalTable } from './report/table';
 import { runTrain } from './commands/train';
 import { EVAL_VERSION } from './version';
+import { buildPlan, execJob, EXECUTORS, planStatus, readPlan, runPlan, writePlan, type Executor } from './plan';
 
 const number = (flag: string) => (v: string) => {
   const n = Number(v);
@@ -79,6 +82,7 @@ export function buildProgram(): Command {
       return v;
     })
     .option('--lambda <x>', 'pgd-at: weight λ of the adversarial loss', number('--lambda'))
+    .option('--method-options <json>', 'the method\'s options as a JSON object, recorded in the recipe (e.g. OAT\'s λ set: \'{"lambdas":[0,0.2,0.7,1]}\')', jsonObject('--method-options'))
     .option('--limit <n>', 'train on the first n images (Tiny-ImageNet, ImageNet-100: n spread evenly over the classes)', integer('--limit'))
     .option('--batch-size <n>', 'override the preset batch size', integer('--batch-size'))
     .option('--backend <name>', `${BACKENDS} (default: FLOAT_BACKEND, else best available; webgpu only on a real GPU)`)
@@ -115,16 +119,28 @@ export function buildProgram(): Command {
     .option('--aa-iter <n>', 'AutoAttack: APGD/FAB iterations (default 100)', integer('--aa-iter'))
     .option('--aa-queries <n>', 'AutoAttack: Square queries (default 5000)', integer('--aa-queries'))
     .option('--allow-deterministic', 'allow --eot 1 on randomized conditions (the report still marks them randomized)')
+    .option('--shard <i/n>', 'evaluate only the i-th of n slices of the test set (whole batches; 1 ≤ i ≤ n), for `float merge`; report default <dir>/eval.shard-<i>-of-<n>.json')
     .option('--json <file>', 'where to write the JSON report (default <dir>/eval.json; - for standard output); refused if it exists, unless --force')
-    .option('--force', 'replace an existing report')
+    .option('--force', 'replace an existing report (and discard an interrupted run\'s state)')
     .option('--backend <name>', BACKENDS)
     .action(async (dir, o) => {
+      if (o.shard !== undefined) parseShard(o.shard);
       parseAttack(o.attack);
       const { model, user, rest } = modelTarget(dir, o);
       const { force, ...flags } = rest as typeof o;
       const common = { ...flags, lambdaThs: o.lambdaTh, keepExisting: !force };
       const report = model ? await runEvalModel(model, { ...common, ...user }) : await runEval(dir, common);
       if (o.json !== '-') process.stdout.write(`${evalTable(report)}\n`);
+    });
+  program
+    .command('merge')
+    .description('combine the shard reports of one evaluation (float eval --shard i/n) into the report the unsharded run writes')
+    .argument('<files...>', 'the n shard reports, or one directory holding eval.shard-<i>-of-<n>.json')
+    .option('--json <file>', 'where to write the merged report (default: the first file\'s name without .shard-<i>-of-<n>, e.g. DIR/eval.json; - for standard output); refused if it exists, unless --force')
+    .option('--force', 'replace an existing report')
+    .action((files: string[], o) => {
+      const { report, out, files: merged } = runMerge(files, { json: o.json, force: o.force });
+      if (out !== '-') process.stdout.write(`${JSON.stringify({ event: 'merged', out, shards: merged.length, rows: report.rows.length, testImages: report.testImages })}\n`);
     });
   withModelFlags(program.command('check'))
     .description('the obfuscated-gradients checklist (paper Table 2), measured per condition, with RA-vs-ε and RA-vs-K plots (a checkpoint, or a tfjs model with --model)')
@@ -151,7 +167,7 @@ export function buildProgram(): Command {
       process.stdout.write(`${JSON.stringify({ event: 'checked', out, passed: r.passed, conditions: r.conditions.map((c) => ({ lambda: c.lambda, passed: c.report.passed, failed: c.report.checks.filter((k) => k.passed === false).map((k) => k.id) })) })}\n`);
     });
 
-  program
+  const experiment = program
     .command('experiment')
     .description('train several methods on one preset, evaluate each alike, and write report.json, report.md and plots')
     .argument('<name>', `experiment (${experimentNames().join(', ')})`)
@@ -162,10 +178,29 @@ export function buildProgram(): Command {
     .option('--epochs <n>', 'override the preset epochs for every run', integer('--epochs'))
     .option('--train-limit <n>', 'train every run on the first n training images (default: the preset\'s)', integer('--train-limit'))
     .option('--limit <n>', 'evaluate the first n test images', integer('--limit'))
+    .option('--eval-batch-size <n>', 'images per attacked batch of every evaluation (default the preset\'s; shards are whole batches)', integer('--eval-batch-size'))
     .option('--allow-deterministic', 'allow --eot 1 on randomized conditions (the report still marks them randomized)')
     .option('--render', 'only re-make report.md and the plots from DIR/report.json (no training)')
+    .option('--plan <file>', 'write the experiment as a plan (jobs with command lines and dependencies) to FILE and run nothing; with --executor, write it there and run it')
+    .option('--eval-shards <n>', 'with --plan/--executor: evaluate each run in n shards (float eval --shard i/n) and merge them (default 1)', integer('--eval-shards'));
+  withExecutorOptions(experiment, false)
     .action(async (name, o) => {
       const out = o.out ?? `runs/experiment-${name}`;
+      // `--jobs N` alone means the local executor; every other executor flag needs its --executor.
+      if (o.jobs !== undefined && o.executor === undefined) o.executor = 'local';
+      if (o.executor === undefined) checkExecutorFlags(o, undefined);
+      if (o.plan !== undefined || o.executor !== undefined) {
+        const planFile = o.plan ?? `${out}/plan.json`;
+        const plan = buildPlan(name, { ...o, out, planFile, evalShards: o.evalShards });
+        writePlan(plan, planFile);
+        if (o.executor === undefined) {
+          process.stdout.write(`${JSON.stringify({ event: 'planned', experiment: name, plan: planFile, jobs: plan.jobs.length, stages: countStages(plan.jobs) })}\n`);
+          return;
+        }
+        await runPlanCli(plan, planFile, o);
+        return;
+      }
+      if (o.evalShards !== undefined) throw new Error('--eval-shards: only with --plan FILE or --executor (an in-process experiment evaluates unsharded)');
       if (o.render) {
         const r = await renderReport(out);
         if (r.experiment !== name) throw new Error(`--render: ${out}/report.json is experiment "${r.experiment}", not "${name}"`);
@@ -175,6 +210,30 @@ export function buildProgram(): Command {
       const r = await runExperiment(name, { ...o, out });
       const files = ['report.json', 'report.md', ...r.plots];
       process.stdout.write(`${JSON.stringify({ event: 'experiment', experiment: name, out, seconds: r.seconds, files, notes: r.notes })}\n`);
+    });
+
+  const plan = program.command('plan').description('run, inspect or execute one job of a plan written by `float experiment NAME --plan FILE`');
+  withExecutorOptions(plan.command('run').description('run a plan: finished jobs are skipped, interrupted trainings resume, failed jobs run again').argument('<file>', 'plan file'), true)
+    .action(async (file, o) => {
+      await runPlanCli(readPlan(file), file, o);
+    });
+  plan
+    .command('status')
+    .description('per job: done, resumable or todo, from its files')
+    .argument('<file>', 'plan file')
+    .action((file) => {
+      const s = planStatus(readPlan(file), file);
+      for (const j of s) process.stdout.write(`${JSON.stringify({ event: 'job', ...j })}\n`);
+      process.stdout.write(`${JSON.stringify({ event: 'status', plan: file, jobs: s.length, done: s.filter((j) => j.state === 'done').length })}\n`);
+    });
+  plan
+    .command('exec')
+    .description('run one job of a plan (what a SLURM or Kubernetes task runs): skip it if finished, resume an interrupted training')
+    .argument('<file>', 'plan file')
+    .argument('<id>', 'job id')
+    .action(async (file, id) => {
+      const r = await execJob(readPlan(file), file, id);
+      process.stdout.write(`${JSON.stringify({ event: 'job', ...r })}\n`);
     });
 
   program
@@ -268,6 +327,83 @@ function withThreadsOption(cmd: Command): Command {
       const threads = c.opts().threads as number | undefined;
       if (threads !== undefined) process.env.FLOAT_THREADS = String(threads);
     });
+}
+
+const jsonObject = (flag: string) => (v: string) => {
+  let o: unknown;
+  try {
+    o = JSON.parse(v);
+  } catch {
+    throw new InvalidArgumentError(`${flag} expects a JSON object, got "${v}"`);
+  }
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new InvalidArgumentError(`${flag} expects a JSON object, got "${v}"`);
+  return o as Record<string, unknown>;
+};
+
+/** How many jobs of each stage a plan has. */
+function countStages(jobs: ReadonlyArray<{ stage: string }>): Record<string, number> {
+  const c: Record<string, number> = {};
+  for (const j of jobs) c[j.stage] = (c[j.stage] ?? 0) + 1;
+  return c;
+}
+
+/** The executor each executor-only flag belongs to (`--gpus` is slurm's and k8s's). */
+const EXECUTOR_FLAGS: Record<string, { flag: string; executors: Executor[] }> = {
+  jobs: { flag: '--jobs', executors: ['local'] },
+  partition: { flag: '--partition', executors: ['slurm'] },
+  time: { flag: '--time', executors: ['slurm'] },
+  account: { flag: '--account', executors: ['slurm'] },
+  slurmArg: { flag: '--slurm-arg', executors: ['slurm'] },
+  wait: { flag: '--wait', executors: ['slurm'] },
+  poll: { flag: '--poll', executors: ['slurm'] },
+  gpus: { flag: '--gpus', executors: ['slurm', 'k8s'] },
+  manifests: { flag: '--manifests', executors: ['k8s'] },
+  image: { flag: '--image', executors: ['k8s'] },
+  namespace: { flag: '--namespace', executors: ['k8s'] },
+  volumeClaim: { flag: '--volume-claim', executors: ['k8s'] },
+  mountPath: { flag: '--mount-path', executors: ['k8s'] },
+  parallelism: { flag: '--parallelism', executors: ['k8s'] },
+};
+
+/** Refuses an executor flag the chosen executor (none: an in-process experiment) does not take. */
+function checkExecutorFlags(o: Record<string, unknown>, executor: Executor | undefined): void {
+  for (const [key, { flag, executors }] of Object.entries(EXECUTOR_FLAGS)) {
+    if (o[key] !== undefined && !(executor && executors.includes(executor))) throw new Error(`${flag}: only with --executor ${executors.join(' or ')}${executor ? ` (got --executor ${executor})` : ''}`);
+  }
+}
+
+/** Runs a plan with the executor flags; a failed job makes the exit status 1 (after the JSON line). */
+async function runPlanCli(plan: ReturnType<typeof readPlan>, file: string, o: Record<string, unknown>): Promise<void> {
+  const executor = (o.executor ?? 'local') as Executor;
+  checkExecutorFlags(o, executor);
+  const r = await runPlan(plan, file, { ...o, slurmArgs: o.slurmArg as string[] | undefined, executor });
+  process.stdout.write(`${JSON.stringify(r.line)}\n`);
+  if (!r.ok) throw new Error(`plan ${file}: ${(r.line.failed as string[]).length} job(s) failed: ${(r.line.failed as string[]).join(', ')}`);
+}
+
+/** The flags of the executors (`float experiment` and `float plan run`). */
+function withExecutorOptions(cmd: Command, withQuiet: boolean): Command {
+  cmd
+    .option('--executor <name>', `${EXECUTORS.join(' | ')}: local runs the jobs here, slurm submits job arrays (sbatch), k8s writes Indexed Job manifests`, (v: string) => {
+      if (!(EXECUTORS as readonly string[]).includes(v)) throw new InvalidArgumentError(`--executor expects ${EXECUTORS.join(', ')}, got "${v}"`);
+      return v;
+    })
+    .option('--jobs <n>', 'local: jobs at once, each after the jobs it needs (default 1)', integer('--jobs'))
+    .option('--partition <name>', 'slurm: sbatch --partition')
+    .option('--time <limit>', 'slurm: sbatch --time, per task (e.g. 4:00:00)')
+    .option('--gpus <n>', 'slurm: sbatch --gpus per task (e.g. 1, a100:1); k8s: nvidia.com/gpu per pod')
+    .option('--account <name>', 'slurm: sbatch --account')
+    .option('--slurm-arg <arg>', 'slurm: a further sbatch argument, passed as given (repeatable, e.g. --slurm-arg=--qos=high)', (v: string, acc: string[] = []) => [...acc, v])
+    .option('--wait', 'slurm: block until every submitted task has left the queue, then report (exit status 1 if a job failed)')
+    .option('--poll <s>', 'slurm: seconds between squeue polls with --wait (default 10)', number('--poll'))
+    .option('--manifests <dir>', 'k8s: where to write the manifests (default <out>/k8s)')
+    .option('--image <name>', 'k8s: container image with float on its PATH (default floatjs:latest)')
+    .option('--namespace <name>', 'k8s: namespace of the Jobs')
+    .option('--volume-claim <name>', 'k8s: PersistentVolumeClaim holding the plan\'s directory, mounted at --mount-path')
+    .option('--mount-path <dir>', 'k8s: the plan\'s directory inside the pods (default /work)')
+    .option('--parallelism <n>', 'k8s: pods of one Job at once (default all)', integer('--parallelism'));
+  if (withQuiet) cmd.option('--quiet', 'no progress output');
+  return cmd;
 }
 
 /** The dataset and output options every command that reads data shares. */

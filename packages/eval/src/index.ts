@@ -1,5 +1,7 @@
 export { runTrain, type TrainOptions, type TrainSummary } from './commands/train';
-export { runEval, type EvalOptions, type EvalReport, type EvalRow } from './commands/evaluate';
+export { runEval, type EvalOptions, type EvalReport, type EvalRow, type EvalSettings } from './commands/evaluate';
+export { runMerge, type MergeOptions } from './commands/merge';
+export { parseShard, shardRange, type EvalPart, type ShardRecord, type ShardSpec } from './commands/shard';
 export { runEvalModel, type EvalModelOptions } from './user-model/eval-model';
 export { loadUserModel, type UserModel, type UserModelOptions } from './user-model/load-user-model';
 export { fileSystemModel, readModelFiles } from './user-model/file-io';
@@ -17,6 +19,7 @@ export { exportSafetensors, importSafetensors, type WeightLayout } from './comma
 export { encodeSparse8, decodeSparse8, type DecodeSparse8Options, type NamedTensor, type Sparse8Entry, type Sparse8Header } from './export/sparse8';
 export * from './cost';
 export * from './experiment';
+export { buildPlan, k8sManifests, planStatus, readPlan, runPlan, validatePlan, writePlan, EXECUTORS, STAGES, type BuildPlanOptions, type Executor, type Plan, type PlanJob, type RunPlanOptions, type Stage } from './plan';
 export { SLIM_WIDTHS } from './recipes/methods';
 export {
   exportNarrow,

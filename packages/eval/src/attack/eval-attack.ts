@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { autoAttack, fgsm, pgd, type AutoAttackName, type AutoAttackReport, type AutoAttackVersion, type LpNorm } from '@floatjs/attacks';
+import { autoAttack, fgsm, pgd, type AutoAttackName, type AutoAttackReport, type AutoAttackState, type AutoAttackVersion, type LpNorm } from '@floatjs/attacks';
 import type { LogitsFn } from '@floatjs/engine';
 import type { PgdSpec } from '../recipes/presets';
 
@@ -53,6 +53,9 @@ export interface CraftContext {
   /** Transfer attacks: the source model bound to its condition, and whether it is randomized. */
   source?: { logitsFn: LogitsFn; eot: number };
   log?: (line: string) => void;
+  /** AutoAttack: resume from this state, and hand every attack's state to `onAttackDone` (to save it). */
+  autoattackState?: AutoAttackState;
+  onAttackDone?: (state: AutoAttackState) => void;
 }
 
 export type AutoAttackSummary = Omit<AutoAttackReport, 'cleanCorrect' | 'robust'>;
@@ -65,6 +68,8 @@ export type Crafted = {
    */
   candidates?: tf.Tensor4D[];
   autoattack?: AutoAttackSummary;
+  /** AutoAttack's whole report, per-point flags included. */
+  autoattackReport?: AutoAttackReport;
 };
 
 /** Crafts adversarial examples for the whole test set; the caller disposes `xAdv` and `candidates`. */
@@ -85,9 +90,11 @@ export async function craft(a: ParsedAttack, c: CraftContext): Promise<Crafted> 
       ...(c.aaIter !== undefined ? { nIter: c.aaIter } : {}),
       ...(c.aaQueries !== undefined ? { nQueries: c.aaQueries } : {}),
       log: c.log,
+      ...(c.autoattackState ? { state: c.autoattackState } : {}),
+      ...(c.onAttackDone ? { onAttackDone: c.onAttackDone } : {}),
     });
     const { cleanCorrect: _c, robust: _r, ...summary } = report;
-    return { xAdv, ...(candidates ? { candidates: candidates.map((k) => k.xAdv) } : {}), autoattack: summary };
+    return { xAdv, ...(candidates ? { candidates: candidates.map((k) => k.xAdv) } : {}), autoattack: summary, autoattackReport: report };
   }
   const f = a.kind === 'transfer' ? c.source!.logitsFn : c.logitsFn;
   const eot = a.kind === 'transfer' ? c.source!.eot : c.eot;

@@ -1,15 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { batches } from '@floatjs/datasets';
-import type { LpNorm } from '@floatjs/attacks';
+import { redrawnAccuracy, type AutoAttackState, type LpNorm } from '@floatjs/attacks';
 import { conditionKey, Rng, type LogitsFn } from '@floatjs/engine';
 import { loadWeights, writeFileAtomic } from '@floatjs/checkpoint';
 import { selectBackend, type BackendChoice } from '@floatjs/backend';
 import type { Dataset } from '@floatjs/datasets';
 import { backendLine, backendRecord, type BackendRecord } from '../report/backend-record';
-import { drawGroups } from '../attack/draw-accuracy';
 import { attackLabel, craft, parseAttack, type AutoAttackSummary, type Crafted, type ParsedAttack } from '../attack/eval-attack';
+import { autoAttackPart, combineParts, parseShard, shardRange, shardReportName, type EvalPart, type ShardRecord } from './shard';
 import { headlineRobustness, HEADLINE_MIN_EOT, type RobustVerdicts } from '../attack/headline';
 import { loadSplit, type DataOptions } from '../recipes/data';
 import { getMethod, type EvalSetting } from '../recipes/methods';
@@ -45,6 +45,12 @@ export interface EvalOptions extends DataOptions {
   /** Accept a deterministic (EOT 1) attack on a condition that is measured to be randomized. */
   allowDeterministic?: boolean;
   backend?: string;
+  /**
+   * `i/n`: evaluate only the i-th of n slices (1-based) of the test set, whole global batches of `batchSize`;
+   * the report (default `<dir>/eval.shard-<i>-of-<n>.json`) holds what `float merge` needs to rebuild the
+   * unsharded report from all n.
+   */
+  shard?: string;
   json?: string;
   /** Refuse (before evaluating) when the report file exists; the CLI sets it unless --force. */
   keepExisting?: boolean;
@@ -80,6 +86,12 @@ export interface EvalRow {
   eot: number;
   /** AutoAttack runs: the per-attack log, robust accuracy after each attack, and its sanity checks. */
   autoattack?: AutoAttackSummary;
+  /**
+   * The row's counts per global batch of `batchSize` points, in point order: per draw the points right
+   * clean and robust, AutoAttack's per-point verdicts. The figures above are computed from them, so the
+   * parts of every shard give the unsharded row (`float merge`).
+   */
+  parts?: EvalPart[];
   /** Set when this row configures the model exactly like an earlier one and reuses its result. */
   sameAs?: { lambda: number | null; lambdaTh: number | null };
   seconds: number;
@@ -94,6 +106,12 @@ export interface EvalReport {
   backend: BackendRecord;
   /** The attack; `norm: 'L2'` for the ℓ2 threat model (absent: ℓ∞). */
   attack: { name: string; source?: string; norm?: LpNorm } & Partial<PgdSpec>;
+  /** Every option the numbers depend on (attack spec, seed, batch size, EOT, draws, λ lists, limit …). */
+  evaluation?: EvalSettings;
+  /** A shard's slice of the test set (`--shard i/n`); absent for a whole (or merged) evaluation. */
+  shard?: ShardRecord;
+  /** Set by `float merge`: the shard reports this report was combined from. */
+  merged?: { files: string[]; count: number };
   rows: EvalRow[];
   seconds: number;
   /** Versions, git commit, weights sha256, date, seed, command line. */
@@ -103,13 +121,21 @@ export interface EvalReport {
 const DEFAULT_DRAWS = 3;
 
 /** A transfer attack's source: another checkpoint, bound to the condition that matches the target's λ. */
-export function sourceModel(dir: string, lambda: number | null, eot: number): { logitsFn: LogitsFn; eot: number; dispose(): void; label: string } {
+export function sourceModel(dir: string, lambda: number | null, eot: number): { logitsFn: LogitsFn; logitsFnAt(start: number): LogitsFn; eot: number; dispose(): void; label: string } {
   const recipe = loadRecipe(dir);
   const model = buildModel(recipe);
   loadWeights(dir, model);
   const settings = getMethod(recipe.method).settings(lambda === null ? [1] : [lambda], [0], recipe.methodOptions);
   const s = settings.find((x) => x.lambda === lambda) ?? settings[0];
-  return { logitsFn: model.logitsFn(s.cond, Rng.derive(recipe.seed, `transfer:${conditionKey(s.cond)}`)), eot: s.randomized ? eot : 1, dispose: () => model.dispose(), label: `${recipe.method}@${s.lambda ?? '-'}` };
+  const key = `transfer:${conditionKey(s.cond)}`;
+  return {
+    logitsFn: model.logitsFn(s.cond, Rng.derive(recipe.seed, key)),
+    // Per global batch (keyed by its first point), so a randomized source draws the same noise in every sharding.
+    logitsFnAt: (start) => model.logitsFn(s.cond, Rng.derive(recipe.seed, `${key}@${start}`)),
+    eot: s.randomized ? eot : 1,
+    dispose: () => model.dispose(),
+    label: `${recipe.method}@${s.lambda ?? '-'}`,
+  };
 }
 
 /** Refuses an attack that would overstate a randomized condition's robustness (unless told to report it anyway). */
@@ -147,7 +173,7 @@ export interface EvalTarget {
 /** `float eval`: attacks every requested condition of a checkpoint exactly as it is deployed. */
 export async function runEval(dir: string, opts: EvalOptions = {}): Promise<EvalReport> {
   checkOptions('runEval', evalOptionsSchema, opts);
-  const reportFile = refuseExistingReport(opts, join(dir, 'eval.json'));
+  const reportFile = refuseExistingReport(opts, join(dir, opts.shard === undefined ? 'eval.json' : shardReportName(parseShard(opts.shard))));
   const recipe = loadRecipe(dir);
   await loadRecipeMethod(recipe, dir);
   const preset = getPreset(recipe.preset);
@@ -198,6 +224,92 @@ export function refuseExistingReport(opts: Pick<EvalOptions, 'json' | 'keepExist
   return reportFile;
 }
 
+/** What a report records of how it was made: every option its numbers depend on (merge checks they agree). */
+export interface EvalSettings {
+  attack: string;
+  spec: PgdSpec;
+  norm: LpNorm;
+  seed: number;
+  batchSize: number;
+  /** EOT of randomized conditions, and whether it was given (autoattack-rand keeps its own 20 otherwise). */
+  eot: number;
+  eotExplicit: boolean;
+  draws: number;
+  aaIter: number | null;
+  aaQueries: number | null;
+  lambdas: number[];
+  lambdaThs: number[];
+  limit: number | null;
+  allowDeterministic: boolean;
+  testImages: number;
+}
+
+/** The fields of a row that the parts do not determine. */
+type RowMeta = Pick<EvalRow, 'lambda' | 'lambdaTh' | 'norm' | 'lambdaN' | 'width' | 'draws' | 'attack' | 'randomized' | 'eot'>;
+
+/**
+ * A row from its condition and its per-batch parts (in point order): what `float eval` reports and what
+ * `float merge` recomputes from the parts of every shard, so a merged row is the unsharded one.
+ */
+export function rowFromParts(meta: RowMeta, parts: EvalPart[], settings: Pick<EvalSettings, 'spec' | 'eot'>): EvalRow {
+  const combined = combineParts(parts);
+  const paired = combined.robust.length > 1;
+  const pgdEot = Math.max(HEADLINE_MIN_EOT, meta.randomized ? settings.eot : 1);
+  const aa = combined.autoattack;
+  const head = headlineRobustness({
+    attack: meta.attack,
+    eot: meta.eot,
+    drawn: combined.robust[0],
+    singleDraw: aa?.keptCandidates ? aa.robustAccuracy : undefined,
+    companion: paired ? { attack: `pgd-${settings.spec.steps}`, eot: pgdEot, drawn: combined.robust[1] } : undefined,
+  });
+  const { caDraws: _c, ...clean } = combined.clean;
+  const { raDraws: _r, ...robust } = head.robust;
+  return {
+    ...meta,
+    ...clean,
+    ...robust,
+    headline: head.headline,
+    ...(head.verdicts ? { verdicts: head.verdicts } : {}),
+    ...(aa ? { autoattack: aa } : {}),
+    parts,
+    seconds: parts.reduce((a, p) => a + p.seconds, 0),
+  };
+}
+
+const STATE_FORMAT = 'floatjs-eval-state/1';
+
+/** The resumable state of an evaluation beside its report: `eval.json` → `eval.state.json`. */
+export function evalStateFile(reportFile: string): string {
+  return `${reportFile.replace(/\.json$/, '')}.state.json`;
+}
+
+interface EvalState {
+  format: typeof STATE_FORMAT;
+  fingerprint: unknown;
+  /** Per condition key, the parts (whole global batches) finished so far. */
+  conditions: Record<string, EvalPart[]>;
+  /**
+   * Per condition key, AutoAttack's own state in the batch being evaluated (after each of its attacks), on
+   * deterministic conditions only: there resuming mid-batch gives the same verdicts, while a randomized one's
+   * noise stream would differ (it restarts at the batch).
+   */
+  autoattack?: Record<string, { start: number; state: AutoAttackState }>;
+}
+
+function loadState(file: string, fingerprint: unknown, keepExisting: boolean): EvalState | undefined {
+  if (!existsSync(file)) return undefined;
+  let state: EvalState | undefined;
+  try {
+    state = JSON.parse(readFileSync(file, 'utf8')) as EvalState;
+  } catch {
+    state = undefined;
+  }
+  if (state?.format === STATE_FORMAT && JSON.stringify(state.fingerprint) === JSON.stringify(fingerprint) && typeof state.conditions === 'object') return state;
+  if (keepExisting) throw new Error(`${file}: holds an interrupted evaluation with other options, checkpoint or shard; run that command again to resume it, or pass --force to start afresh`);
+  return undefined;
+}
+
 /** Attacks every setting of `target` and writes the report; disposes the target's model at the end. */
 export async function evaluateTarget(
   target: EvalTarget,
@@ -213,7 +325,6 @@ export async function evaluateTarget(
     target.dispose();
     throw err;
   }
-  const [x, y] = toTensors(test);
 
   const eps = opts.eps ?? preset.eval.attack.eps;
   const steps = opts.steps ?? preset.eval.attack.steps;
@@ -223,10 +334,39 @@ export async function evaluateTarget(
   const batchSize = opts.batchSize ?? preset.eval.batchSize;
   const eotRandomized = opts.eot ?? preset.eval.eot;
   const label = attackLabel(attack, spec, norm);
+  let shard: ShardRecord | undefined;
+  try {
+    shard = opts.shard === undefined ? undefined : shardRange(test.n, batchSize, parseShard(opts.shard));
+  } catch (err) {
+    target.dispose();
+    throw err;
+  }
+  const range = shard ?? { start: 0, end: test.n };
+  const slice = sliceDataset(test, range.start, range.end);
+  const [x, y] = toTensors(slice);
+  const lambdas = opts.lambdas ?? preset.eval.lambdas;
+  const lambdaThs = opts.lambdaThs ?? preset.eval.lambdaThs;
+  const evaluation: EvalSettings = {
+    attack: label,
+    spec,
+    norm,
+    seed,
+    batchSize,
+    eot: eotRandomized,
+    eotExplicit: opts.eot !== undefined,
+    draws: opts.draws ?? DEFAULT_DRAWS,
+    aaIter: opts.aaIter ?? null,
+    aaQueries: opts.aaQueries ?? null,
+    lambdas,
+    lambdaThs,
+    limit: opts.limit ?? null,
+    allowDeterministic: opts.allowDeterministic === true,
+    testImages: test.n,
+  };
   let settings: EvalSetting[];
   try {
-    target.prepare?.(x, test);
-    settings = target.settings(opts.lambdas ?? preset.eval.lambdas, opts.lambdaThs ?? preset.eval.lambdaThs);
+    target.prepare?.(x, slice);
+    settings = target.settings(lambdas, lambdaThs);
     // Every condition is checked before the first attack starts, so a refusal never comes after hours of attacks.
     for (const s of settings) refuseOverstatingAttack(s, attack, s.randomized ? eotRandomized : 1, opts.allowDeterministic === true);
   } catch (err) {
@@ -234,6 +374,19 @@ export async function evaluateTarget(
     target.dispose();
     throw err;
   }
+  // An interrupted run of the same evaluation (options, weights, shard) continues after its last finished batch.
+  const stateFile = reportFile === '-' ? undefined : evalStateFile(reportFile);
+  const fingerprint = { checkpoint: target.checkpoint, weightsSha256: target.weightsSha256, attack, evaluation, shard: shard ?? null };
+  let state: EvalState;
+  try {
+    state = (stateFile && loadState(stateFile, fingerprint, opts.keepExisting === true)) || { format: STATE_FORMAT, fingerprint, conditions: {} };
+  } catch (err) {
+    tf.dispose([x, y]);
+    target.dispose();
+    throw err;
+  }
+  const resumed = Object.values(state.conditions).reduce((a, p) => a + p.length, 0);
+  if (resumed > 0) progress.log('resume', { state: stateFile, batches: resumed }, `resuming ${stateFile}: ${resumed} finished batch${resumed === 1 ? '' : 'es'} kept`);
   const t0 = performance.now();
   const done = new Map<string, EvalRow>();
   const rows: EvalRow[] = [];
@@ -245,11 +398,10 @@ export async function evaluateTarget(
         rows.push({ ...prior, lambda: s.lambda, lambdaTh: s.lambdaTh, sameAs: { lambda: prior.lambda, lambdaTh: prior.lambdaTh }, seconds: 0 });
         continue;
       }
-      const t1 = performance.now();
-      const rng = Rng.derive(seed, `eval:${key}`);
-      const logitsFn = target.logitsFn(s, rng);
+      // The probe has its own stream, so the batches' streams do not depend on it.
+      const probeFn = target.logitsFn(s, Rng.derive(seed, `eval:${key}:probe`));
       const probe = tf.slice(x, 0, Math.min(8, x.shape[0]));
-      const measuredRandom = detectRandomness(logitsFn, probe);
+      const measuredRandom = detectRandomness(probeFn, probe);
       probe.dispose();
       if (measuredRandom !== s.randomized) {
         throw new Error(`condition λ=${s.lambda} λ_th=${s.lambdaTh}: the method says randomized=${s.randomized}, but two forwards ${measuredRandom ? 'differ' : 'agree'}; refusing to report it`);
@@ -259,74 +411,39 @@ export async function evaluateTarget(
       const name = s.lambda === null ? `model${sf}` : `λ=${s.lambda} λ_th=${s.lambdaTh}${sf}`;
       progress.log('condition', { index: i + 1, of: settings.length, lambda: s.lambda, lambdaTh: s.lambdaTh, attack: label }, `attacking ${name} with ${label} (${i + 1}/${settings.length}) …`);
       const source = attack.kind === 'transfer' ? sourceModel(attack.sourceDir, s.lambda, eotRandomized) : undefined;
-      let crafted: Crafted | undefined;
-      let companion: Crafted | undefined;
+      const draws = s.randomized ? evaluation.draws : 1;
+      const parts: EvalPart[] = (state.conditions[key] ??= []);
       try {
-        const context = {
-          logitsFn,
-          x,
-          y,
-          spec,
-          norm,
-          eot,
-          eotExplicit: opts.eot !== undefined,
-          randomized: s.randomized,
-          nextSeed: () => rng.nextSeed(),
-          batchSize,
-          aaIter: opts.aaIter,
-          aaQueries: opts.aaQueries,
-          source,
-          log: (line: string) => progress.log('autoattack', { line }, `  ${line}`),
-        };
-        crafted = await craft(attack, context);
-        // Randomized conditions under autoattack-rand: the headline is the lower of it and PGD with EOT ≥ 10.
-        const paired = s.randomized && attack.kind === 'autoattack' && attack.version === 'rand';
-        const pgdEot = Math.max(HEADLINE_MIN_EOT, eot);
-        if (paired) {
-          progress.log('condition', { companion: `pgd-${spec.steps}`, eot: pgdEot }, `  pgd-${spec.steps} with EOT ${pgdEot} on the same points, for the headline …`);
-          companion = await craft({ kind: 'pgd' }, { ...context, eot: pgdEot });
+        let start = parts.length > 0 ? parts[parts.length - 1].start + parts[parts.length - 1].size : range.start;
+        for (; start < range.end; start += batchSize) {
+          const size = Math.min(batchSize, range.end - start);
+          const saved = state.autoattack?.[key];
+          const resumeAutoAttack = stateFile !== undefined && attack.kind === 'autoattack' && !s.randomized;
+          const aa = resumeAutoAttack
+            ? {
+                state: saved?.start === start ? saved.state : undefined,
+                onAttackDone: (st: AutoAttackState) => {
+                  (state.autoattack ??= {})[key] = { start, state: st };
+                  writeFileAtomic(stateFile, JSON.stringify(state));
+                },
+              }
+            : undefined;
+          parts.push(await evaluateBatch(target, s, { attack, x, y, offset: start - range.start, start, size, spec, norm, eot, draws, seed, key, evaluation, source, progress, aa }));
+          if (state.autoattack) delete state.autoattack[key];
+          if (stateFile) writeFileAtomic(stateFile, JSON.stringify(state));
         }
-        const draws = s.randomized ? (opts.draws ?? DEFAULT_DRAWS) : 1;
-        const groups = [crafted.candidates ?? [crafted.xAdv], ...(companion ? [[companion.xAdv]] : [])];
-        const drawn = await drawGroups(logitsFn, x, y, groups, draws, batchSize);
-        const aaEot = attack.kind === 'autoattack' && attack.version === 'rand' && !opts.eot && s.randomized ? 20 : eot;
-        const head = headlineRobustness({
-          attack: label,
-          eot: aaEot,
-          drawn: drawn.robust[0],
-          singleDraw: crafted.candidates ? crafted.autoattack?.robustAccuracy : undefined,
-          companion: companion ? { attack: `pgd-${spec.steps}`, eot: pgdEot, drawn: drawn.robust[1] } : undefined,
-        });
-        const acc = { ...drawn.clean, ...head.robust };
-        const row: EvalRow = {
-          lambda: s.lambda,
-          lambdaTh: s.lambdaTh,
-          norm: s.cond.norm,
-          lambdaN: s.cond.lambdaN,
-          width: s.cond.width,
-          ca: acc.ca,
-          ra: acc.ra,
-          caStd: acc.caStd,
-          raStd: acc.raStd,
-          draws,
-          attack: label,
-          randomized: s.randomized,
-          eot: aaEot,
-          headline: head.headline,
-          ...(head.verdicts ? { verdicts: head.verdicts } : {}),
-          ...(crafted.autoattack ? { autoattack: crafted.autoattack } : {}),
-          seconds: (performance.now() - t1) / 1000,
-        };
-        done.set(key, row);
-        rows.push(row);
-        const pm = (v: number, sd: number) => (draws > 1 ? `${v.toFixed(1)} ± ${sd.toFixed(1)}%` : `${v.toFixed(1)}%`);
-        const by = row.headline !== label ? ` by ${row.headline}` : '';
-        progress.log('result', { ...row, autoattack: undefined }, `${name}: CA ${pm(row.ca, row.caStd)}  RA ${pm(row.ra, row.raStd)}${by}  (${row.seconds.toFixed(0)} s${draws > 1 ? `, ${draws} draws` : ''})`);
-        if (row.verdicts) progress.log('verdicts', { verdicts: row.verdicts }, `  ${row.verdicts.summary}`);
       } finally {
-        tf.dispose([crafted?.xAdv, ...(crafted?.candidates ?? []), companion?.xAdv].filter((t): t is tf.Tensor4D => t !== undefined));
         source?.dispose();
       }
+      const aaEot = attack.kind === 'autoattack' && attack.version === 'rand' && !opts.eot && s.randomized ? 20 : eot;
+      const meta: RowMeta = { lambda: s.lambda, lambdaTh: s.lambdaTh, norm: s.cond.norm, lambdaN: s.cond.lambdaN, width: s.cond.width, draws, attack: label, randomized: s.randomized, eot: aaEot };
+      const row = rowFromParts(meta, parts, evaluation);
+      done.set(key, row);
+      rows.push(row);
+      const pm = (v: number, sd: number) => (draws > 1 ? `${v.toFixed(1)} ± ${sd.toFixed(1)}%` : `${v.toFixed(1)}%`);
+      const by = row.headline !== label ? ` by ${row.headline}` : '';
+      progress.log('result', { ...row, autoattack: undefined, parts: undefined }, `${name}: CA ${pm(row.ca, row.caStd)}  RA ${pm(row.ra, row.raStd)}${by}  (${row.seconds.toFixed(0)} s${draws > 1 ? `, ${draws} draws` : ''})`);
+      if (row.verdicts) progress.log('verdicts', { verdicts: row.verdicts }, `  ${row.verdicts.summary}`);
     }
   } finally {
     tf.dispose([x, y]);
@@ -343,6 +460,8 @@ export async function evaluateTarget(
       ...(attack.kind === 'fgsm' || attack.kind === 'autoattack' ? { name: label, eps: spec.eps } : { name: label, ...spec, ...(attack.kind === 'transfer' ? { source: attack.sourceDir } : {}) }),
       ...(norm === 'L2' ? { norm } : {}),
     },
+    evaluation,
+    ...(shard ? { shard } : {}),
     rows,
     seconds: (performance.now() - t0) / 1000,
     provenance: provenance({ seed, weightsSha256: target.weightsSha256 }),
@@ -350,7 +469,90 @@ export async function evaluateTarget(
   // `--json -`: the report goes to standard output (the CLI then prints nothing else there).
   if (reportFile === '-') process.stdout.write(`${JSON.stringify(report)}\n`);
   else writeFileAtomic(reportFile, `${JSON.stringify(report, null, 2)}\n`);
+  if (stateFile) rmSync(stateFile, { force: true });
   return report;
+}
+
+/**
+ * One condition on one global batch: attack, companion and the re-drawn verdicts, all drawing their noise and
+ * seeds from a stream keyed by the condition and the batch's first point, so the batch's result is the same
+ * whichever shard (or unsharded run) evaluates it.
+ */
+async function evaluateBatch(
+  target: EvalTarget,
+  s: EvalSetting,
+  b: {
+    attack: ParsedAttack;
+    x: tf.Tensor4D;
+    y: tf.Tensor1D;
+    offset: number;
+    start: number;
+    size: number;
+    spec: PgdSpec;
+    norm: LpNorm;
+    eot: number;
+    draws: number;
+    seed: number;
+    key: string;
+    evaluation: EvalSettings;
+    source?: ReturnType<typeof sourceModel>;
+    progress: Progress;
+    /** AutoAttack's state to resume from in this batch, and where each attack's state goes. */
+    aa?: { state?: AutoAttackState; onAttackDone: (state: AutoAttackState) => void };
+  },
+): Promise<EvalPart> {
+  const t1 = performance.now();
+  const { attack, spec, norm, eot, evaluation } = b;
+  const rng = Rng.derive(b.seed, `eval:${b.key}@${b.start}`);
+  const logitsFn = target.logitsFn(s, rng);
+  const xb = tf.slice(b.x, [b.offset, 0, 0, 0], [b.size, -1, -1, -1]);
+  const yb = tf.slice(b.y, [b.offset], [b.size]);
+  let crafted: Crafted | undefined;
+  let companion: Crafted | undefined;
+  try {
+    const context = {
+      logitsFn,
+      x: xb,
+      y: yb,
+      spec,
+      norm,
+      eot,
+      eotExplicit: evaluation.eotExplicit,
+      randomized: s.randomized,
+      nextSeed: () => rng.nextSeed(),
+      batchSize: b.size,
+      aaIter: evaluation.aaIter ?? undefined,
+      aaQueries: evaluation.aaQueries ?? undefined,
+      source: b.source && { logitsFn: b.source.logitsFnAt(b.start), eot: b.source.eot },
+      log: (line: string) => b.progress.log('autoattack', { start: b.start, line }, `  [${b.start}, ${b.start + b.size}) ${line}`),
+      ...(b.aa?.state ? { autoattackState: b.aa.state } : {}),
+      ...(b.aa ? { onAttackDone: b.aa.onAttackDone } : {}),
+    };
+    crafted = await craft(attack, context);
+    // Randomized conditions under autoattack-rand: the headline is the lower of it and PGD with EOT ≥ 10.
+    const paired = s.randomized && attack.kind === 'autoattack' && attack.version === 'rand';
+    if (paired) companion = await craft({ kind: 'pgd' }, { ...context, eot: Math.max(HEADLINE_MIN_EOT, eot) });
+    const groups = [crafted.candidates ?? [crafted.xAdv], ...(companion ? [[companion.xAdv]] : [])];
+    const drawn = await redrawnAccuracy(logitsFn, xb, yb, groups, { draws: b.draws, batchSize: b.size });
+    return {
+      start: b.start,
+      size: b.size,
+      clean: drawn.clean.counts,
+      robust: drawn.robust.map((g) => g.counts),
+      ...(crafted.autoattackReport ? { autoattack: autoAttackPart(crafted.autoattackReport) } : {}),
+      seconds: (performance.now() - t1) / 1000,
+    };
+  } finally {
+    const owned: Array<tf.Tensor | undefined> = [xb, yb, crafted?.xAdv, ...(crafted?.candidates ?? []), companion?.xAdv];
+    tf.dispose(owned.filter((t): t is tf.Tensor => t !== undefined));
+  }
+}
+
+/** Points [start, end) of a dataset (views, no copies). */
+function sliceDataset(ds: Dataset, start: number, end: number): Dataset {
+  if (start === 0 && end === ds.n) return ds;
+  const pixels = ds.height * ds.width * ds.channels;
+  return { ...ds, n: end - start, images: ds.images.subarray(start * pixels, end * pixels), labels: ds.labels.subarray(start, end) };
 }
 
 /** `--norm` as the attacks spell it, refused where it cannot apply (checked before the backend starts). */

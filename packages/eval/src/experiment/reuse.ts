@@ -67,6 +67,8 @@ export interface ExpectedEval {
   backend: string;
   /** Test images the evaluation must have used, when known. */
   testImages?: number;
+  /** Images per attacked batch (randomized conditions draw per batch); compared when the report records it. */
+  batchSize?: number;
   /** Every (λ, λ_th) the evaluation must contain. */
   settings: Array<{ lambda: number | null; lambdaTh: number | null; width?: number }>;
 }
@@ -81,6 +83,7 @@ export function reusableEval(dir: string, expected: ExpectedEval): EvalReport | 
   const sameAttack = ev.attack?.name === `pgd-${a.steps}` && ev.attack.eps === a.eps && ev.attack.steps === a.steps && ev.attack.stepSize === a.stepSize;
   if (!sameAttack || ev.backend?.name !== expected.backend) return null;
   if (expected.testImages !== undefined && ev.testImages !== expected.testImages) return null;
+  if (expected.batchSize !== undefined && ev.evaluation?.batchSize !== undefined && ev.evaluation.batchSize !== expected.batchSize) return null;
   const have = new Set(ev.rows.map((r) => `${r.lambda}|${r.lambdaTh}|${r.width ?? 1}`));
   return expected.settings.every((s) => have.has(`${s.lambda}|${s.lambdaTh}|${s.width ?? 1}`)) ? ev : null;
 }

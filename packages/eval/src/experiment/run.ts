@@ -34,6 +34,8 @@ export interface ExperimentOptions extends DataOptions {
   trainLimit?: number;
   /** Evaluate only the first n test images. */
   limit?: number;
+  /** Images per attacked batch of every evaluation (default the preset's); shards are whole batches. */
+  evalBatchSize?: number;
   /** Passed to `runEval`: allow one-draw attacks on randomized conditions. */
   allowDeterministic?: boolean;
   quiet?: boolean;

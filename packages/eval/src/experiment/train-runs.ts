@@ -29,6 +29,7 @@ export interface SeedRunOptions extends DataOptions {
   backendName: string;
   backend?: string;
   limit?: number;
+  evalBatchSize?: number;
   allowDeterministic?: boolean;
   quiet?: boolean;
   notes: string[];
@@ -86,12 +87,12 @@ export async function trainAndEvaluate(runs: readonly ExperimentRun[], preset: P
       const set = methodOptions.lambdas as number[] | undefined;
       o.notes.push(`${label}: not evaluated at λ ∈ {${missing.join(', ')}}, which its λ set${set ? ` {${set.join(', ')}}` : ''} does not contain.`);
     }
-    let ev = reusableEval(dir, { attack: preset.eval.attack, backend: o.backendName, testImages: o.limit ?? preset.testLimit, settings });
+    let ev = reusableEval(dir, { attack: preset.eval.attack, backend: o.backendName, testImages: o.limit ?? preset.testLimit, batchSize: o.evalBatchSize ?? preset.eval.batchSize, settings });
     if (ev) {
       o.notes.push(`Reused the evaluation in ${rel}/eval.json (same attack, test images and conditions, newer than the weights).`);
     } else {
       o.progress.log('run', { run: label, seed: o.seed }, `${step} evaluating ${rel} …`);
-      ev = await runEval(dir, { backend: o.backend, dataDir: o.dataDir, download: o.download, verify: o.verify, quiet: o.quiet, limit: o.limit, allowDeterministic: o.allowDeterministic });
+      ev = await runEval(dir, { backend: o.backend, dataDir: o.dataDir, download: o.download, verify: o.verify, quiet: o.quiet, limit: o.limit, batchSize: o.evalBatchSize, allowDeterministic: o.allowDeterministic });
     }
     if (method.slim) {
       // Cheap (a weight slice), so always redone from the current weights.

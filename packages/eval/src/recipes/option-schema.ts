@@ -47,6 +47,7 @@ export const evalOptionsSchema = record(
     aaQueries: positiveInt().optional(),
     allowDeterministic: boolean().optional(),
     backend: anyString().optional(),
+    shard: nonEmptyString('i/n').optional(),
     json: nonEmptyString('a file path').optional(),
     keepExisting: boolean().optional(),
     quiet: boolean().optional(),

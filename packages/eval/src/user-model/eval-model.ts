@@ -7,6 +7,7 @@ import { parseAttack } from '../attack/eval-attack';
 import { checkTarget, type CheckOptions, type CheckReport } from '../commands/check';
 import { evaluateTarget, refuseExistingReport, threatModel, type EvalOptions, type EvalReport, type EvalTarget } from '../commands/evaluate';
 import { loadMethodOf } from '../recipes/method-module';
+import { parseShard, shardReportName } from '../commands/shard';
 import type { EvalSetting } from '../recipes/methods';
 import { checkOptions, evalOptionsSchema } from '../recipes/option-schema';
 import { getPreset, type Preset } from '../recipes/presets';
@@ -29,7 +30,7 @@ export async function runEvalModel(path: string, opts: EvalModelOptions): Promis
   checkOptions('runEvalModel', evalOptionsSchema, opts);
   if (opts.lambdas || opts.lambdaThs) throw new Error(`${opts.lambdas ? '--lambdas' : '--lambda-th'}: ${path} is not a floatjs checkpoint and has no λ; leave it out`);
   if (opts.outputs !== undefined && opts.outputs !== 'logits' && opts.outputs !== 'probabilities') throw new Error(`--outputs: expected logits or probabilities, got "${opts.outputs}"`);
-  const reportFile = refuseExistingReport(opts, join(dirname(path), 'eval.json'));
+  const reportFile = refuseExistingReport(opts, join(dirname(path), opts.shard === undefined ? 'eval.json' : shardReportName(parseShard(opts.shard))));
   const preset = getPreset(opts.preset);
   const attack = parseAttack(opts.attack ?? 'pgd');
   const norm = threatModel(opts, attack);
