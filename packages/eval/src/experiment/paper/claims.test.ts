@@ -43,6 +43,23 @@ describe('paperClaims on synthetic numbers', () => {
     expect(c.verdict).toBe('not testable at this scale');
     expect(c.reason).toMatch(/1 seed\(s\)/);
   });
+  it('models at chance level make an accuracy claim not testable, even where the comparison would pass', () => {
+    const float = agg('float', 'float', L.map((l) => row(l, [10, 11, 12], [10, 11, 12])));
+    const pgd = L.map((l) => agg(`pgd-at-${l}`, 'pgd-at', [row(null, [10, 11, 12], [9, 10, 11], null)], l));
+    const c = byId(paperClaims({ reports: { 'fmnist-compare': report([float, ...pgd]) }, extras: {} }), 'float-vs-pgd-at');
+    expect(c.verdict).toBe('not testable at this scale');
+    expect(c.reason).toMatch(/chance level \(float: best CA 11\.0%/);
+  });
+  it('"similar or better" is not testable when the spread could hide a 5-point loss', () => {
+    const float = agg('float', 'float', L.map((l) => row(l, [70, 80, 90], [40, 50, 60])));
+    const pgd = L.map((l) => agg(`pgd-at-${l}`, 'pgd-at', [row(null, [70, 80, 90], [40, 50, 60], null)], l));
+    const c = byId(paperClaims({ reports: { 'fmnist-compare': report([float, ...pgd]) }, extras: {} }), 'float-vs-pgd-at');
+    expect(c.verdict).toBe('not testable at this scale');
+    expect(c.reason).toMatch(/too wide to see a loss of 5 points/);
+    const tight = L.map((l) => agg(`pgd-at-${l}`, 'pgd-at', [row(null, [79, 80, 81], [49, 50, 51], null)], l));
+    const tightF = agg('float', 'float', L.map((l) => row(l, [79.5, 80.5, 81.5], [49, 50, 51])));
+    expect(byId(paperClaims({ reports: { 'fmnist-compare': report([tightF, ...tight]) }, extras: {} }), 'float-vs-pgd-at').verdict).toBe('reproduced');
+  });
   it('Fig. 2(b): a λ-set effect beyond the spread but under 5 points is not reproduced', () => {
     const set = (label: string, ra: number) => agg(label, 'oat', L.map((l) => row(l, [80, 80.1, 80.2], [ra, ra + 0.1, ra + 0.2], null)));
     const small = report([set('oat', 50), set('oat-b', 53)]);

@@ -9,6 +9,14 @@ import { allOf, beats, comparison, fixed, MIN_SEEDS, notWorse, separate, worseSo
 export const SENSITIVITY_MIN_POINTS = 5;
 /** Fig. 10(b): the RA change over the last step interval that still counts as a plateau, points (the checklist's tolerance). */
 export const PLATEAU_POINTS = 2;
+/**
+ * A "similar or better" accuracy claim needs a combined std of at most this many points per cell; a wider spread
+ * could hide a loss of that size.
+ */
+export const NOT_WORSE_MAX_MARGIN = 5;
+/** An accuracy claim needs every model it compares to have learned: best clean accuracy ≥ chance + this many points. */
+export const LEARNED_MIN_POINTS = 10;
+
 /** The analytic figures recomputed from the paper's own equations must match its numbers to this relative tolerance. */
 export const ANALYTIC_TOLERANCE = 0.03;
 
@@ -51,8 +59,25 @@ function caRaCells(r: ExperimentReport, a: string, b: string | ((l: number) => s
 const isCa = (c: Comparison) => c.what.startsWith('CA');
 const isRa = (c: Comparison) => c.what.startsWith('RA');
 
-function claim(c: Omit<PaperClaim, 'verdict' | 'reason'>, d: Decision): PaperClaim {
-  return { ...c, verdict: d.verdict, reason: d.reason };
+/**
+ * Models that did not learn (clean accuracy near chance, e.g. after too few training steps) make an accuracy
+ * claim meaningless, whatever the comparison says: such a claim is not testable at this scale.
+ */
+export function chanceGate(r: ExperimentReport | undefined, labels: ReadonlyArray<string | undefined>): Decision | null {
+  if (!r) return null;
+  const chance = 100 / (r.delayModel?.input?.numClasses ?? 10);
+  const weak = labels
+    .filter((l): l is string => l !== undefined)
+    .map((l) => ({ l, best: Math.max(...(r.acrossSeeds.find((a) => a.label === l)?.rows.map((x) => x.ca.mean) ?? [Number.NaN])) }))
+    .filter((x) => Number.isFinite(x.best) && x.best < chance + LEARNED_MIN_POINTS);
+  if (!weak.length) return null;
+  return { verdict: 'not testable at this scale', reason: `model(s) at chance level (${weak.map((w) => `${w.l}: best CA ${w.best.toFixed(1)}%`).join(', ')}; chance ${chance.toFixed(0)}%, needed ≥ ${(chance + LEARNED_MIN_POINTS).toFixed(0)}%): too little training for an accuracy claim` };
+}
+
+function claim(c: Omit<PaperClaim, 'verdict' | 'reason'>, d: Decision, gate?: { report: ExperimentReport | undefined; labels: ReadonlyArray<string | undefined> }): PaperClaim {
+  const g = gate && d.verdict !== 'not testable at this scale' ? chanceGate(gate.report, gate.labels) : null;
+  const f = g ?? d;
+  return { ...c, verdict: f.verdict, reason: f.reason };
 }
 
 const NA: Decision = { verdict: 'not testable at this scale', reason: 'the experiment behind it was not run or has no such runs' };
@@ -70,13 +95,15 @@ export function paperClaims({ reports, extras }: ClaimInputs): PaperClaim[] {
     out.push(claim(
       { id: 'float-vs-oat', claim: 'FLOAT improves both clean and robust accuracy over OAT (similar or superior at every λ)', source: 'Abstract; Sec. 4.3, Fig. 6', paper: 'up to +6.5 CA and +14.5 RA points over OAT (STL10); similar or superior at every sampled λ (CIFAR-10, SVHN, STL10)', measured: cs.map((c) => cmpLine(c)).join('; ') || 'not measured', experiments: ['fmnist-compare'], plots: ['fmnist-compare/ca-ra.png'] },
       cs.length ? beats(cs, { groups: [isCa, isRa], groupNames: ['CA', 'RA'] }) : NA,
+      { report: cmp, labels: [float, 'oat'] },
     ));
   }
   {
     const cs = cmp ? caRaCells(cmp, float, pgdLabel) : [];
     out.push(claim(
       { id: 'float-vs-pgd-at', claim: 'FLOAT is similar or superior to PGD-AT (one model per λ) at every λ', source: 'Sec. 4.3, Fig. 6', paper: 'up to +22.52 RA (CIFAR-10, λ = 0) and +6.96 CA (STL10, λ = 1) over PGD-AT', measured: cs.map((c) => cmpLine(c)).join('; ') || 'not measured', experiments: ['fmnist-compare'], plots: ['fmnist-compare/ca-ra.png'] },
-      cs.length ? notWorse(cs) : NA,
+      cs.length ? notWorse(cs, { maxMargin: NOT_WORSE_MAX_MARGIN }) : NA,
+      { report: cmp, labels: [float, ...EVAL_LAMBDAS.map(pgdLabel)] },
     ));
   }
 
@@ -127,7 +154,8 @@ export function paperClaims({ reports, extras }: ClaimInputs): PaperClaim[] {
     const c = cells('floats-c');
     out.push(claim(
       { id: 'floats-i-vs-c', claim: 'At density d = 0.3, FLOATS-i keeps FLOAT’s accuracy while FLOATS-c loses some', source: 'Sec. 3.2, Table 1', paper: 'CIFAR-10 ResNet-34, vs FLOAT: FLOATS-i −0.71/−3.82 (λ=0 CA/RA), −0.5/−0.79 (λ=1); FLOATS-c −0.99/−5.32, −2.23/−3.51', measured: [...i.map((x) => `FLOATS-i ${cmpLine(x)}`), ...c.map((x) => `FLOATS-c ${cmpLine(x)}`)].join('; ') || 'not measured', experiments: ['fmnist-compress'], plots: ['fmnist-compress/ca-ra.png'] },
-      i.length && c.length ? allOf([{ name: 'FLOATS-i not below FLOAT', decision: notWorse(i) }, { name: 'FLOATS-c below FLOAT somewhere', decision: worseSomewhere(c) }]) : NA,
+      i.length && c.length ? allOf([{ name: 'FLOATS-i not below FLOAT', decision: notWorse(i, { maxMargin: NOT_WORSE_MAX_MARGIN }) }, { name: 'FLOATS-c below FLOAT somewhere', decision: worseSomewhere(c) }]) : NA,
+      { report: r, labels: [fl, 'floats-i', 'floats-c'] },
     ));
     const ci = r?.acrossSeeds.find((a) => a.label === 'floats-i')?.compression;
     const cc = r?.acrossSeeds.find((a) => a.label === 'floats-c')?.compression;
@@ -147,6 +175,7 @@ export function paperClaims({ reports, extras }: ClaimInputs): PaperClaim[] {
     out.push(claim(
       { id: 'noise-rescale', claim: 'Re-scaling a noise-trained model’s noise after training trades accuracy for robustness: lower λn → higher CA, lower RA', source: 'Sec. 3.1, Fig. 3', paper: 'ResNet-20 PNI on CIFAR-10: CA rises and RA falls as λn decreases', measured: a ? a.rows.map((x) => `λn ${x.lambda}: CA ${pm(x.ca)}, RA ${pm(x.ra)}`).join('; ') : 'not measured', experiments: ['fmnist-noise-rescale'], plots: ['fmnist-noise-rescale/fig-3.png'] },
       lo && hi ? allOf([{ name: 'CA(λn = 0) > CA(λn = 1)', decision: beats([comparison('CA λn 0 − 1', lo.ca, hi.ca)]) }, { name: 'RA(λn = 1) > RA(λn = 0)', decision: beats([comparison('RA λn 1 − 0', hi.ra, lo.ra)]) }]) : NA,
+      { report: r, labels: [a?.label] },
     ));
   }
   {
@@ -158,12 +187,14 @@ export function paperClaims({ reports, extras }: ClaimInputs): PaperClaim[] {
     out.push(claim(
       { id: 'float-boundaries', claim: 'One FLOAT model spans the trade-off: λ = 0 (BN_C, no noise) gives the higher CA, λ = 1 (BN_A, noise) the higher RA', source: 'Sec. 3.1, Fig. 5', paper: 'e.g. CIFAR-10 (94.83, 22.52) at λ = 0 and (89.1, 56.71) at λ = 1', measured: b0 && b1 ? `λ = 0: CA ${pm(b0.ca)}, RA ${pm(b0.ra)}; λ = 1: CA ${pm(b1.ca)}, RA ${pm(b1.ra)}` : 'not measured', experiments: [reports['fmnist-lambda-n'] ? 'fmnist-lambda-n' : 'fmnist-compare'], plots: ['fmnist-lambda-n/fig-5.png'] },
       b0 && b1 ? allOf([{ name: 'CA(0) > CA(1)', decision: beats([comparison('CA λ 0 − 1', b0.ca, b1.ca)]) }, { name: 'RA(1) > RA(0)', decision: beats([comparison('RA λ 1 − 0', b1.ra, b0.ra)]) }]) : NA,
+      { report: r, labels: [a?.label] },
     ));
     const t0 = cell(0.2, 0);
     const t5 = cell(0.2, 0.5);
     out.push(claim(
       { id: 'lambda-th', claim: 'λ_th = 0.5 gives a more gradual transition: at λ = 0.2 it has higher CA and lower RA than λ_th = 0', source: 'Sec. 4.2, Fig. 5', paper: '+4.76 CA and −15.9 RA points on average over five datasets', measured: t0 && t5 ? `λ = 0.2: λ_th 0.5 CA ${pm(t5.ca)}, RA ${pm(t5.ra)}; λ_th 0 CA ${pm(t0.ca)}, RA ${pm(t0.ra)}` : 'not measured', experiments: [reports['fmnist-lambda-n'] ? 'fmnist-lambda-n' : 'fmnist-compare'], plots: ['fmnist-lambda-n/fig-5.png'] },
       t0 && t5 ? allOf([{ name: 'CA higher with λ_th = 0.5', decision: beats([comparison('CA th 0.5 − 0', t5.ca, t0.ca)]) }, { name: 'RA lower with λ_th = 0.5', decision: worseSomewhere([comparison('RA th 0.5 − 0', t5.ra, t0.ra)]) }]) : NA,
+      { report: r, labels: [a?.label] },
     ));
   }
 
@@ -196,6 +227,7 @@ export function paperClaims({ reports, extras }: ClaimInputs): PaperClaim[] {
     out.push(claim(
       { id: 'oat-sensitivity', claim: 'OAT’s CA and RA depend heavily on its training λ set', source: 'Sec. 1, Sec. 2.3, Fig. 2(b)', paper: 'ResNet-34 CIFAR-10: CA varies by up to 11.03 and RA by up to 21.97 points across λ sets', measured: cells.length ? `range of set means across ${sets.length} λ sets: ${cells.map((c) => `${c.what} ${c.range.toFixed(1)} (${separate(c.sep.a, c.sep.b)})`).join(', ')}` : 'not measured', experiments: ['fmnist-oat-sensitivity'], plots: ['fmnist-oat-sensitivity/fig-2b.png'] },
       d,
+      { report: r, labels: sets.map((x) => x.label) },
     ));
   }
 
@@ -208,14 +240,16 @@ export function paperClaims({ reports, extras }: ClaimInputs): PaperClaim[] {
     const fg = x ? caRaFromAggs(x.fgsm, 'float', 'oat', ' (FGSM)') : [];
     out.push(claim(
       { id: 'attacks-vs-oat', claim: 'Under PGD-20 and FGSM, FLOAT’s accuracy–robustness trade-off is similar to OAT’s', source: 'Sec. 4.5, Fig. 9(a, b)', paper: 'similar in-situ trade-offs to OAT under both attacks (ResNet-34, CIFAR-10)', measured: [...pgd, ...fg].map((c) => cmpLine(c)).join('; ') || 'not measured', experiments: ['fmnist-attacks'], plots: ['fmnist-attacks/fig-9a.png', 'fmnist-attacks/fig-9b.png'] },
-      pgd.length && fg.length ? notWorse([...pgd, ...fg]) : NA,
+      pgd.length && fg.length ? notWorse([...pgd, ...fg], { maxMargin: NOT_WORSE_MAX_MARGIN }) : NA,
+      { report: r, labels: [flo, 'oat'] },
     ));
     const aa = x ? caRaFromAggs(x.autoattack, 'float', 'pgd-at', ' (AutoAttack)') : [];
     const ra = aa.filter(isRa);
     const everyHigher: Decision = ra.length === 0 ? NA : ra.some((c) => c.separation === 'untestable') ? beats(ra) : ra.every((c) => c.separation === 'higher') ? { verdict: 'reproduced', reason: `RA higher beyond the combined std at every λ: ${ra.map((c) => `${c.what} +${c.diff.toFixed(2)} vs ${c.margin.toFixed(2)}`).join('; ')}` } : { verdict: 'not reproduced', reason: `not higher beyond the combined std at ${ra.filter((c) => c.separation !== 'higher').map((c) => `${c.what} (${c.diff.toFixed(2)} vs ${c.margin.toFixed(2)})`).join('; ')}` };
     out.push(claim(
       { id: 'autoattack-vs-pgd-at', claim: 'Under AutoAttack, FLOAT consistently yields better RA than PGD-AT, with similar or better CA', source: 'Sec. 4.5, Fig. 9(c)', paper: 'better RA at every λ with similar or improved CA (ResNet-34, CIFAR-10; AutoAttack ‘rand’ for FLOAT)', measured: aa.map((c) => cmpLine(c)).join('; ') || 'not measured', experiments: ['fmnist-attacks'], plots: ['fmnist-attacks/fig-9c.png'] },
-      aa.length ? allOf([{ name: 'RA higher at every λ', decision: everyHigher }, { name: 'CA not lower', decision: notWorse(aa.filter(isCa)) }]) : NA,
+      aa.length ? allOf([{ name: 'RA higher at every λ', decision: everyHigher }, { name: 'CA not lower', decision: notWorse(aa.filter(isCa), { maxMargin: NOT_WORSE_MAX_MARGIN }) }]) : NA,
+      { report: r, labels: [flo, ...(r?.acrossSeeds.filter((a) => a.method === 'pgd-at').map((a) => a.label) ?? [])] },
     ));
     const fgF = x?.fgsm.find((a) => a.method === 'float');
     const pgF = agg(r, (a) => a.method === 'float');
@@ -228,12 +262,15 @@ export function paperClaims({ reports, extras }: ClaimInputs): PaperClaim[] {
     out.push(claim(
       { id: 'fgsm-weaker', claim: 'The single-step FGSM attack is weaker than iterative PGD (Table 2, check i)', source: 'Sec. 4.5, Fig. 9(a, b), Table 2', paper: 'FGSM RA well above PGD-20 RA at every λ', measured: weak.map((c) => cmpLine(c)).join('; ') || 'not measured', experiments: ['fmnist-attacks'], plots: ['fmnist-attacks/fig-9a.png', 'fmnist-attacks/fig-9b.png'] },
       weak.length ? beats(weak) : NA,
+      { report: r, labels: [pgF?.label] },
     ));
   }
 
   // --- Fig. 10 and Table 2
   {
     const checks = extras.checks?.checks ?? [];
+    const cks = reports['fmnist-eps-steps'];
+    const ckLabel = agg(cks, (a) => a.method === 'float')?.label;
     const conds = checks.map((c) => ({ seed: c.seed, cond: c.report.conditions.find((k) => k.lambda === 1) ?? c.report.conditions[0] })).filter((c) => c.cond);
     const passes = (id: string) => conds.map((c) => ({ seed: c.seed, passed: c.cond.report.checks.find((k) => k.id === id)?.passed ?? null }));
     const allPass = (id: string): Decision => {
@@ -248,6 +285,7 @@ export function paperClaims({ reports, extras }: ClaimInputs): PaperClaim[] {
     out.push(claim(
       { id: 'eps-curve', claim: 'RA falls as the attack bound ε grows and reaches ~0% (Table 2, checks iii and iv)', source: 'Sec. 4.5, Fig. 10(a)', paper: 'accuracy decreases with ε and reaches ~0%', measured: conds.length ? `RA at ε = ${epsMax}: ${pm(epsLast)}; per seed: ${conds.map((c) => `seed ${c.seed}: ${c.cond.report.curves.eps.map((p) => `${p.eps.toFixed(3)}→${p.robustAccuracy.toFixed(1)}`).join(', ')}`).join(' | ')}` : 'not measured', experiments: ['fmnist-eps-steps'], plots: ['fmnist-eps-steps/fig-10a.png'] },
       conds.length ? allOf([{ name: 'no rise with ε (iii)', decision: allPass('iii') }, { name: 'unbounded reaches ~0 (iv)', decision: allPass('iv') }]) : NA,
+      { report: cks, labels: [ckLabel] },
     ));
     const steps = conds.map((c) => c.cond.report.curves.steps);
     const first = stat(steps.map((s) => s[0]?.robustAccuracy ?? Number.NaN));
@@ -265,16 +303,19 @@ export function paperClaims({ reports, extras }: ClaimInputs): PaperClaim[] {
             { name: 'no rise with K (vi)', decision: allPass('vi') },
           ])
         : NA,
+      { report: cks, labels: [ckLabel] },
     ));
     const tr = stat(conds.map((c) => c.cond.report.checks.find((k) => k.id === 'ii')?.figures.transferRa ?? Number.NaN));
     const wb = stat(conds.filter((c) => c.cond.report.checks.find((k) => k.id === 'ii')?.figures.transferRa !== undefined).map((c) => c.cond.report.pgdRobustAccuracy));
     out.push(claim(
       { id: 'black-box-weaker', claim: 'Transfer (black-box) attacks from an independently trained model are weaker than white-box ones (Table 2, check ii)', source: 'Sec. 4.5, Table 2', paper: '~13 points higher RA under the black-box attack (λ = 1)', measured: tr.n ? `RA at λ = 1: transfer ${pm(tr)}, white-box PGD ${pm(wb)}` : 'not measured (needs ≥ 2 seeds: each seed’s model attacks with examples crafted on another seed’s)', experiments: ['fmnist-eps-steps'], plots: [] },
       tr.n ? beats([comparison('RA transfer − white-box', tr, wb)]) : { verdict: 'not testable at this scale', reason: 'check (ii) needs a second, independently trained model (≥ 2 seeds)' },
+      { report: cks, labels: [ckLabel] },
     ));
     out.push(claim(
       { id: 'checklist', claim: 'FLOAT passes the obfuscated-gradients checklist (Table 2: i–v; vi = more steps never help the defence)', source: 'Sec. 4.5, Table 2', paper: 'all five checks pass', measured: conds.length ? conds.map((c) => `seed ${c.seed}: ${c.cond.report.checks.map((k) => `${k.id} ${k.passed === null ? 'skipped' : k.passed ? 'pass' : 'FAIL'}`).join(', ')}`).join(' | ') : 'not measured', experiments: ['fmnist-eps-steps'], plots: [] },
       conds.length ? allOf(['i', 'ii', 'iii', 'iv', 'v', 'vi'].map((id) => ({ name: `check ${id}`, decision: allPass(id) }))) : NA,
+      { report: cks, labels: [ckLabel] },
     ));
   }
 
@@ -286,6 +327,7 @@ export function paperClaims({ reports, extras }: ClaimInputs): PaperClaim[] {
     out.push(claim(
       { id: 'slim-vs-oat-slim', claim: 'FLOAT slim outperforms OAT slim at every tested λ for both widths', source: 'Sec. 4.4, Fig. 8', paper: 'up to +3.6 points (ResNet-34, CIFAR-10, SF 1.0 and 0.5)', measured: cs.map((c) => cmpLine(c)).join('; ') || 'not measured', experiments: ['fmnist-slim'], plots: ['fmnist-slim/ca-ra.png'] },
       cs.length ? beats(cs) : NA,
+      { report: r, labels: ['float-slim', 'oat-slim'] },
     ));
     const fs = r && has('float-slim') ? r : undefined;
     const parts: Array<{ name: string; decision: Decision }> = [];
@@ -308,6 +350,7 @@ export function paperClaims({ reports, extras }: ClaimInputs): PaperClaim[] {
     out.push(claim(
       { id: 'slim-three-way', claim: 'FLOAT slim gives a three-way accuracy–robustness–complexity trade-off from one training pass', source: 'Abstract; Sec. 4.4, Table 1', paper: 'FLOATS slim at SF 0.5: CR 4.76×, CRF 2×, with the λ knob kept (CIFAR-10)', measured: meas.join('; ') || 'not measured', experiments: ['fmnist-slim'], plots: ['fmnist-slim/ca-ra.png'] },
       parts.length ? allOf(parts) : NA,
+      { report: r, labels: ['float-slim'] },
     ));
     const ft = r ? familySeconds(r, 'float-slim') : stat([]);
     const ot = r ? familySeconds(r, 'oat-slim') : stat([]);

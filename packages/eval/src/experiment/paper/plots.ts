@@ -19,7 +19,10 @@ export function figureSpec(f: FigureData): VegaLiteSpec {
       n: p.y.n,
     })),
   ).filter((v) => Number.isFinite(v.x) && Number.isFinite(v.y));
-  const x = { field: 'x', type: 'quantitative', title: f.xTitle, scale: { zero: false, nice: true, ...(f.xLog ? { type: 'log' } : {}) } };
+  const xs = values.map((v) => v.x);
+  // A log axis ends at the data (a nice log scale ran K to 100 past a last point at 50).
+  const xScale = f.xLog && xs.length ? { type: 'log', domain: [Math.min(...xs), Math.max(...xs)], nice: false } : { zero: false, nice: true };
+  const x = { field: 'x', type: 'quantitative', title: f.xTitle, scale: xScale };
   const y = { field: 'y', type: 'quantitative', title: f.yTitle, scale: { zero: false, nice: true } };
   const color = { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom', direction: 'vertical', labelLimit: 480 } };
   return {

@@ -51,6 +51,9 @@ describe('claim decisions', () => {
     expect(worseSomewhere([tie, lo]).verdict).toBe('reproduced');
     expect(worseSomewhere([hi, tie]).verdict).toBe('not reproduced');
     expect(notWorse([one]).verdict).toBe('not testable at this scale');
+    const wide = comparison('CA at λ = 1', s(70, 80, 90), s(70, 80, 90));
+    expect(notWorse([wide]).verdict).toBe('reproduced');
+    expect(notWorse([wide], { maxMargin: 5 }).verdict).toBe('not testable at this scale');
   });
   it('allOf takes the weakest part: not reproduced before not testable before reproduced', () => {
     const ok = { name: 'a', decision: beats([hi]) };

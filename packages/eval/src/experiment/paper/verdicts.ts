@@ -80,12 +80,17 @@ export function beats(cs: readonly Comparison[], opts: { groups?: Array<(c: Comp
   return { verdict: 'reproduced', reason: `${higher.length} of ${cs.length} cells higher beyond the combined std, none lower: ${list(higher)}` };
 }
 
-/** "A is not worse than B": reproduced when no cell is lower beyond the combined std (a loss was not detected). */
-export function notWorse(cs: readonly Comparison[]): Decision {
+/**
+ * "A is not worse than B": reproduced when no cell is lower beyond the combined std (a loss was not detected).
+ * A spread wider than `maxMargin` cannot detect a loss of that size, so the claim is then not testable.
+ */
+export function notWorse(cs: readonly Comparison[], opts: { maxMargin?: number } = {}): Decision {
   const u = untestable(cs);
   if (u) return u;
   const lower = cs.filter((c) => c.separation === 'lower');
   if (lower.length) return { verdict: 'not reproduced', reason: `lower beyond the combined std: ${list(lower)}` };
+  const wide = opts.maxMargin === undefined ? [] : cs.filter((c) => c.margin > opts.maxMargin!);
+  if (wide.length) return { verdict: 'not testable at this scale', reason: `no cell is lower, but the seeds' spread is too wide to see a loss of ${opts.maxMargin} points: ${list(wide)}` };
   return { verdict: 'reproduced', reason: `no cell lower beyond the combined std (${cs.filter((c) => c.separation === 'higher').length} higher, ${cs.filter((c) => c.separation === 'tie').length} tied); a loss was not detected, which is not proof of equality` };
 }
 
