@@ -11,7 +11,7 @@ import { runCheckModel, runEvalModel } from './user-model/eval-model';
 import { exportSafetensors, importSafetensors } from './commands/export';
 import { exportNarrow, measureNarrowLatency } from './commands/export-narrow';
 import { exportSparse8 } from './commands/export-sparse8';
-import { experimentNames, renderReport, runExperiment } from './experiment';
+import { experimentNames, isFigureExperiment, renderFigure, renderPaper, renderReport, runExperiment, runFigure, runPaper } from './experiment';
 import { BACKEND_NAMES, MAX_THREADS, selectBackend } from '@floatjs/backend';
 import { isMethodPath, loadMethodOf } from './recipes/method-module';
 import { methodNames } from './recipes/methods';
@@ -170,8 +170,10 @@ export function buildProgram(): Command {
   const experiment = program
     .command('experiment')
     .description('train several methods on one preset, evaluate each alike, and write report.json, report.md and plots')
-    .argument('<name>', `experiment (${experimentNames().join(', ')})`)
+    .argument('<name>', `experiment (${experimentNames().join(', ')}), or paper: every one of them and one reproduction report`)
     .option('--out <dir>', 'output directory (default runs/experiment-<name>)')
+    .option('--runs <dir>', 'train and reuse the runs in DIR instead of --out (e.g. another experiment\'s directory, to reuse its finished runs); paper: default OUT/runs')
+    .option('--preset <name>', `train and evaluate on this preset instead of the experiment's (${presetNames().join(', ')})`)
     .option('--backend <name>', BACKENDS)
     .option('--seed <n>', 'seed of every run, runs in DIR/<run>/ (default 1)', integer('--seed'))
     .option('--seeds <list>', 'comma-separated seeds: every run trained and evaluated once per seed, in DIR/seed-<n>/<run>/; the report gives mean ± std across seeds', integerList('--seeds'))
@@ -179,6 +181,10 @@ export function buildProgram(): Command {
     .option('--train-limit <n>', 'train every run on the first n training images (default: the preset\'s)', integer('--train-limit'))
     .option('--limit <n>', 'evaluate the first n test images', integer('--limit'))
     .option('--eval-batch-size <n>', 'images per attacked batch of every evaluation (default the preset\'s; shards are whole batches)', integer('--eval-batch-size'))
+    .option('--aa-limit <n>', 'fmnist-attacks / paper: AutoAttack on the first n test images (default 200)', integer('--aa-limit'))
+    .option('--aa-iter <n>', 'fmnist-attacks / paper: AutoAttack APGD/FAB iterations (default 100)', integer('--aa-iter'))
+    .option('--aa-queries <n>', 'fmnist-attacks / paper: AutoAttack Square queries (default 5000)', integer('--aa-queries'))
+    .option('--aa-eot <n>', 'fmnist-attacks / paper: EOT draws of autoattack-rand on randomized conditions (default its own 20)', integer('--aa-eot'))
     .option('--allow-deterministic', 'allow --eot 1 on randomized conditions (the report still marks them randomized)')
     .option('--render', 'only re-make report.md and the plots from DIR/report.json (no training)')
     .option('--plan <file>', 'write the experiment as a plan (jobs with command lines and dependencies) to FILE and run nothing; with --executor, write it there and run it')
@@ -202,9 +208,27 @@ export function buildProgram(): Command {
       }
       if (o.evalShards !== undefined) throw new Error('--eval-shards: only with --plan FILE or --executor (an in-process experiment evaluates unsharded)');
       if (o.render) {
+        if (name === 'paper') {
+          const r = await renderPaper(out);
+          process.stdout.write(`${JSON.stringify({ event: 'rendered', experiment: name, out, files: ['report.md', ...r.plots] })}\n`);
+          return;
+        }
         const r = await renderReport(out);
         if (r.experiment !== name) throw new Error(`--render: ${out}/report.json is experiment "${r.experiment}", not "${name}"`);
-        process.stdout.write(`${JSON.stringify({ event: 'rendered', experiment: name, out, files: ['report.md', ...r.plots] })}\n`);
+        const fig = isFigureExperiment(name) ? (await renderFigure(out)).plots : [];
+        process.stdout.write(`${JSON.stringify({ event: 'rendered', experiment: name, out, files: ['report.md', ...r.plots, ...fig] })}\n`);
+        return;
+      }
+      if (name === 'paper') {
+        const r = await runPaper({ ...o, out });
+        const tally = Object.fromEntries(['reproduced', 'not reproduced', 'not testable at this scale'].map((v) => [v, r.claims.filter((c) => c.verdict === v).length]));
+        process.stdout.write(`${JSON.stringify({ event: 'paper', out, seconds: r.seconds, scale: r.scale, verdicts: tally, files: ['report.json', 'report.md', ...r.plots] })}\n`);
+        return;
+      }
+      if (isFigureExperiment(name)) {
+        const { report: r, figure } = await runFigure(name, { ...o, out });
+        const files = ['report.json', 'report.md', 'figure.json', ...r.plots, ...figure.plots];
+        process.stdout.write(`${JSON.stringify({ event: 'experiment', experiment: name, out, seconds: r.seconds, files, notes: r.notes })}\n`);
         return;
       }
       const r = await runExperiment(name, { ...o, out });

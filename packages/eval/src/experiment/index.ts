@@ -8,3 +8,4 @@ export type { DelaySummary, ExperimentFamily, ExperimentMethodResult, Experiment
 export { SLIM_EXPORT_WIDTH } from './run';
 export { slimTable1 } from './slim';
 export type { SlimResult, SlimTable1Row } from './types';
+export * from './paper';

@@ -22,6 +22,8 @@ export interface ExperimentDef {
   /** The preset every run trains and is evaluated on (same data, model, schedule, attack). */
   preset: string;
   runs: ExperimentRun[];
+  /** The λs every run is evaluated at (default the preset's `eval.lambdas`), e.g. a finer λn grid. */
+  evalLambdas?: number[];
   /** Also compute the paper's cost figures for ResNet-34 on CIFAR-10 (analytic; a few seconds). Default false. */
   paperReference?: boolean;
   /** Report model size as in Table 1 (CR, CRF, sparse storage) and plot one conv layer's |W| as in Fig. 4a. */

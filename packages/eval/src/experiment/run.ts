@@ -23,11 +23,15 @@ import '@floatjs/models';
 
 export interface ExperimentOptions extends DataOptions {
   out: string;
+  /** Where the runs are trained and reused (default `out`); the report is written to `out`. Experiments sharing it share runs of the same label. */
+  runs?: string;
   backend?: string;
   /** One seed, runs in `<out>/<label>/` (the layout before `seeds` existed). Default 1. */
   seed?: number;
   /** Several seeds: every run is trained and evaluated once per seed, in `<out>/seed-<n>/<label>/`. */
   seeds?: number[];
+  /** Train and evaluate on this preset instead of the experiment's own. */
+  preset?: string;
   /** Override the preset's epochs for every run. */
   epochs?: number;
   /** Train every run on the first n training images instead of the preset's trainLimit. */
@@ -102,7 +106,7 @@ export async function paperReference(): Promise<PaperReference> {
  */
 export async function runExperiment(name: string, opts: ExperimentOptions): Promise<ExperimentReport> {
   const def = getExperiment(name);
-  const preset = getPreset(def.preset);
+  const preset = getPreset(opts.preset ?? def.preset);
   const t0 = performance.now();
   const progress = new Progress(process.stderr, opts.quiet);
   const { seeds, layout } = seedPlan(opts);
@@ -112,7 +116,8 @@ export async function runExperiment(name: string, opts: ExperimentOptions): Prom
   const epochs = opts.epochs ?? preset.epochs;
   const trainLimit = opts.trainLimit ?? preset.trainLimit ?? null;
   mkdirSync(opts.out, { recursive: true });
-  const notes: string[] = [];
+  const runsRoot = opts.runs ?? opts.out;
+  const notes: string[] = opts.runs === undefined || opts.runs === opts.out ? [] : [`Runs are trained and reused in ${runsRoot}/ (run directories below are relative to it).`];
   const registered = new Set(methodNames());
   const results: ExperimentMethodResult[] = [];
   const runs = def.runs.filter((r) => {
@@ -127,7 +132,7 @@ export async function runExperiment(name: string, opts: ExperimentOptions): Prom
   for (const [k, seed] of seeds.entries()) {
     const subdir = layout === 'per-seed' ? `seed-${seed}` : '';
     const tag = seeds.length > 1 ? `seed ${seed} (${k + 1}/${seeds.length}) ` : '';
-    results.push(...(await trainAndEvaluate(runs, preset, { ...opts, subdir, seed, epochs, trainLimit, init: EXPERIMENT_INIT, backendName: backend.name, notes, progress, tag })));
+    results.push(...(await trainAndEvaluate(runs, preset, { ...opts, out: runsRoot, lambdas: def.evalLambdas, subdir, seed, epochs, trainLimit, init: EXPERIMENT_INIT, backendName: backend.name, notes, progress, tag })));
   }
 
   // Costs and latency, with every trained model loaded, timed round-robin.
@@ -139,7 +144,7 @@ export async function runExperiment(name: string, opts: ExperimentOptions): Prom
   try {
     for (const r of results) {
       // Plugin state too: a pruned model's masks are not in its weights file.
-      const { model } = loadCheckpointModel(join(opts.out, r.dir));
+      const { model } = loadCheckpointModel(join(runsRoot, r.dir));
       models.push(model);
       const c = await modelCost(model, getMethod(r.method));
       Object.assign(r, {
@@ -163,7 +168,7 @@ export async function runExperiment(name: string, opts: ExperimentOptions): Prom
       const slim = getMethod(r.method).slim;
       if (slim) {
         const dir = narrowDirOf(r.dir);
-        const narrow = loadCheckpointModel(join(opts.out, dir)).model;
+        const narrow = loadCheckpointModel(join(runsRoot, dir)).model;
         narrowModels.push(narrow);
         r.slim = { ...(await slimCosts(r, model, narrow, { dir, width: SLIM_EXPORT_WIDTH, widths: slim.widths, method: slim.base })), latency: [] };
         const seenNarrow = new Set<string>();

@@ -30,6 +30,8 @@ export interface SeedRunOptions extends DataOptions {
   backend?: string;
   limit?: number;
   evalBatchSize?: number;
+  /** The λs to evaluate at (default the preset's `eval.lambdas`). */
+  lambdas?: readonly number[];
   allowDeterministic?: boolean;
   quiet?: boolean;
   notes: string[];
@@ -81,8 +83,9 @@ export async function trainAndEvaluate(runs: readonly ExperimentRun[], preset: P
         quiet: o.quiet,
       });
     }
-    const settings = method.settings(preset.eval.lambdas, preset.eval.lambdaThs, methodOptions).map((s) => ({ lambda: s.lambda, lambdaTh: s.lambdaTh, width: s.cond.width }));
-    const missing = preset.eval.lambdas.filter((l) => settings.some((s) => s.lambda !== null) && !settings.some((s) => s.lambda === l));
+    const lambdas = [...(o.lambdas ?? preset.eval.lambdas)];
+    const settings = method.settings(lambdas, preset.eval.lambdaThs, methodOptions).map((s) => ({ lambda: s.lambda, lambdaTh: s.lambdaTh, width: s.cond.width }));
+    const missing = lambdas.filter((l) => settings.some((s) => s.lambda !== null) && !settings.some((s) => s.lambda === l));
     if (missing.length && !o.notes.some((n) => n.startsWith(`${label}: `))) {
       const set = methodOptions.lambdas as number[] | undefined;
       o.notes.push(`${label}: not evaluated at λ ∈ {${missing.join(', ')}}, which its λ set${set ? ` {${set.join(', ')}}` : ''} does not contain.`);
@@ -92,7 +95,7 @@ export async function trainAndEvaluate(runs: readonly ExperimentRun[], preset: P
       o.notes.push(`Reused the evaluation in ${rel}/eval.json (same attack, test images and conditions, newer than the weights).`);
     } else {
       o.progress.log('run', { run: label, seed: o.seed }, `${step} evaluating ${rel} …`);
-      ev = await runEval(dir, { backend: o.backend, dataDir: o.dataDir, download: o.download, verify: o.verify, quiet: o.quiet, limit: o.limit, batchSize: o.evalBatchSize, allowDeterministic: o.allowDeterministic });
+      ev = await runEval(dir, { ...(o.lambdas ? { lambdas } : {}), backend: o.backend, dataDir: o.dataDir, download: o.download, verify: o.verify, quiet: o.quiet, limit: o.limit, batchSize: o.evalBatchSize, allowDeterministic: o.allowDeterministic });
     }
     if (method.slim) {
       // Cheap (a weight slice), so always redone from the current weights.

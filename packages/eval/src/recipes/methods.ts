@@ -3,6 +3,7 @@ import { floatKit } from '@floatjs/conditioning-float';
 import { withChannelPruning, withSparseMomentum } from '@floatjs/pruning';
 import { oatKit } from '@floatjs/conditioning-film';
 import { withSlimmable } from '@floatjs/slimmable';
+import { pniKit } from './pni';
 
 export type { EvalSetting };
 /** A registered method: a `MethodKit` (the engine's contract). */
@@ -58,6 +59,7 @@ for (const kit of [
     description: 'OAT slim: OAT (FiLM, dual BN, per-sample λ) trained at channel widths 1 and 0.5 in one pass, FiLM sliced as OAT’s SlimmableFiLM_Layer',
     widths: SLIM_WIDTHS,
   }),
+  pniKit,
 ]) {
   registerMethod(kit);
 }
