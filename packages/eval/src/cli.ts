@@ -121,7 +121,7 @@ export function buildProgram(): Command {
     .option('--allow-deterministic', 'allow --eot 1 on randomized conditions (the report still marks them randomized)')
     .option('--shard <i/n>', 'evaluate only the i-th of n slices of the test set (whole batches; 1 ≤ i ≤ n), for `float merge`; report default <dir>/eval.shard-<i>-of-<n>.json')
     .option('--json <file>', 'where to write the JSON report (default <dir>/eval.json; - for standard output); refused if it exists, unless --force')
-    .option('--force', 'replace an existing report (and discard an interrupted run\'s state)')
+    .option('--force', 'replace an existing report, and discard the state file of an interrupted run with other options (one with the same options is resumed)')
     .option('--backend <name>', BACKENDS)
     .action(async (dir, o) => {
       if (o.shard !== undefined) parseShard(o.shard);
