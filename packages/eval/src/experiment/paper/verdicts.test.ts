@@ -54,6 +54,8 @@ describe('claim decisions', () => {
     const wide = comparison('CA at λ = 1', s(70, 80, 90), s(70, 80, 90));
     expect(notWorse([wide]).verdict).toBe('reproduced');
     expect(notWorse([wide], { maxMargin: 5 }).verdict).toBe('not testable at this scale');
+    const wideButHigher = comparison('CA at λ = 0', s(80, 90, 100), s(40, 41, 42));
+    expect(notWorse([wideButHigher], { maxMargin: 5 }).verdict).toBe('reproduced');
   });
   it('allOf takes the weakest part: not reproduced before not testable before reproduced', () => {
     const ok = { name: 'a', decision: beats([hi]) };

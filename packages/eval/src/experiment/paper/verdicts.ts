@@ -89,7 +89,8 @@ export function notWorse(cs: readonly Comparison[], opts: { maxMargin?: number }
   if (u) return u;
   const lower = cs.filter((c) => c.separation === 'lower');
   if (lower.length) return { verdict: 'not reproduced', reason: `lower beyond the combined std: ${list(lower)}` };
-  const wide = opts.maxMargin === undefined ? [] : cs.filter((c) => c.margin > opts.maxMargin!);
+  // Only a tie can hide a loss; a cell higher beyond its spread cannot.
+  const wide = opts.maxMargin === undefined ? [] : cs.filter((c) => c.separation === 'tie' && c.margin > opts.maxMargin!);
   if (wide.length) return { verdict: 'not testable at this scale', reason: `no cell is lower, but the seeds' spread is too wide to see a loss of ${opts.maxMargin} points: ${list(wide)}` };
   return { verdict: 'reproduced', reason: `no cell lower beyond the combined std (${cs.filter((c) => c.separation === 'higher').length} higher, ${cs.filter((c) => c.separation === 'tie').length} tied); a loss was not detected, which is not proof of equality` };
 }
