@@ -139,22 +139,26 @@ napi_value done(napi_env env, const char* error, const std::string& fn) {
   return undefined;
 }
 
-// conv2d(x, filter, bias | null, y, geometry, activation)
+// conv2d(x, filter, bias | null, y, geometry, activation[, residual | null])
 napi_value Conv2d(napi_env env, napi_callback_info info) {
   const std::string fn = "conv2d";
-  napi_value argv[6];
+  napi_value argv[7];
+  size_t argc = 7;
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc < 7) napi_get_undefined(env, &argv[6]);
   ConvGeometry g;
   if (!args(env, info, 6, argv, fn) || !geometryArg(env, argv[4], fn, &g)) return nullptr;
-  Floats x, w, bias, y;
+  Floats x, w, bias, y, residual;
   if (!floatsArg(env, argv[0], fn + ": x", g.inputSize(), false, &x) ||
       !floatsArg(env, argv[1], fn + ": filter", g.filterSize(), false, &w) ||
       !floatsArg(env, argv[2], fn + ": bias", g.outChannels, true, &bias) ||
-      !floatsArg(env, argv[3], fn + ": y", g.outputSize(), false, &y))
+      !floatsArg(env, argv[3], fn + ": y", g.outputSize(), false, &y) ||
+      !floatsArg(env, argv[6], fn + ": residual", g.outputSize(), true, &residual))
     return nullptr;
   int32_t act = 0;
   if (napi_get_value_int32(env, argv[5], &act) != napi_ok || (act != kLinear && act != kRelu))
     return fail(env, fn + ": activation: expected 0 (linear) or 1 (relu)");
-  return done(env, active->conv2d(g, x.data, w.data, bias.data, y.data, act), fn);
+  return done(env, active->conv2d(g, x.data, w.data, bias.data, residual.data, y.data, act), fn);
 }
 
 // conv2dBackpropInput(dy, filter, dx, geometry)

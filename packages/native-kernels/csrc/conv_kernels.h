@@ -110,10 +110,12 @@ inline void gatherTap(Vec (&acc)[MR][NV], const float* const* in, const float* w
     for (int v = 0; v < NV; v++) acc[r][v] = a[r][v];
 }
 
-// One register tile: MR rows × NV vectors of output channels, over all taps and input channels.
+// One register tile: MR rows × NV vectors of output channels, over all taps and input channels. The epilogue
+// adds the bias, then the residual row res[r] (when res is not null), then applies the activation: the same
+// roundings, in the same order, as the unfused conv + bias, add and ReLU.
 template <int MR, int NV>
 void gatherTile(const float* const* in, int taps, int channels, const float* w, float* const* out, int rows, int cols,
-                const float* bias, int act) {
+                const float* bias, const float* const* res, int act) {
   Vec acc[MR][NV];
   for (int r = 0; r < MR; r++)
     for (int v = 0; v < NV; v++) acc[r][v] = Simd::zero();
@@ -124,6 +126,7 @@ void gatherTile(const float* const* in, int taps, int channels, const float* w, 
       int n = cols - v * kW;
       Vec y = acc[r][v];
       if (bias) y = Simd::add(y, Simd::loadN(bias + v * kW, n));
+      if (res) y = Simd::add(y, Simd::loadN(res[r] + v * kW, n));
       if (act == kRelu) y = Simd::relu(y);
       if (n >= kW) Simd::store(o + v * kW, y);
       else Simd::storeN(o + v * kW, y, n);
@@ -131,7 +134,8 @@ void gatherTile(const float* const* in, int taps, int channels, const float* w, 
   }
 }
 
-using GatherTileFn = void (*)(const float* const*, int, int, const float*, float* const*, int, int, const float*, int);
+using GatherTileFn = void (*)(const float* const*, int, int, const float*, float* const*, int, int, const float*,
+                              const float* const*, int);
 
 inline GatherTileFn gatherTileFor(int vectors) {
   switch (vectors) {
@@ -146,7 +150,7 @@ inline GatherTileFn gatherTileFor(int vectors) {
 // output is a horizontal sum at the end. The filter is packed [tap][j][channel].
 template <int MR, int J>
 void gatherDotTile(const float* const* in, int taps, int channels, const float* w, float* const* out, int rows, int,
-                   const float* bias, int act) {
+                   const float* bias, const float* const* res, int act) {
   Vec acc[MR][J];
   for (int r = 0; r < MR; r++)
     for (int j = 0; j < J; j++) acc[r][j] = Simd::zero();
@@ -173,6 +177,7 @@ void gatherDotTile(const float* const* in, int taps, int channels, const float* 
     for (int j = 0; j < J; j++) {
       float y = Simd::hsum(acc[r][j]);
       if (bias) y += bias[j];
+      if (res) y += res[r][j];
       if (act == kRelu && !(y > 0.0f)) y = 0.0f;
       out[r][j] = y;
     }
@@ -227,6 +232,9 @@ template <class Fill>
 struct GatherRun {
   const GatherSegment* segments;
   const float* bias;
+  // A tensor shaped like the output, added before the activation (null: none); out rows map to its rows.
+  const float* residual;
+  const float* outBase;
   int act;
   int maxTaps;
   const Fill* fill;
@@ -237,13 +245,14 @@ template <class Fill>
 void gatherRange(void* vrun, int64_t begin, int64_t end) {
   auto& run = *static_cast<GatherRun<Fill>*>(vrun);
   int mr = maxTileRows();
-  float* mem = scratch(kTilePointers, size_t(run.maxTaps + 1) * mr * sizeof(void*) / sizeof(float));
+  float* mem = scratch(kTilePointers, size_t(run.maxTaps + 2) * mr * sizeof(void*) / sizeof(float));
   if (!mem) {
     __atomic_store_n(&run.failed, 1, __ATOMIC_RELAXED);
     return;
   }
   const float** in = reinterpret_cast<const float**>(mem);
   float** out = reinterpret_cast<float**>(mem) + int64_t(run.maxTaps) * mr;
+  const float** res = const_cast<const float**>(out + mr);
   const GatherSegment* seg = run.segments;
   for (int64_t task = begin; task < end; task++) {
     while (task >= seg->firstTask + seg->tiles) seg++;
@@ -252,8 +261,10 @@ void gatherRange(void* vrun, int64_t begin, int64_t end) {
     int64_t row0 = seg->rowBegin + local;
     int rows = int(lmin(b.rows, seg->rows - local));
     (*run.fill)(*seg, row0, rows, b.rows, in, out);
+    if (run.residual)
+      for (int r = 0; r < rows; r++) res[r] = run.residual + (out[r] - run.outBase);
     (b.dot ? dotTileFor(b.cols) : gatherTileFor(b.vectors))(in, seg->taps, seg->channels, seg->packed, out, rows, b.cols,
-                             run.bias ? run.bias + b.offset : nullptr, run.act);
+                             run.bias ? run.bias + b.offset : nullptr, run.residual ? res : nullptr, run.act);
   }
 }
 
@@ -277,8 +288,9 @@ inline void appendSegment(GatherSegment* segs, int* count, int64_t* tasks, const
 }
 
 template <class Fill>
-const char* runGather(const GatherSegment* segments, int64_t tasks, int maxTaps, const float* bias, int act, const Fill& fill) {
-  GatherRun<Fill> run{segments, bias, act, maxTaps, &fill, 0};
+const char* runGather(const GatherSegment* segments, int64_t tasks, int maxTaps, const float* bias, int act, const Fill& fill,
+                      const float* residual = nullptr, const float* outBase = nullptr) {
+  GatherRun<Fill> run{segments, bias, residual, outBase, act, maxTaps, &fill, 0};
   parallelFor(tasks, &gatherRange<Fill>, &run);
   return run.failed ? kOutOfMemory : nullptr;
 }
@@ -334,7 +346,8 @@ struct ForwardFill {
   }
 };
 
-inline const char* conv2d(const ConvGeometry& g, const float* x, const float* filter, const float* bias, float* y, int act) {
+inline const char* conv2d(const ConvGeometry& g, const float* x, const float* filter, const float* bias,
+                          const float* residual, float* y, int act) {
   const int taps = g.taps(), C = g.inChannels, Co = g.outChannels;
   const int64_t plane = int64_t(g.outHeight) * g.outWidth;
   if (plane * g.batch == 0 || Co == 0) return nullptr;
@@ -370,7 +383,7 @@ inline const char* conv2d(const ConvGeometry& g, const float* x, const float* fi
     for (int kw = 0; kw < g.filterWidth; kw++)
       tapOffset[kh * g.filterWidth + kw] = (int64_t(kh) * g.dilationHeight * g.inWidth + int64_t(kw) * g.dilationWidth) * C;
   ForwardFill fill{&g, x, zeros, y, tapOffset};
-  return runGather(segments, tasks, taps, bias, act, fill);
+  return runGather(segments, tasks, taps, bias, act, fill, residual, y);
 }
 
 // ---------------------------------------------------------------------------------------------------

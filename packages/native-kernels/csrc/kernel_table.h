@@ -10,8 +10,9 @@ namespace floatjs {
 // Each kernel returns null on success, else a message (the only failure is running out of memory).
 struct KernelTable {
   const char* isa;
-  // y = act(conv(x, filter) + bias); bias may be null.
-  const char* (*conv2d)(const ConvGeometry& g, const float* x, const float* filter, const float* bias, float* y, int act);
+  // y = act(conv(x, filter) + bias + residual); bias and residual (shaped like y) may be null.
+  const char* (*conv2d)(const ConvGeometry& g, const float* x, const float* filter, const float* bias,
+                        const float* residual, float* y, int act);
   // dx of conv(x, filter) given dy; dilation must be 1.
   const char* (*conv2dBackpropInput)(const ConvGeometry& g, const float* dy, const float* filter, float* dx);
   // dfilter of conv(x, filter) given dy.

@@ -85,6 +85,43 @@ describe('native convolution kernels against a float64 reference', () => {
     }
   }
 
+  it('fuses a residual add: act(conv + bias + residual) equals conv + bias, then a float32 add, then ReLU, bit for bit', (ctx) => {
+    let ran = 0;
+    for (const isa of NATIVE_ISAS) {
+      if (!k.setIsa(isa)) continue;
+      for (const threads of [1, 2]) {
+        k.setThreads(threads);
+        CASES.forEach((c, i) => {
+          const g = geometryOf(c);
+          const geom = packGeometry(g);
+          const size = g.batch * g.outHeight * g.outWidth * g.outChannels;
+          const x = seeded(g.batch * g.inHeight * g.inWidth * g.inChannels, 300 + i);
+          const w = seeded(g.filterHeight * g.filterWidth * g.inChannels * g.outChannels, 301 + i);
+          const bias = seeded(g.outChannels, 302 + i);
+          const residual = seeded(size, 303 + i);
+          const plain = new Float32Array(size);
+          k.conv2d(x, w, bias, plain, geom, 0);
+          const sum = plain.map((v, j) => Math.fround(v + residual[j]));
+          for (const act of [0, 1] as const) {
+            const fused = new Float32Array(size).fill(NaN);
+            k.conv2d(x, w, bias, fused, geom, act, residual);
+            const expected = act ? sum.map((v) => (v > 0 ? v : 0)) : sum;
+            expect(Buffer.compare(Buffer.from(fused.buffer), Buffer.from(expected.buffer)), `${isa} ${threads}t act ${act} ${describeCase(g)}`).toBe(0);
+          }
+          // Without a bias too, and in place (the residual is the output buffer).
+          const inPlace = Float32Array.from(residual);
+          k.conv2d(x, w, null, inPlace, geom, 1, inPlace);
+          const noBias = new Float32Array(size);
+          k.conv2d(x, w, null, noBias, geom, 0);
+          const expectedInPlace = noBias.map((v, j) => Math.max(0, Math.fround(v + residual[j])));
+          expect(Buffer.compare(Buffer.from(inPlace.buffer), Buffer.from(expectedInPlace.buffer)), `${isa} in place ${describeCase(g)}`).toBe(0);
+        });
+        ran++;
+      }
+    }
+    if (!ran) ctx.skip();
+  });
+
   it('gives bit-identical results for 1, 2, 3 and 16 threads (the filter gradient sums chunks in a fixed order)', () => {
     // 8 × 32 × 32 pixels: the filter gradient is summed in several chunks.
     const g = geometryOf({ n: 8, h: 32, w: 32, ci: 16, co: 32, kh: 3, s: 1, pad: 1 });
@@ -126,6 +163,7 @@ describe('native kernel argument checks', () => {
     expect(() => k.conv2d(x, w, new Float32Array(2), y, geom, 0)).toThrow('conv2d: bias: has 2 elements, expected 3');
     expect(() => k.conv2dBackpropFilter(x, y, new Float32Array(53), geom)).toThrow('conv2dBackpropFilter: dfilter: has 53 elements, expected 54');
     expect(() => k.conv2dBackpropInput(new Float32Array(47), w, x, geom)).toThrow('conv2dBackpropInput: dy: has 47 elements, expected 48');
+    expect(() => k.conv2d(x, w, null, y, geom, 1, new Float32Array(47))).toThrow('conv2d: residual: has 47 elements, expected 48');
   });
 
   it('rejects other array types, bad geometry fields, activations and dilated input gradients', () => {

@@ -55,8 +55,11 @@ export type Activation = 'linear' | 'relu';
  * Results do not depend on the thread count.
  */
 export interface NativeKernels {
-  /** y = act(conv(x, filter) + bias); bias may be null. */
-  conv2d(x: Float32Array, filter: Float32Array, bias: Float32Array | null, y: Float32Array, geometry: Int32Array, activation: 0 | 1): void;
+  /**
+   * y = act(conv(x, filter) + bias + residual); bias and residual may be null (residual: y's shape, and it may
+   * be y itself). The sums round as conv + bias, then + residual, then the activation, as unfused kernels do.
+   */
+  conv2d(x: Float32Array, filter: Float32Array, bias: Float32Array | null, y: Float32Array, geometry: Int32Array, activation: 0 | 1, residual?: Float32Array | null): void;
   /** dx of conv(x, filter) from dy (dilation 1). Every element of dx is written. */
   conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, geometry: Int32Array): void;
   /** dfilter of conv(x, filter) from dy. Every element of dfilter is written. */
