@@ -7,7 +7,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { batchNormTrainGradient } from './ops/batch-norm-train';
-import { fusedConvGradient } from './ops/fused-conv';
+import { foldNormGradient } from './ops/fold-norm';
+import { fusedConvAddGradient, fusedConvGradient } from './ops/fused-conv';
 
 // The gradients of the engine's own kernels (their implementations come from a backend package).
-for (const config of [fusedConvGradient, batchNormTrainGradient]) if (!tf.getGradient(config.kernelName)) tf.registerGradient(config);
+for (const config of [fusedConvGradient, fusedConvAddGradient, foldNormGradient, batchNormTrainGradient]) if (!tf.getGradient(config.kernelName)) tf.registerGradient(config);

@@ -31,6 +31,7 @@ export { Model, ModelBuilder, type ArchitectureDef, type Forward, type InputSpec
 export { BatchNorm, BN_EPSILON, BN_MOMENTUM } from './layers/batch-norm';
 export { Dropout } from './layers/dropout';
 export { globalAvgPool } from './layers/global-avg-pool';
+export type { Residual } from './layers/conv-norm';
 export { CONV_INITS, type ConvInit } from './layers/init';
 export { readVariables, assignVariables, type StoredTensor } from './variables';
 export { createModel, registerArchitecture, architectureNames, getArchitecture } from './models/zoo';
@@ -51,9 +52,11 @@ export { firstNonFinite } from './train/finite-check';
 export { Rng, type RngState, type UniformSource } from '@floatjs/random';
 
 // Ops that run custom kernels by name (a backend package registers them; stock tfjs ops otherwise).
-export { FUSED_CONV, BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD, RELU_GRAD, SEEDED_NORMAL, hasKernel } from './ops/kernel-names';
-export { fusedConv, fusedConvAvailable, type FusedActivation, type FusedConvAttrs } from './ops/fused-conv';
+export { FUSED_CONV, FUSED_CONV_ADD, FOLD_NORM, SGD_STEP, BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD, RELU_GRAD, SEEDED_NORMAL, hasKernel } from './ops/kernel-names';
+export { fusedConv, fusedConvAdd, fusedConvAvailable, type FusedActivation, type FusedConvAttrs } from './ops/fused-conv';
 export { batchNormTrain, type BatchNormTrainResult } from './ops/batch-norm-train';
 export { batchNormInfer, inferenceAffine } from './ops/batch-norm-infer';
+export { foldNorm, type FoldNormAttrs } from './ops/fold-norm';
+export { sgdStep, type SgdStepAttrs } from './ops/sgd-step';
 export { relu, reluGrad } from './ops/relu';
 export { seededNormal, type SeededNormalAttrs } from './ops/seeded-normal';

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { condition, type Condition } from './condition';
 import { BatchNorm } from './layers/batch-norm';
 import { Conv2d, type Conv2dOptions } from './layers/conv2d';
-import { ConvNorm } from './layers/conv-norm';
+import { ConvNorm, type Residual } from './layers/conv-norm';
 import type { FusedActivation } from './ops/fused-conv';
 import { Dense } from './layers/dense';
 import { Dropout } from './layers/dropout';
@@ -50,16 +50,18 @@ export class ModelBuilder {
 
   /**
    * A conv followed by its batch norm (`convName`, then `normName`, as two layers) and an activation,
-   * folded into one kernel in inference forwards (see `ConvNorm`).
+   * folded into one kernel in inference forwards (see `ConvNorm`). Called with a `residual` (the output's
+   * shape, or a function making it, called after this conv's weight is drawn), it computes
+   * act(norm(conv(x)) + residual), a residual block's end, and fuses the add as well.
    */
   convNorm(
     convName: string,
     opts: Conv2dOptions,
     normName: string,
     activation: FusedActivation,
-  ): (x: tf.Tensor4D, ctx: ForwardContext) => tf.Tensor4D {
+  ): (x: tf.Tensor4D, ctx: ForwardContext, residual?: Residual) => tf.Tensor4D {
     const layer = new ConvNorm(this.addConv(convName, opts), this.addNorm(normName, opts.filters), activation);
-    return (x, ctx) => layer.apply(x, this.host, ctx);
+    return (x, ctx, residual) => layer.apply(x, this.host, ctx, residual);
   }
 
   private addConv(name: string, opts: Conv2dOptions): Conv2d {

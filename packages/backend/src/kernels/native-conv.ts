@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 // Types only: the package is an optional dependency, loaded at run time by selectBackend.
 import type { NativeKernels } from '@floatjs/native-kernels';
+import { FUSED_CONV_ADD, type FusedConvAttrs } from '@floatjs/engine';
 import { convInfoOf, type ConvAttrs } from './conv-info';
 import { nativeKernel } from './native-kernel-config';
 import { replaceKernel } from './stock-kernels';
@@ -11,7 +12,8 @@ type Shape4 = [number, number, number, number];
 
 /**
  * Registers the native convolution kernels of @floatjs/native-kernels for `backendName` (wasm or cpu):
- * Conv2D, FusedConv2D (linear or ReLU, per-channel bias), Conv2DBackpropInput and Conv2DBackpropFilter.
+ * Conv2D, FusedConv2D (linear or ReLU, per-channel bias), the engine's FloatFusedConv2DAdd (the same with a
+ * residual added before the activation), Conv2DBackpropInput and Conv2DBackpropFilter.
  * They read and write the backend's own storage (the wasm heap, or the cpu backend's arrays) in place.
  * Cases they do not cover (NCHW, dilated input gradients, other fused activations, broadcast biases)
  * go to the backend's stock kernel.
@@ -36,6 +38,16 @@ export function registerNativeConvKernels(backendName: string, native: NativeKer
       const info = convInfoOf(x!.shape, filter!.shape, a);
       const act = activation === 'relu' ? 1 : 0;
       return { shape: info.outShape, run: (b, y) => native.conv2d(floatView(b, x!), floatView(b, filter!), bias ? floatView(b, bias) : null, y, geometry(info), act) };
+    }),
+  );
+  replaceKernel(
+    nativeKernel(FUSED_CONV_ADD, backendName, ({ inputs, attrs }) => {
+      const { x, filter, bias, residual } = inputs as Record<string, tf.TensorInfo>;
+      const a = attrs as unknown as FusedConvAttrs;
+      const info = convInfoOf(x.shape, filter.shape, { strides: a.strides, pad: a.pad, dataFormat: 'NHWC' });
+      if (residual.shape.join() !== info.outShape.join()) throw new Error(`${FUSED_CONV_ADD}: residual has shape [${residual.shape}], expected the output's [${info.outShape}]`);
+      const act = a.activation === 'relu' ? 1 : 0;
+      return { shape: info.outShape, run: (b, y) => native.conv2d(floatView(b, x), floatView(b, filter), floatView(b, bias), y, geometry(info), act, floatView(b, residual)) };
     }),
   );
   replaceKernel(

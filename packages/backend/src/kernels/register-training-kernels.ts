@@ -4,8 +4,11 @@ import type { ConvAttrs } from './conv-info';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter';
 import { conv2dBackpropInputPolyphase } from './conv2d-backprop-input-polyphase';
 import { convInfoOf } from './conv-info';
-import { RELU_GRAD, SEEDED_NORMAL } from '@floatjs/engine';
+import { FUSED_CONV_ADD, RELU_GRAD, SEEDED_NORMAL } from '@floatjs/engine';
 import { batchNormTrainKernels } from './batch-norm-train';
+import { foldNormKernel } from './fold-norm';
+import { linfStepKernel } from './linf-step';
+import { sgdStepKernel } from './sgd-step';
 import { registerFusedConv } from './fused-conv';
 import { registerNativeConvKernels } from './native-conv';
 import { NATIVE_ELEMENTWISE_KERNELS, registerNativeElementwiseKernels } from './native-elementwise';
@@ -42,13 +45,17 @@ export function registerTrainingKernels(backendName: string, options: TrainingKe
     replaceKernel(reluGradKernel(backendName, options.native));
     replaceKernel(seededNormalKernel(backendName, options.native));
   } else {
-    for (const name of [tf.Conv2D, 'FusedConv2D', tf.Conv2DBackpropInput]) restoreStockKernel(name, backendName);
+    // FloatFusedConv2DAdd has no stock kernel: without it the engine composes fusedConv, add and relu.
+    for (const name of [tf.Conv2D, 'FusedConv2D', FUSED_CONV_ADD, tf.Conv2DBackpropInput]) restoreStockKernel(name, backendName);
     if (backendName === 'cpu') for (const name of NATIVE_ELEMENTWISE_KERNELS) restoreStockKernel(name, backendName);
     // Without native kernels these two are the engine's stock-op versions.
     for (const name of [RELU_GRAD, SEEDED_NORMAL]) restoreStockKernel(name, backendName);
     registerJsConvGradients(backendName, options.replaceInput ?? true);
   }
   for (const config of batchNormTrainKernels(backendName, options.native)) replaceKernel(config);
+  replaceKernel(foldNormKernel(backendName));
+  replaceKernel(sgdStepKernel(backendName));
+  replaceKernel(linfStepKernel(backendName));
   if (backendName === 'wasm') replaceKernel(sharedIdentity(backendName));
   registerFusedConv(backendName);
 }

@@ -4,6 +4,7 @@ import type { PluginHost } from '../plugin-host';
 import type { VariableRegistry } from './registry';
 import { batchNormTrain } from '../ops/batch-norm-train';
 import { batchNormInfer, inferenceAffine } from '../ops/batch-norm-infer';
+import { foldNorm } from '../ops/fold-norm';
 
 export interface NormParams {
   gamma: tf.Variable;
@@ -67,6 +68,16 @@ export class BatchNorm {
     if (ctx.cond.training) throw new Error(`norm layer ${this.info.name}: a training forward cannot be folded`);
     const { p } = this.selected(c, host, ctx);
     return inferenceAffine(p.movingMean, p.movingVariance, p.gamma, p.beta, BN_EPSILON);
+  }
+
+  /**
+   * Inference mode folded into the preceding conv's kernel (its last axis is this layer's input channels):
+   * the kernel times the per-channel scale, and the shift (see `foldNorm`). Valid as `inferenceAffine` is.
+   */
+  fold(filter: tf.Tensor4D, host: PluginHost, ctx: ForwardContext): { filter: tf.Tensor4D; shift: tf.Tensor1D } {
+    if (ctx.cond.training) throw new Error(`norm layer ${this.info.name}: a training forward cannot be folded`);
+    const { p } = this.selected(filter.shape[3], host, ctx);
+    return foldNorm(filter, p.gamma, p.beta, p.movingMean, p.movingVariance, BN_EPSILON);
   }
 
   /** The parameter set the hooks select for this forward, narrowed to the input's c channels. */

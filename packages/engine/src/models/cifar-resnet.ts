@@ -2,23 +2,20 @@ import * as tf from '@tensorflow/tfjs-core';
 import { globalAvgPool } from '../layers/global-avg-pool';
 import type { ArchitectureDef, ModelBuilder } from '../model';
 import type { ForwardContext } from '../plugin';
-import { relu } from '../ops/relu';
 
 type Apply = (x: tf.Tensor4D, ctx: ForwardContext) => tf.Tensor4D;
 
 /** conv3x3-BN-ReLU-conv3x3-BN + shortcut, then ReLU; shared by the CIFAR and ImageNet-stem ResNets. */
 export function basicBlock(b: ModelBuilder, name: string, inCh: number, outCh: number, stride: number): Apply {
   const first = b.convNorm(`${name}.conv1`, { inChannels: inCh, filters: outCh, kernelSize: 3, stride }, `${name}.bn1`, 'relu');
-  const second = b.convNorm(`${name}.conv2`, { inChannels: outCh, filters: outCh, kernelSize: 3 }, `${name}.bn2`, 'linear');
+  // ReLU after the shortcut add: the block's last conv, its add and ReLU run as one fused kernel in attacks.
+  const second = b.convNorm(`${name}.conv2`, { inChannels: outCh, filters: outCh, kernelSize: 3 }, `${name}.bn2`, 'relu');
   const needsProjection = stride !== 1 || inCh !== outCh;
   const projection = needsProjection
     ? b.convNorm(`${name}.shortcut.conv`, { inChannels: inCh, filters: outCh, kernelSize: 1, stride, role: 'shortcut' }, `${name}.shortcut.bn`, 'linear')
     : null;
-  return (x, ctx) => {
-    const main = second(first(x, ctx), ctx);
-    const short = projection ? projection(x, ctx) : x;
-    return relu(tf.add(main, short)) as tf.Tensor4D;
-  };
+  // The shortcut runs after conv2's weight is drawn, as in the unfused block, so noise draws keep their order.
+  return (x, ctx) => second(first(x, ctx), ctx, projection ? () => projection(x, ctx) : x);
 }
 
 /**

@@ -8,6 +8,12 @@ import { getBackend, getKernel } from '@tensorflow/tfjs-core';
 
 /** act(conv(x, filter) + bias): inputs x, filter, bias; attrs strides, pad, activation. */
 export const FUSED_CONV = 'FloatFusedConv2D';
+/** act(conv(x, filter) + bias + residual): inputs x, filter, bias, residual (the output's shape); attrs as FUSED_CONV. */
+export const FUSED_CONV_ADD = 'FloatFusedConv2DAdd';
+/** Inference batch norm folded into a conv: inputs filter, gamma, beta, mean, variance; attrs epsilon; outputs filter', shift. */
+export const FOLD_NORM = 'FloatFoldNorm';
+/** One SGD update (torch.optim.SGD): inputs w, grad, buf; attrs lr, momentum, weightDecay; outputs w', buf'. No gradient. */
+export const SGD_STEP = 'FloatSgdStep';
 /** Training batch norm over N·H·W: inputs x, gamma, beta; attrs epsilon; outputs y, mean, variance (biased). */
 export const BATCH_NORM_TRAIN = 'FloatBatchNormTrain';
 /** Its gradient: inputs x, gamma, dy, mean, variance; attrs epsilon; outputs dx, dGamma, dBeta. */

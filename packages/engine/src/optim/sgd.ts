@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { sgdStep } from '../ops/sgd-step';
 
 export interface SgdOptions {
   momentum: number;
@@ -33,11 +34,7 @@ export class Sgd {
       if (!name) continue;
       const w = this.params.get(name)!;
       const buf = this.momentum.get(name)!;
-      const [newBuf, newW] = tf.tidy(() => {
-        const gd = wd ? tf.add(g, tf.mul(w, wd)) : g;
-        const b = tf.add(tf.mul(buf, mu), gd);
-        return [b, tf.sub(w, tf.mul(b, lr))];
-      });
+      const [newW, newBuf] = sgdStep(w, g, buf, { lr, momentum: mu, weightDecay: wd });
       buf.assign(newBuf);
       w.assign(newW);
       newBuf.dispose();
