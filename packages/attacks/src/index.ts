@@ -5,6 +5,7 @@ export { accuracy, type BatchOptions } from './accuracy';
 export { attackAccuracy, type AttackAccuracy } from './attack-accuracy';
 export { crossEntropyPerSample } from './cross-entropy';
 export { projectLinf } from './project-linf';
+export { LINF_STEP, linfStep, type LinfStepAttrs } from './linf-step';
 export { deriveSeed } from './seed';
 export { apgd, type ApgdLoss, type ApgdOptions } from './apgd';
 export { apgdCheckpoints } from './apgd-checkpoints';

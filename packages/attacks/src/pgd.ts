@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expectedLoss } from './expected-loss';
 import { checkNorm, normalizeL2, projectBall, steepestDirection, type LpNorm } from './lp-norm';
+import { linfStep } from './linf-step';
 import { lossAndInputGradient } from './loss-and-input-gradient';
 import { deriveSeed } from './seed';
 import type { LogitsFn } from './types';
@@ -64,7 +65,10 @@ export function pgd(logitsFn: LogitsFn, x: tf.Tensor4D, y: tf.Tensor1D, options:
       const previousBest = best;
       const step = tf.tidy(() => {
         const { loss, grad } = lossAndInputGradient(logitsFn, current, labels, eot);
-        const next = projectBall(norm, tf.add(current, tf.mul(steepestDirection(norm, grad), sign * stepSize)), x, eps);
+        const next =
+          norm === 'Linf'
+            ? linfStep(current, grad, x, sign * stepSize, eps)
+            : projectBall(norm, tf.add(current, tf.mul(steepestDirection(norm, grad), sign * stepSize)), x, eps);
         return { next, best: previousBest && higherLoss(previousBest, { x: current, loss: tf.mul<tf.Tensor1D>(loss, sign) }) };
       });
       current.dispose();
