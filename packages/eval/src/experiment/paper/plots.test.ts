@@ -64,13 +64,22 @@ describe('figureSpec', () => {
     const L = figureLayout(f);
     const spec = figureSpec(f) as { width: number; layer: Layer[] };
     expect(spec.width).toBe(L.width);
-    const text = spec.layer.filter((l) => l.mark.type === 'text' && l.mark.color !== 'white');
+    const text = spec.layer.filter((l) => l.mark.type === 'text');
     const drawn = text.flatMap((l) => l.data!.values);
     expect(drawn).toHaveLength(L.labels.length);
     for (const d of drawn) {
       const i = L.labels.findIndex((l) => l.text === d.label && Math.abs(toPx(L.x, d.x as number, L.width) - l.px) < 1e-6 && Math.abs(toPx(L.y, d.y as number, L.height, true) - l.py) < 1e-6);
       expect(i).toBeGreaterThanOrEqual(0);
-      expect(toPx(L.x, d.tx as number, L.width)).toBeCloseTo(L.placed[i]!.box.x0 + 1, 6);
+      const b = L.placed[i]!.box;
+      expect(toPx(L.x, d.tx as number, L.width)).toBeCloseTo(b.x0 + 1, 6);
+      expect(toPx(L.y, d.ty as number, L.height, true)).toBeCloseTo((b.y0 + b.y1) / 2, 6);
+    }
+    // Each label's white backing box is its placed box.
+    const backing = spec.layer.find((l) => l.mark.type === 'rect')!.data!.values;
+    expect(backing).toHaveLength(L.labels.length);
+    for (const d of backing) {
+      const i = L.labels.findIndex((l) => l.text === d.label && Math.abs(toPx(L.x, d.x as number, L.width) - l.px) < 1e-6 && Math.abs(toPx(L.y, d.y as number, L.height, true) - l.py) < 1e-6);
+      expect(toPx(L.x, d.bx1 as number, L.width) - toPx(L.x, d.bx0 as number, L.width)).toBeCloseTo(L.placed[i]!.box.x1 - L.placed[i]!.box.x0, 6);
     }
     for (const l of spec.layer) {
       for (const ch of ['x', 'y'] as const) {

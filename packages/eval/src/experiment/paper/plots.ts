@@ -119,6 +119,10 @@ export function figureSpec(f: FigureData): VegaLiteSpec {
       shared: l.series.length > 1,
       label: l.text,
       tx: fromPx(L.x, b.x0 + 1, L.width),
+      bx0: fromPx(L.x, b.x0, L.width),
+      bx1: fromPx(L.x, b.x1, L.width),
+      by0: fromPx(L.y, b.y1, L.height, true),
+      by1: fromPx(L.y, b.y0, L.height, true),
       ty: fromPx(L.y, (b.y0 + b.y1) / 2, L.height, true),
       x: fromPx(L.x, l.px, L.width),
       y: fromPx(L.y, l.py, L.height, true),
@@ -146,8 +150,8 @@ export function figureSpec(f: FigureData): VegaLiteSpec {
       ...(hidden.length ? [{ data: { values: hidden }, mark: { type: 'point', filled: false, size: POINT_SIZE * 3, strokeWidth: 2.5, opacity: 1 }, encoding: { x, y, color } }] : []),
       { mark: { type: 'point', filled: true, size: POINT_SIZE, opacity: 1 }, encoding: { x, y, color, tooltip: [{ field: 'label' }, { field: 'series' }, { field: 'n', title: 'seeds' }] } },
       ...(text.some((t) => t.leader) ? [{ data: { values: text.filter((t) => t.leader) }, mark: { type: 'rule', strokeWidth: 0.8, color: '#888' }, encoding: { x, y, x2: { field: 'lx' }, y2: { field: 'ly' } } }] : []),
-      // A white halo under each label keeps it readable where it has to sit on a line or an error bar.
-      { data: { values: text }, mark: { type: 'text', align: 'left', baseline: 'middle', fontSize: LABEL_SIZE, color: 'white', stroke: 'white', strokeWidth: 3, strokeJoin: 'round', opacity: 0.9 }, encoding: { x: tx, y: ty, text: { field: 'label' } } },
+      // A white box under each label keeps it readable where it has to sit on a line or an error bar.
+      { data: { values: text }, mark: { type: 'rect', color: 'white', opacity: 0.85 }, encoding: { x: { ...x, field: 'bx0' }, x2: { field: 'bx1' }, y: { ...y, field: 'by0' }, y2: { field: 'by1' } } },
       { data: { values: text.filter((t) => !t.shared) }, mark: { type: 'text', align: 'left', baseline: 'middle', fontSize: LABEL_SIZE }, encoding: { x: tx, y: ty, text: { field: 'label' }, color } },
       ...(text.some((t) => t.shared) ? [{ data: { values: text.filter((t) => t.shared) }, mark: { type: 'text', align: 'left', baseline: 'middle', fontSize: LABEL_SIZE, color: NEUTRAL }, encoding: { x: tx, y: ty, text: { field: 'label' } } }] : []),
     ],
