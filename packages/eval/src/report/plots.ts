@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stat } from '../experiment/seeds';
 import type { ExperimentReport } from '../experiment/types';
+import { vegaTextWidth } from './plot-layout';
 
 /** A Vega-Lite v5 specification (plain JSON). */
 export type VegaLiteSpec = Record<string, unknown>;
@@ -349,6 +350,8 @@ function interop<T extends object>(mod: T, probe: string): T {
 export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
   const vega = interop(await import('vega'), 'View');
   const vl = interop(await import('vega-lite'), 'compile');
+  // Lay text out at the widths it is drawn with (Vega's canvas-less estimate is far too wide; see vegaTextWidth).
+  (vega as unknown as { textMetrics: { width: unknown } }).textMetrics.width = vegaTextWidth;
   const compiled = vl.compile(spec as unknown as Parameters<typeof vl.compile>[0]).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   try {
