@@ -272,6 +272,22 @@ napi_value BatchNormTrainGrad(napi_env env, napi_callback_info info) {
               fn);
 }
 
+// linfStep(current, grad, x, out, step, eps)
+napi_value LinfStep(napi_env env, napi_callback_info info) {
+  const std::string fn = "linfStep";
+  napi_value argv[6];
+  Floats current, grad, x, out;
+  if (!args(env, info, 6, argv, fn) || !anyFloatsArg(env, argv[0], fn + ": current", &current) ||
+      !floatsArg(env, argv[1], fn + ": grad", int64_t(current.length), false, &grad) ||
+      !floatsArg(env, argv[2], fn + ": x", int64_t(current.length), false, &x) ||
+      !floatsArg(env, argv[3], fn + ": out", int64_t(current.length), false, &out))
+    return nullptr;
+  double step = 0, eps = 0;
+  if (napi_get_value_double(env, argv[4], &step) != napi_ok || napi_get_value_double(env, argv[5], &eps) != napi_ok)
+    return fail(env, fn + ": step and eps: expected numbers");
+  return done(env, active->linfStep(current.data, grad.data, x.data, out.data, int64_t(current.length), float(step), float(eps)), fn);
+}
+
 // reluGrad(dy, y, dx)
 napi_value ReluGrad(napi_env env, napi_callback_info info) {
   const std::string fn = "reluGrad";
@@ -388,6 +404,7 @@ NAPI_MODULE_INIT() {
                  {"batchNormTrain", BatchNormTrain},
                  {"batchNormTrainGrad", BatchNormTrainGrad},
                  {"reluGrad", ReluGrad},
+                 {"linfStep", LinfStep},
                  {"add", Add},
                  {"relu", Relu},
                  {"normalFill", NormalFill},

@@ -10,7 +10,7 @@ const KernelTable* kernelsAvx512() {
   static const KernelTable table{"avx512", &isa_avx512::conv2d, &isa_avx512::conv2dBackpropInput,
                                  &isa_avx512::conv2dBackpropFilter, &isa_avx512::batchNormTrain,
                                  &isa_avx512::batchNormTrainGrad, &isa_avx512::reluGrad, &isa_avx512::addBroadcast,
-                                 &isa_avx512::relu};
+                                 &isa_avx512::relu, &isa_avx512::linfStep};
   return &table;
 }
 

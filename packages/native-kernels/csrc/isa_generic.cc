@@ -10,7 +10,7 @@ const KernelTable* kernelsGeneric() {
   static const KernelTable table{"generic", &isa_generic::conv2d, &isa_generic::conv2dBackpropInput,
                                  &isa_generic::conv2dBackpropFilter, &isa_generic::batchNormTrain,
                                  &isa_generic::batchNormTrainGrad, &isa_generic::reluGrad, &isa_generic::addBroadcast,
-                                 &isa_generic::relu};
+                                 &isa_generic::relu, &isa_generic::linfStep};
   return &table;
 }
 

@@ -29,6 +29,9 @@ struct KernelTable {
   // out = a + b, b repeating every `period` elements.
   const char* (*addBroadcast)(const float* a, const float* b, float* out, int64_t size, int64_t period);
   const char* (*relu)(const float* x, float* out, int64_t size);
+  // out = clip(min(max(current + step·sign(grad), x − eps), x + eps), 0, 1): one ℓ∞ PGD step.
+  const char* (*linfStep)(const float* current, const float* grad, const float* x, float* out, int64_t size, float step,
+                          float eps);
 };
 
 const KernelTable* kernelsAvx512();

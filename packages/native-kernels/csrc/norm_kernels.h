@@ -256,6 +256,45 @@ inline const char* addBroadcast(const float* a, const float* b, float* out, int6
   return nullptr;
 }
 
+struct LinfStepRun {
+  const float* current;
+  const float* grad;
+  const float* x;
+  float* out;
+  int64_t size;
+  float step, eps;
+};
+
+inline void linfStepRange(void* vrun, int64_t first, int64_t last) {
+  const auto& r = *static_cast<const LinfStepRun*>(vrun);
+  int64_t begin = first * kElementChunk, end = last * kElementChunk < r.size ? last * kElementChunk : r.size;
+  const float* __restrict c = r.current;
+  const float* __restrict g = r.grad;
+  const float* __restrict x = r.x;
+  float* __restrict out = r.out;
+  const float s = r.step, e = r.eps;
+  // Compares and blends only (a gradient's sign is a coin flip per pixel). sign·s is exact, so a fused
+  // multiply-add rounds c + sign·s as the separate add does.
+  for (int64_t i = begin; i < end; i++) {
+    float gi = g[i];
+    float sign = (gi > 0.0f ? 1.0f : 0.0f) - (gi < 0.0f ? 1.0f : 0.0f);
+    float v = c[i] + sign * s;
+    float lo = x[i] - e, hi = x[i] + e;
+    v = v > lo ? v : lo;
+    v = v < hi ? v : hi;
+    v = v > 0.0f ? v : 0.0f;
+    out[i] = v < 1.0f ? v : 1.0f;
+  }
+}
+
+// One ℓ∞ PGD step: clip(min(max(current + step·sign(grad), x − eps), x + eps), 0, 1).
+inline const char* linfStep(const float* current, const float* grad, const float* x, float* out, int64_t size, float step,
+                            float eps) {
+  LinfStepRun run{current, grad, x, out, size, step, eps};
+  parallelFor((size + kElementChunk - 1) / kElementChunk, &linfStepRange, &run);
+  return nullptr;
+}
+
 inline void reluRange(void* vrun, int64_t first, int64_t last) {
   const auto& r = *static_cast<const ElementRun*>(vrun);
   int64_t begin = first * kElementChunk, end = last * kElementChunk < r.size ? last * kElementChunk : r.size;

@@ -78,6 +78,8 @@ export interface NativeKernels {
   reluGrad(dy: Float32Array, y: Float32Array, dx: Float32Array): void;
   /** out = a + b, with b repeating along a (b's length divides a's: same shape, a channel vector, a scalar). */
   add(a: Float32Array, b: Float32Array, out: Float32Array): void;
+  /** out = clip(min(max(current + step·sign(grad), x − eps), x + eps), 0, 1), sign ∈ {−1, 0, 1}: one ℓ∞ PGD step (step and eps rounded to float32). */
+  linfStep(current: Float32Array, grad: Float32Array, x: Float32Array, out: Float32Array, step: number, eps: number): void;
   /** out = max(x, 0) (NaN stays NaN). */
   relu(x: Float32Array, out: Float32Array): void;
   /**

@@ -116,6 +116,33 @@ describe.skipIf(!load.ok)('native batch norm, ReLU, its gradient and add', () =>
     expect(out.every((v, i) => v === (big[i] > 0 ? g[i] : 0))).toBe(true);
   });
 
+  it('linfStep: clip(min(max(c + step·sign(g), x − ε), x + ε), 0, 1) rounded as float32 ops, on every ISA and thread count', () => {
+    const n = 100_003;
+    const x = seeded(n, 7).map((v, i) => (i % 13 === 0 ? 0 : i % 17 === 0 ? 1 : Math.abs(v) % 1));
+    const c = x.map((v, i) => Math.min(1, Math.max(0, v + ((i * 7919) % 200 - 100) / 1000)));
+    // Gradients of both signs, ±0 and tiny ones (below FLT_EPSILON: wasm's Sign would call them 0).
+    const g = seeded(n, 8).map((v, i) => (i % 7 === 0 ? 0 : i % 11 === 0 ? -0 : i % 5 === 0 ? v * 1e-9 : v));
+    const f = Math.fround;
+    for (const [step, eps] of [[0.03, 0.1], [-2 / 255, 8 / 255]]) {
+      const s = f(step), e = f(eps);
+      const expected = c.map((ci, i) => {
+        const v = g[i] > 0 ? f(ci + s) : g[i] < 0 ? f(ci - s) : ci;
+        return Math.min(1, Math.max(0, Math.min(f(x[i] + e), Math.max(f(x[i] - e), v))));
+      });
+      for (const isa of NATIVE_ISAS) {
+        if (!k.setIsa(isa)) continue;
+        for (const threads of [1, 2, 3]) {
+          k.setThreads(threads);
+          const out = new Float32Array(n).fill(NaN);
+          k.linfStep(c, g, x, out, step, eps);
+          expect(Buffer.compare(Buffer.from(out.buffer), Buffer.from(expected.buffer)), `${isa}, ${threads} threads, step ${step}`).toBe(0);
+        }
+      }
+    }
+    k.setIsa(best);
+    expect(() => k.linfStep(c, new Float32Array(3), x, new Float32Array(n), 0.1, 0.1)).toThrow('linfStep: grad: has 3 elements, expected 100003');
+  });
+
   it('add broadcasts b along a (same length, a channel vector, a scalar) and relu keeps NaN', () => {
     k.setThreads(2);
     for (const [n, period] of [[100_003, 100_003], [64 * 1000, 64], [50_000, 1], [3 * 7, 7]]) {

@@ -55,7 +55,7 @@ export function registerTrainingKernels(backendName: string, options: TrainingKe
   for (const config of batchNormTrainKernels(backendName, options.native)) replaceKernel(config);
   replaceKernel(foldNormKernel(backendName));
   replaceKernel(sgdStepKernel(backendName));
-  replaceKernel(linfStepKernel(backendName));
+  replaceKernel(linfStepKernel(backendName, options.native));
   if (backendName === 'wasm') replaceKernel(sharedIdentity(backendName));
   registerFusedConv(backendName);
 }
