@@ -27,7 +27,7 @@ fi
 for native in auto off; do
 FLOAT_NATIVE=$native node --input-type=module -e "
 const tf = await import('@tensorflow/tfjs-core');
-const { selectBackend } = await import('./packages/engine/dist/index.js');
+const { selectBackend } = await import('./packages/backend/dist/index.js');
 const b = await selectBackend(process.env.FLOAT_BACKEND);
 for (const [hw, c] of $SHAPES) {
   const x = tf.randomUniform([64, hw, hw, c]); const w = tf.randomUniform([3, 3, c, c]);

@@ -6,17 +6,18 @@ import type { BatchNorm } from './batch-norm';
 import type { Conv2d } from './conv2d';
 import { relu } from '../ops/relu';
 
+/** A tensor added before the activation, or a function that makes it (see `ConvNorm.apply`). */
+export type Residual = tf.Tensor4D | (() => tf.Tensor4D);
+
 /**
  * conv → batch norm → (+ residual) → activation. With a residual (a ResNet block's shortcut), the
- * activation applies to the sum, and the inference forward fuses the add too. In inference forwards (every attack step) the norm is folded into the
- * conv: kernel·scale with bias shift, activation fused, one backend kernel. The kernel is the one the
- * weight hooks return for this forward (FLOAT's noise, masks, width), and the norm set the hooks select,
- * so the folded forward computes the same function as the unfolded one, up to float rounding.
+ * activation applies to the sum. In inference forwards (every attack step) the norm is folded into the
+ * conv: kernel·scale with bias shift, residual and activation fused, one backend kernel. The kernel is the
+ * one the weight hooks return for this forward (FLOAT's noise, masks, width), and the norm set the hooks
+ * select, so the folded forward computes the same function as the unfolded one, up to float rounding.
  * Training forwards, backends without the fused kernel and plugins that wrap the normalized features
  * (FiLM sits between the norm and the activation) take the unfolded path.
  */
-/** A tensor added before the activation, or a function that makes it (see `ConvNorm.apply`). */
-export type Residual = tf.Tensor4D | (() => tf.Tensor4D);
 
 export class ConvNorm {
   constructor(
