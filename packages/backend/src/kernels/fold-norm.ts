@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { FOLD_NORM, type FoldNormAttrs } from '@floatjs/engine';
-import { floatView, withOutput } from './tensor-memory';
+import { floatView, requireShape, withOutput } from './tensor-memory';
 
 /**
  * FloatFoldNorm for a backend whose memory JS reads (wasm, cpu): one pass over the filter. Every value is
@@ -15,8 +15,7 @@ export function foldNormKernel(backendName: string): tf.KernelConfig {
       const backend = b as tf.KernelBackend;
       const { filter, gamma, beta, mean, variance } = inputs as Record<'filter' | 'gamma' | 'beta' | 'mean' | 'variance', tf.TensorInfo>;
       const c = filter.shape[filter.shape.length - 1];
-      for (const [name, t] of [['gamma', gamma], ['beta', beta], ['mean', mean], ['variance', variance]] as const)
-        if (t.shape.length !== 1 || t.shape[0] !== c) throw new Error(`${FOLD_NORM}: ${name} has shape [${t.shape}], expected [${c}] (the filter's output channels)`);
+      requireShape(FOLD_NORM, [c], "the filter's output channels", { gamma, beta, mean, variance });
       const epsilon = Math.fround((attrs as unknown as FoldNormAttrs).epsilon);
       const g = floatView(backend, gamma), be = floatView(backend, beta), m = floatView(backend, mean), v = floatView(backend, variance);
       const scale = new Float32Array(c);

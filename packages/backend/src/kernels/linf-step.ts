@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 // Types only: the package is an optional dependency, loaded at run time by selectBackend.
 import type { NativeKernels } from '@floatjs/native-kernels';
-import { floatView, withOutput } from './tensor-memory';
+import { floatView, requireShape, withOutput } from './tensor-memory';
 
 /**
  * The kernel name @floatjs/attacks' linfStep runs (its LINF_STEP; a test in @floatjs/integration checks the
@@ -24,8 +24,7 @@ export function linfStepKernel(backendName: string, native?: NativeKernels): tf.
     kernelFunc: ({ inputs, attrs, backend: b }) => {
       const backend = b as tf.KernelBackend;
       const { current, grad, x } = inputs as Record<'current' | 'grad' | 'x', tf.TensorInfo>;
-      for (const [name, t] of [['grad', grad], ['x', x]] as const)
-        if (t.shape.join() !== current.shape.join()) throw new Error(`${LINF_STEP_KERNEL}: ${name} has shape [${t.shape}], expected current's [${current.shape}]`);
+      requireShape(LINF_STEP_KERNEL, current.shape, "current's", { grad, x });
       const { step, eps } = attrs as unknown as { step: number; eps: number };
       const s = Math.fround(step);
       const e = Math.fround(eps);

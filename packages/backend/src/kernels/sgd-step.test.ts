@@ -19,6 +19,13 @@ describe('FloatSgdStep: one pass per parameter', () => {
   afterAll(async () => {
     await selectBackend('cpu');
   });
+  it('names an input whose shape is not the parameter\'s', async () => {
+    await selectBackend('wasm');
+    const w = tf.zeros([3, 2]);
+    const bad = tf.zeros([2, 3]);
+    expect(() => sgdStep(w, bad, w, { lr: 0.1, momentum: 0.9, weightDecay: 0 })).toThrow("FloatSgdStep: grad has shape [2,3], expected w's [3,2]");
+    tf.dispose([w, bad]);
+  });
   for (const backend of ['wasm', 'cpu'] as const) {
     for (const weightDecay of [0, 5e-4]) {
       it(`${backend}, weight decay ${weightDecay}: equals the six stock ops bit for bit`, async () => {

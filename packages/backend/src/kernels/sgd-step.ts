@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { SGD_STEP, type SgdStepAttrs } from '@floatjs/engine';
-import { floatView, withOutput } from './tensor-memory';
+import { floatView, requireShape, withOutput } from './tensor-memory';
 
 /**
  * FloatSgdStep for a backend whose memory JS reads (wasm, cpu): one pass per parameter. Each product and
@@ -14,8 +14,7 @@ export function sgdStepKernel(backendName: string): tf.KernelConfig {
     kernelFunc: ({ inputs, attrs, backend: b }) => {
       const backend = b as tf.KernelBackend;
       const { w, grad, buf } = inputs as Record<'w' | 'grad' | 'buf', tf.TensorInfo>;
-      for (const [name, t] of [['grad', grad], ['buf', buf]] as const)
-        if (t.shape.join() !== w.shape.join()) throw new Error(`${SGD_STEP}: ${name} has shape [${t.shape}], expected w's [${w.shape}]`);
+      requireShape(SGD_STEP, w.shape, "w's", { grad, buf });
       const a = attrs as unknown as SgdStepAttrs;
       const [lr, mu, wd] = [a.lr, a.momentum, a.weightDecay].map(Math.fround);
       const f = Math.fround;

@@ -63,3 +63,9 @@ function isWasm(b: unknown): b is WasmLike {
 function isCpu(b: unknown): b is CpuLike {
   return typeof (b as CpuLike).makeTensorInfo === 'function' && typeof (b as CpuLike).data?.get === 'function' && !isWasm(b);
 }
+
+/** Throws, naming the kernel and input, unless every tensor of `others` has `shape` (`shapeOf` says whose). */
+export function requireShape(kernelName: string, shape: readonly number[], shapeOf: string, others: Record<string, tf.TensorInfo>): void {
+  for (const [name, t] of Object.entries(others))
+    if (t.shape.join() !== shape.join()) throw new Error(`${kernelName}: ${name} has shape [${t.shape}], expected ${shapeOf} [${shape}]`);
+}
