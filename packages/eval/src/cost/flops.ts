@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { condition, createModel, FUSED_CONV, type InputSpec, type LayerInfo, type Model, type Plugin } from '@floatjs/engine';
+import { condition, createModel, FUSED_CONV, FUSED_CONV_ADD, type InputSpec, type LayerInfo, type Model, type Plugin } from '@floatjs/engine';
 // Registers the paper's architectures (resnet34, wrn16-8, ...) in the engine's zoo by name.
 import '@floatjs/models';
 
@@ -69,22 +69,28 @@ export async function architectureLayerCosts(architecture: string, input: InputS
     m.dispose();
   }
   tf.dispose(info.result as tf.Tensor);
-  // Inference forwards fold conv + norm into one fused kernel where the backend has it.
-  const convKernels = info.kernels.filter((k) => k.name === 'Conv2D' || k.name === FUSED_CONV);
+  // Inference forwards fold conv + norm into one fused kernel where the backend has it (with the shortcut
+  // add for a residual block's last conv).
+  const convNames = ['Conv2D', FUSED_CONV, FUSED_CONV_ADD];
+  const convKernels = info.kernels.filter((k) => convNames.includes(k.name));
   const convLayers = order.filter((l) => l.kind === 'conv2d');
   if (convKernels.length !== convLayers.length) {
-    throw new Error(`layerCosts(${architecture}): the forward ran ${convKernels.length} conv kernels (Conv2D or ${FUSED_CONV}) for ${convLayers.length} conv layers`);
+    throw new Error(`layerCosts(${architecture}): the forward ran ${convKernels.length} conv kernels (${convNames.join(', ')}) for ${convLayers.length} conv layers`);
   }
-  let ci = 0;
+  // Layers come in the order their weights were drawn, kernels in the order they ran: a block's last conv
+  // draws its weight before its shortcut conv runs, but runs after it. Each layer takes the first unused
+  // kernel with its filter shape (a block's conv2 and shortcut always differ in shape).
+  const used = new Set<number>();
   const out: LayerCost[] = [];
   for (const l of order) {
     if (l.kind === 'conv2d') {
-      const kern = convKernels[ci++];
       const [kh, kw, cIn, cOut] = l.shape;
-      const filter = kern.inputShapes[1];
-      if (!filter || filter.join(',') !== l.shape.join(',')) {
-        throw new Error(`layerCosts(${architecture}): conv ${l.name} has kernel [${l.shape}] but the matching Conv2D ran [${filter}]`);
+      const ki = convKernels.findIndex((k, i) => !used.has(i) && k.inputShapes[1]?.join(',') === l.shape.join(','));
+      if (ki < 0) {
+        throw new Error(`layerCosts(${architecture}): conv ${l.name} has kernel [${l.shape}] but no conv kernel of the forward ran with that filter`);
       }
+      used.add(ki);
+      const kern = convKernels[ki];
       const [, oh, ow] = kern.outputShapes[0];
       out.push({ name: l.name, kind: 'conv2d', role: l.role, k: kh, inChannels: cIn, outChannels: cOut, outHeight: oh, outWidth: ow, macs: kh * kw * cIn * cOut * oh * ow });
     } else if (l.kind === 'dense') {
