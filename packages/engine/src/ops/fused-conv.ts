@@ -68,14 +68,13 @@ function fusedConvGradFunc(dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attr
   // once: tfjs runs each closure below in a tidy of its own, which would dispose a tensor one of them made.
   // Every input of a node on the differentiated path needs it.
   const gAct = activation === 'relu' ? reluGrad(g, y) : g;
-  const dyAct = () => gAct;
   const conv = { strides, pad, dataFormat: 'NHWC' } as const;
   return {
-    x: () => tf.engine().runKernel(tf.Conv2DBackpropInput, { dy: dyAct(), filter }, { ...conv, inputShape: x.shape } as unknown as tf.NamedAttrMap) as tf.Tensor,
-    filter: () => tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy: dyAct() }, { ...conv, filterShape: filter.shape } as unknown as tf.NamedAttrMap) as tf.Tensor,
-    bias: () => tf.sum(dyAct(), [0, 1, 2]),
+    x: () => tf.engine().runKernel(tf.Conv2DBackpropInput, { dy: gAct, filter }, { ...conv, inputShape: x.shape } as unknown as tf.NamedAttrMap) as tf.Tensor,
+    filter: () => tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy: gAct }, { ...conv, filterShape: filter.shape } as unknown as tf.NamedAttrMap) as tf.Tensor,
+    bias: () => tf.sum(gAct, [0, 1, 2]),
     // The residual adds straight into the sum before the activation.
-    residual: () => tf.clone(dyAct()),
+    residual: () => tf.clone(gAct),
   };
 }
 
