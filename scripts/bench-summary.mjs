@@ -12,7 +12,7 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 const label = (r) => {
-  if (r.impl === 'pytorch-cpu') return `PyTorch ${r.torch} (${r.threads} threads)`;
+  if (r.impl === 'pytorch-cpu') return `PyTorch ${r.torch} (${r.threads} threads${r.onednn_isa ? `, oneDNN ${r.onednn_isa}` : ''})`;
   const kernels = r.native ? `native ${r.native.isa}, ${r.native.threads} thr` : `wasm XNNPACK, ${r.threads} thr`;
   return `floatjs \`${r.method}\` (${kernels})`;
 };
@@ -28,7 +28,7 @@ for (const workload of [...new Set(runs.map((r) => r.workload))]) {
   const torch = [...rows.entries()].find(([k]) => k.startsWith('PyTorch'));
   const ref = torch ? median(torch[1].values) : undefined;
   console.log(`\n### ${workload}, batch ${[...rows.values()][0].batch}\n`);
-  console.log('| implementation | images/s, each run | median | step ms (median) | ratio to PyTorch |');
+  console.log(`| implementation | images/s, each run | median | step ms (median) | ratio to ${torch ? torch[0] : 'PyTorch'} |`);
   console.log('|---|---|---|---|---|');
   for (const [key, { values, steps }] of rows) {
     const m = median(values);

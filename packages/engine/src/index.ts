@@ -38,7 +38,6 @@ export { createModel, registerArchitecture, architectureNames, getArchitecture }
 export { cnnS } from './models/cnn-s';
 export { basicBlock, cifarResnet } from './models/cifar-resnet';
 export { resnet20 } from './models/resnet20';
-export { wideResnet } from './models/wide-resnet';
 
 // Training: losses, the standard and PGD-AT loss mixes and their kits, SGD, schedules, the trainer.
 export { crossEntropy, meanCrossEntropy } from './losses';

@@ -6,6 +6,7 @@ import { resnet34 } from './resnet34';
 import { wrn16x8, wrn40x2 } from './wrn';
 
 export { imagenetResnet } from './imagenet-resnet';
+export { wideResnet } from './wide-resnet';
 export { withInputSize } from './fixed-input';
 export { resnet18, resnet34, resnet18In64, resnet34In64, resnet18Imagenet, wrn16x8, wrn40x2 };
 

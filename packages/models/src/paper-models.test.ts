@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { architectureNames, condition, createModel, Model, PluginHost, Rng, wideResnet, type InputSpec, type Plugin } from '@floatjs/engine';
+import { architectureNames, condition, createModel, Model, PluginHost, Rng, type InputSpec, type Plugin } from '@floatjs/engine';
+import { wideResnet } from './wide-resnet';
 import { useStockBackend } from '@floatjs/engine/testing';
 import { imagenetResnet } from './imagenet-resnet';
 import './index';

@@ -1,4 +1,4 @@
-import { wideResnet } from '@floatjs/engine';
+import { wideResnet } from './wide-resnet';
 
 /** WRN-16-8 with dropout 0.3: OAT's and FLOAT's SVHN model (`models/svhn/wide_resnet*.py`, `WRN16_8`). 10,961,370 parameters at 10 classes. */
 export const wrn16x8 = wideResnet(

@@ -3,7 +3,7 @@ import type { ForwardContext, LayerInfo } from '../plugin';
 import type { PluginHost } from '../plugin-host';
 import type { VariableRegistry } from './registry';
 import { batchNormTrain } from '../ops/batch-norm-train';
-import { batchNormInfer, inferenceAffine } from '../ops/batch-norm-infer';
+import { batchNormInfer } from '../ops/batch-norm-infer';
 import { foldNorm } from '../ops/fold-norm';
 
 export interface NormParams {
@@ -61,18 +61,9 @@ export class BatchNorm {
   }
 
   /**
-   * Inference mode as a per-channel y = x·scale + shift over the first c channels of the selected set,
-   * for folding into the preceding conv. Only valid when no plugin wraps normalized features (`PluginHost.wrapsNorm`).
-   */
-  inferenceAffine(c: number, host: PluginHost, ctx: ForwardContext): { scale: tf.Tensor1D; shift: tf.Tensor1D } {
-    if (ctx.cond.training) throw new Error(`norm layer ${this.info.name}: a training forward cannot be folded`);
-    const { p } = this.selected(c, host, ctx);
-    return inferenceAffine(p.movingMean, p.movingVariance, p.gamma, p.beta, BN_EPSILON);
-  }
-
-  /**
    * Inference mode folded into the preceding conv's kernel (its last axis is this layer's input channels):
-   * the kernel times the per-channel scale, and the shift (see `foldNorm`). Valid as `inferenceAffine` is.
+   * the kernel times the per-channel scale, and the shift (see `foldNorm`). Only valid when no plugin wraps
+   * normalized features (`PluginHost.wrapsNorm`).
    */
   fold(filter: tf.Tensor4D, host: PluginHost, ctx: ForwardContext): { filter: tf.Tensor4D; shift: tf.Tensor1D } {
     if (ctx.cond.training) throw new Error(`norm layer ${this.info.name}: a training forward cannot be folded`);

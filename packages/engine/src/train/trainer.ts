@@ -47,15 +47,10 @@ export interface EpochEvent {
 /**
  * What a caller of `fit` hears, in the plugins' vocabulary (`afterStep`, `epochEnd`, as the mask-update hook):
  * after every optimizer step, and at the end of every epoch (the last included; plugins' `epochEnd` skips it).
- * `onStep`/`onEpoch` are the former names, still called.
  */
 export interface TrainerHooks {
   afterStep?(e: StepEvent): void;
   epochEnd?(e: EpochEvent): void | Promise<void>;
-  /** @deprecated use `afterStep` */
-  onStep?(e: StepEvent): void;
-  /** @deprecated use `epochEnd` */
-  onEpoch?(e: EpochEvent): void | Promise<void>;
 }
 
 export class DivergenceError extends Error {}
@@ -92,9 +87,7 @@ export class Trainer {
         const loss = this.trainStep(batch, lr, epoch);
         lossSum += loss;
         n++;
-        const stepEvent = { epoch, step: this.step - 1, batchInEpoch: n, batchesPerEpoch: data.batchesPerEpoch, loss, lr };
-        hooks.afterStep?.(stepEvent);
-        hooks.onStep?.(stepEvent);
+        hooks.afterStep?.({ epoch, step: this.step - 1, batchInEpoch: n, batchesPerEpoch: data.batchesPerEpoch, loss, lr });
       }
       // Not after the last epoch (sparse_learning: `if epoch < args.epochs: mask.at_end_of_epoch()`): a weight
       // regrown there would start at zero with no step left to train it, so the saved model would lose it.
@@ -102,7 +95,6 @@ export class Trainer {
       const event = { epoch, seconds: (performance.now() - t0) / 1000, meanLoss: lossSum / Math.max(n, 1), steps: n };
       epochs.push(event);
       await hooks.epochEnd?.(event);
-      await hooks.onEpoch?.(event);
     }
     return epochs;
   }

@@ -1,8 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { globalAvgPool } from '../layers/global-avg-pool';
-import type { ArchitectureDef, ModelBuilder } from '../model';
-import type { ForwardContext } from '../plugin';
-import { relu } from '../ops/relu';
+import { globalAvgPool, relu, type ArchitectureDef, type ForwardContext, type ModelBuilder } from '@floatjs/engine';
 
 type Apply = (x: tf.Tensor4D, ctx: ForwardContext) => tf.Tensor4D;
 
