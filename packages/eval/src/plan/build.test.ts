@@ -12,7 +12,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const planFile = join(dir, 'plan.json');
 
 describe('buildPlan', () => {
-  const plan = buildPlan('fmnist-compare', { out: join(dir, 'runs/x'), planFile, seeds: [1, 2], epochs: 1, limit: 200, evalShards: 2, launcher: ['node', '/x/float.js'] });
+  const plan = buildPlan('fmnist-compare', { out: join(dir, 'runs/x'), planFile, seeds: [1, 2], epochs: 1, limit: 400, evalShards: 2, launcher: ['node', '/x/float.js'] });
 
   it('has one training per (seed, run), two shards and a merge per training, and one report job that needs every merge', () => {
     const stages = plan.jobs.map((j) => j.stage);
@@ -22,7 +22,7 @@ describe('buildPlan', () => {
     expect(stages.filter((s) => s === 'report')).toHaveLength(1);
     const report = plan.jobs.at(-1)!;
     expect(report.needs).toEqual(plan.jobs.filter((j) => j.stage === 'merge').map((j) => j.id));
-    expect(report.argv).toEqual(['float', 'experiment', 'fmnist-compare', '--out', 'runs/x', '--seeds', '1,2', '--epochs', '1', '--limit', '200', '--quiet']);
+    expect(report.argv).toEqual(['float', 'experiment', 'fmnist-compare', '--out', 'runs/x', '--seeds', '1,2', '--epochs', '1', '--limit', '400', '--quiet']);
   });
 
   it('writes exact command lines with plan-relative paths, each job after the ones it needs', () => {
@@ -33,12 +33,12 @@ describe('buildPlan', () => {
     expect(train.done).toEqual({ kind: 'checkpoint', dir: 'runs/x/seed-2/pgd-at-0.2', expect: { method: 'pgd-at', methodOptions: { lambda: 0.2 }, preset: 'fmnist-quick', seed: 2, epochs: 1, trainLimit: 10_000, init: 'pytorch' } });
     expect(byId.get('train/seed-1/oat')!.argv).toContain('{"lambdas":[0,0.2,0.7,1]}');
     const shard = byId.get('eval/seed-2/pgd-at-0.2/shard-2-of-2')!;
-    expect(shard.argv).toEqual(['float', 'eval', 'runs/x/seed-2/pgd-at-0.2', '--shard', '2/2', '--limit', '200', '--json', 'runs/x/seed-2/pgd-at-0.2/eval.shard-2-of-2.json', '--quiet']);
+    expect(shard.argv).toEqual(['float', 'eval', 'runs/x/seed-2/pgd-at-0.2', '--shard', '2/2', '--limit', '400', '--json', 'runs/x/seed-2/pgd-at-0.2/eval.shard-2-of-2.json', '--quiet']);
     expect(shard.needs).toEqual(['train/seed-2/pgd-at-0.2']);
     const merge = byId.get('merge/seed-2/pgd-at-0.2')!;
     expect(merge.argv).toEqual(['float', 'merge', 'runs/x/seed-2/pgd-at-0.2/eval.shard-1-of-2.json', 'runs/x/seed-2/pgd-at-0.2/eval.shard-2-of-2.json', '--json', 'runs/x/seed-2/pgd-at-0.2/eval.json']);
     expect(merge.done).toEqual({ kind: 'results', file: 'runs/x/seed-2/pgd-at-0.2/eval.json', newerThan: ['runs/x/seed-2/pgd-at-0.2/eval.shard-1-of-2.json', 'runs/x/seed-2/pgd-at-0.2/eval.shard-2-of-2.json'] });
-    expect(plan.flags).toEqual({ seeds: [1, 2], epochs: 1, limit: 200 });
+    expect(plan.flags).toEqual({ seeds: [1, 2], epochs: 1, limit: 400 });
     expect(plan.provenance.argv).toBeDefined();
     expect(plan.provenance.packages['@floatjs/eval']).toMatch(/^\d+\.\d+\.\d+/);
   });
@@ -67,6 +67,12 @@ describe('buildPlan', () => {
 
   it('refuses bad options in one line', () => {
     expect(() => buildPlan('fmnist-compare', { out: dir, planFile, evalShards: 0 })).toThrow(/^--eval-shards: expected a positive integer, got 0$/);
+    // fmnist-quick evaluates in batches of 200: 200 points are one batch, so a second shard would fail on the cluster.
+    expect(() => buildPlan('fmnist-compare', { out: dir, planFile, evalShards: 2, limit: 200 })).toThrow(
+      /^--eval-shards: 2 shards, but the 200 test points make only 1 batch of 200; use at most 1 shards or a smaller --eval-batch-size$/,
+    );
+    expect(buildPlan('fmnist-compare', { out: dir, planFile, evalShards: 2, limit: 200, evalBatchSize: 100 }).evalShards).toBe(2);
+    expect(() => buildPlan('fmnist-compare', { out: dir, planFile, evalShards: 6 })).toThrow(/the 1000 test points make only 5 batches of 200/);
     expect(() => buildPlan('nope', { out: dir, planFile })).toThrow(/unknown experiment "nope"/);
   });
 });

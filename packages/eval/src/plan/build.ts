@@ -37,6 +37,18 @@ export interface BuildPlanOptions extends PlanFlags {
   launcher?: string[];
 }
 
+/**
+ * Refuses, when the plan is written, more shards than the evaluation has batches (`float eval --shard` would
+ * refuse each of them later, on the cluster). Unknown without a test limit: the dataset's size decides then.
+ */
+function checkShards(shards: number, testImages: number | undefined, batchSize: number): void {
+  if (shards === 1 || testImages === undefined) return;
+  const batches = Math.ceil(testImages / batchSize);
+  if (shards > batches) {
+    throw new Error(`--eval-shards: ${shards} shards, but the ${testImages} test points make only ${batches} batch${batches === 1 ? '' : 'es'} of ${batchSize}; use at most ${batches} shards or a smaller --eval-batch-size`);
+  }
+}
+
 /** `eval.shard-<i>-of-<n>.json`, the name `float eval --shard i/n` writes by default. */
 export const shardFile = (i: number, n: number) => `eval.shard-${i}-of-${n}.json`;
 
@@ -50,6 +62,7 @@ export function buildPlan(name: string, o: BuildPlanOptions): Plan {
   const preset = getPreset(def.preset);
   const shards = o.evalShards ?? 1;
   if (!Number.isInteger(shards) || shards < 1) throw new Error(`--eval-shards: expected a positive integer, got ${shards}`);
+  checkShards(shards, o.limit ?? preset.testLimit, o.evalBatchSize ?? preset.eval.batchSize);
   const { seeds, layout } = seedPlan(o);
   const base = dirname(resolve(o.planFile));
   const rel = (p: string) => relative(base, resolve(p)) || '.';
