@@ -16,11 +16,12 @@ bench() { node packages/eval/bin/float.js bench --json "$@" 2>/dev/null; }
 # as well, as it would be there (its ATen kernels are AVX2 in Debian's build either way). PYTORCH_ISA overrides.
 torch_isa=${PYTORCH_ISA:-}
 if [ -z "$torch_isa" ] && [ "${FLOAT_NATIVE_ISA:-}" = avx2 ]; then torch_isa=AVX2; fi
+held=(env ${torch_isa:+ONEDNN_MAX_CPU_ISA=$torch_isa})
 # With a held ISA, the unrestricted PyTorch runs too (second, tagged), so both figures are in the log; ratios use the first.
 tag() { sed "s/^{/{\"onednn_isa\": \"$1\", /"; }
 torch_ref() {
   if [ -z "$torch_isa" ]; then "$py" "$ref" "$@"; return; fi
-  ONEDNN_MAX_CPU_ISA=$torch_isa "$py" "$ref" "$@" | tag "$torch_isa"
+  "${held[@]}" "$py" "$ref" "$@" | tag "$torch_isa"
   "$py" "$ref" "$@" | tag auto
 }
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs)
@@ -40,5 +41,5 @@ for spec in "resnet20-pgd7 64" "cnn-s-pgd7 128"; do
   for method in pgd-at float; do FLOAT_NATIVE=off bench --workload "$1" --batch-size "$2" --method "$method"; done
   FLOAT_THREADS=1 bench --workload "$1" --batch-size "$2" --method pgd-at
 done
-if [ -n "$torch_isa" ]; then ONEDNN_MAX_CPU_ISA=$torch_isa bash scripts/bench-conv.sh 2>/dev/null; else bash scripts/bench-conv.sh 2>/dev/null; fi
+"${held[@]}" bash scripts/bench-conv.sh 2>/dev/null
 echo "{\"event\":\"end\",\"at\":\"$(date -Is)\"}"

@@ -9,3 +9,4 @@ common=(--attack autoattack-standard --lambdas 0 --limit 500 --batch-size 100 --
 s=$(date +%s); f eval $m "${common[@]}" --json $out/unsharded.json; echo "unsharded exit $? $(( $(date +%s) - s )) s"
 for i in 1 2 3 4; do s=$(date +%s); f eval $m "${common[@]}" --shard $i/4 --json $out/shard-$i.json; echo "shard $i exit $? $(( $(date +%s) - s )) s"; done
 f merge $out/shard-{1,2,3,4}.json --json $out/merged.json; echo "merge exit $?"
+node scripts/slurm-test/compare-reports.mjs $out/unsharded.json $out/merged.json
