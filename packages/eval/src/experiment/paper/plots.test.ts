@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { overlaps, textWidth, toPx } from '../../report/plot-layout';
 import { renderSvg } from '../../report/plots';
-import { figureLayout, figureSpec } from './plots';
+import { crowdedSeries, figureLayout, figureSpec } from './plots';
 import type { FigureData } from './types';
 
 // Figures of the committed reduced-scale report (docs/results/paper-fmnist-quick-1ep-2seeds): crowded clusters,
@@ -99,5 +99,48 @@ describe('figureSpec', () => {
     const L = figureLayout(f);
     const title = Math.max(textWidth(f.title, 14, true), ...f.subtitle.map((s) => textWidth(s, 10)));
     expect(w).toBeLessThanOrEqual(Math.max(L.width + 110, title + 24 + 2));
+  });
+});
+
+describe('detail panels', () => {
+  type Panel = { width: number; title?: { text: string }; layer: Layer[] };
+  const domains = (p: Panel) => {
+    const enc = p.layer[0]!.encoding;
+    return { x: enc.x!.scale!.domain!, y: enc.y!.scale!.domain! };
+  };
+  it('Fig. 9(b): FLOAT and OAT, 40 CA points apart with each cluster within 3, each get an enlarged panel', () => {
+    const f = fig('fig-9b');
+    expect(crowdedSeries(f)).toEqual(['FLOAT', 'OAT']);
+    const spec = figureSpec(f) as { hconcat: Panel[]; resolve: unknown };
+    expect(spec.hconcat.map((p) => p.title?.text)).toEqual([undefined, 'FLOAT, enlarged', 'OAT, enlarged']);
+    const [main, ...details] = spec.hconcat;
+    for (const [i, d] of details.entries()) {
+      const s = f.series[i]!;
+      // Fitted to its own series: every mean inside, the joint axes' other series outside.
+      const dom = domains(d);
+      for (const p of s.points) expect(p.x.mean > dom.x[0]! && p.x.mean < dom.x[1]! && p.y.mean > dom.y[0]! && p.y.mean < dom.y[1]!).toBe(true);
+      for (const p of f.series[1 - i]!.points) expect(p.x.mean > dom.x[0]! && p.x.mean < dom.x[1]!).toBe(false);
+      // Colours: every panel's scale lists every series, so FLOAT stays blue beside OAT.
+      expect(d.layer[0]!.encoding.color!.scale!.domain).toEqual(['FLOAT', 'OAT']);
+      // Its labels collide with nothing, inside its plot.
+      const L = figureLayout({ ...f, series: [s] }, { width: d.width });
+      for (const [j, a] of L.placed.entries()) {
+        for (const b of L.placed.slice(j + 1)) expect(overlaps(a.box, b.box)).toBe(false);
+        for (const p of L.points) expect(overlaps(a.box, p)).toBe(false);
+        expect(a.box.x0 >= 0 && a.box.y0 >= 0 && a.box.x1 <= L.width && a.box.y1 <= L.height).toBe(true);
+      }
+    }
+    // The main panel outlines each enlarged region.
+    const outline = main!.layer.find((l) => l.mark.type === 'rect' && l.data?.values[0]?.rx0 !== undefined)!;
+    expect(outline.data!.values).toEqual(details.map((d) => ({ rx0: domains(d).x[0], rx1: domains(d).x[1], ry0: domains(d).y[0], ry1: domains(d).y[1] })));
+  });
+  it.each(['fig-2b', 'fig-3', 'fig-5', 'fig-10b'])('%s: a figure whose series spread over the axes stays one panel', (id) => {
+    expect(crowdedSeries(fig(id))).toEqual([]);
+    expect(figureSpec(fig(id))).not.toHaveProperty('hconcat');
+  });
+  it('renders the three panels of Fig. 9(b) side by side', async () => {
+    const svg = await renderSvg(figureSpec(fig('fig-9b')));
+    expect(svg).toContain('FLOAT, enlarged');
+    expect(svg).toContain('OAT, enlarged');
   });
 });

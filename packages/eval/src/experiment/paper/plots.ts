@@ -12,6 +12,9 @@ const POINT_SIZE = 70;
 const MIN_WIDTH = 460;
 const MAX_WIDTH = 720;
 const HEIGHT = 300;
+/** A detail panel's width, px, and the distance under which two points of a series count as crowded. */
+const DETAIL_WIDTH = 300;
+const DETAIL_GAP = 24;
 /** Room the y axis (ticks, labels, title) takes left of the plot area, px. */
 const Y_AXIS_ROOM = 60;
 const NEUTRAL = '#333';
@@ -63,10 +66,10 @@ function rows(f: FigureData): Row[] {
  * domains fitted to the data and its error bars with a 5% margin, and each point's label placed clear of the other
  * labels and points (see {@link placeLabels}).
  */
-export function figureLayout(f: FigureData): FigureLayout {
+export function figureLayout(f: FigureData, opts: { width?: number } = {}): FigureLayout {
   const values = rows(f);
   const titleW = Math.max(textWidth(f.title, TITLE_SIZE, true), ...f.subtitle.map((s) => textWidth(s, SUBTITLE_SIZE)));
-  const width = Math.round(Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, titleW - Y_AXIS_ROOM)));
+  const width = opts.width ?? Math.round(Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, titleW - Y_AXIS_ROOM)));
   const height = HEIGHT;
   const x = fitDomain(values.map((v) => v.xLo), values.map((v) => v.xHi), { log: f.xLog });
   const y = fitDomain(values.map((v) => v.yLo), values.map((v) => v.yHi));
@@ -99,13 +102,12 @@ export function figureLayout(f: FigureData): FigureLayout {
 }
 
 /**
- * A figure as a Vega-Lite spec: one line per series joined in order, ± 1 std bars on both axes, each point labelled
- * where its label collides with no other (a leader line when it had to move away), axes fitted to the data.
+ * One panel: one line per series joined in order, ± 1 std bars on both axes, each point labelled where its label
+ * collides with no other (a leader line when it had to move away), axes fitted to the data. `names` are every series
+ * of the figure, so that a panel showing some of them keeps their colours; `zoom` outlines a detail panel's region.
  */
-export function figureSpec(f: FigureData): VegaLiteSpec {
+function panelSpec(f: FigureData, L: FigureLayout, names: readonly string[], zoom: readonly FigureLayout[] = []): VegaLiteSpec {
   const values = rows(f);
-  const L = figureLayout(f);
-  const names = f.series.map((s) => s.name);
   const xScale = L.x.log ? { type: 'log', domain: L.x.domain, nice: false } : { domain: L.x.domain, nice: false, zero: false };
   // A log axis is labelled at the measured values (a default log axis labelled some minor ticks and not others).
   const xAxis = L.x.log ? { values: [...new Set(values.map((v) => v.x))].sort((a, b) => a - b) } : {};
@@ -135,13 +137,10 @@ export function figureSpec(f: FigureData): VegaLiteSpec {
   const hidden = values.filter((v, i) => values.some((w, j) => j > i && w.series !== v.series && Math.abs(toPx(L.x, w.x, L.width) - toPx(L.x, v.x, L.width)) < 1.5 && Math.abs(toPx(L.y, w.y, L.height, true) - toPx(L.y, v.y, L.height, true)) < 1.5));
   const tx = { ...x, field: 'tx' };
   const ty = { ...y, field: 'ty' };
+  const regions = zoom.map((z) => ({ rx0: z.x.domain[0], rx1: z.x.domain[1], ry0: z.y.domain[0], ry1: z.y.domain[1] }));
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title: { text: f.title, subtitle: f.subtitle },
     width: L.width,
     height: L.height,
-    background: 'white',
-    padding: 12,
     data: { values },
     layer: [
       { mark: { type: 'rule', strokeWidth: 1.5, opacity: 0.7 }, encoding: { x: { ...x, field: 'xLo' }, x2: { field: 'xHi' }, y, color } },
@@ -149,13 +148,62 @@ export function figureSpec(f: FigureData): VegaLiteSpec {
       { mark: { type: 'line', strokeWidth: 2, opacity: 0.85 }, encoding: { x, y, color, order: { field: 'order', type: 'quantitative' } } },
       ...(hidden.length ? [{ data: { values: hidden }, mark: { type: 'point', filled: false, size: POINT_SIZE * 3, strokeWidth: 2.5, opacity: 1 }, encoding: { x, y, color } }] : []),
       { mark: { type: 'point', filled: true, size: POINT_SIZE, opacity: 1 }, encoding: { x, y, color, tooltip: [{ field: 'label' }, { field: 'series' }, { field: 'n', title: 'seeds' }] } },
+      ...(regions.length ? [{ data: { values: regions }, mark: { type: 'rect', filled: false, clip: true, stroke: '#999', strokeWidth: 1, strokeDash: [4, 3] }, encoding: { x: { ...x, field: 'rx0' }, x2: { field: 'rx1' }, y: { ...y, field: 'ry0' }, y2: { field: 'ry1' } } }] : []),
       ...(text.some((t) => t.leader) ? [{ data: { values: text.filter((t) => t.leader) }, mark: { type: 'rule', strokeWidth: 0.8, color: '#888' }, encoding: { x, y, x2: { field: 'lx' }, y2: { field: 'ly' } } }] : []),
       // A white box under each label keeps it readable where it has to sit on a line or an error bar.
       { data: { values: text }, mark: { type: 'rect', color: 'white', opacity: 0.85 }, encoding: { x: { ...x, field: 'bx0' }, x2: { field: 'bx1' }, y: { ...y, field: 'by0' }, y2: { field: 'by1' } } },
       { data: { values: text.filter((t) => !t.shared) }, mark: { type: 'text', align: 'left', baseline: 'middle', fontSize: LABEL_SIZE }, encoding: { x: tx, y: ty, text: { field: 'label' }, color } },
       ...(text.some((t) => t.shared) ? [{ data: { values: text.filter((t) => t.shared) }, mark: { type: 'text', align: 'left', baseline: 'middle', fontSize: LABEL_SIZE, color: NEUTRAL }, encoding: { x: tx, y: ty, text: { field: 'label' } } }] : []),
     ],
+  };
+}
+
+/**
+ * The series drawn again, enlarged, beside the figure: at least 3 points inside a box under a third of the plot on
+ * both axes, two of them closer than DETAIL_GAP px. That happens when another series lies far away (the joint axes
+ * span both): Fig. 9's FLOAT points sat within 2 CA points of each other while OAT's were 40 points off.
+ */
+export function crowdedSeries(f: FigureData, L: FigureLayout = figureLayout(f)): string[] {
+  if (f.series.length < 2) return [];
+  const px = rows(f).map((v) => ({ series: v.series, x: toPx(L.x, v.x, L.width), y: toPx(L.y, v.y, L.height, true) }));
+  return f.series
+    .map((s) => s.name)
+    .filter((name) => {
+      const own = px.filter((p) => p.series === name);
+      if (own.length < 3) return false;
+      const span = (k: 'x' | 'y') => Math.max(...own.map((p) => p[k])) - Math.min(...own.map((p) => p[k]));
+      const close = own.some((p, i) => own.slice(i + 1).some((q) => Math.hypot(p.x - q.x, p.y - q.y) < DETAIL_GAP));
+      return span('x') < L.width / 3 && span('y') < L.height / 3 && close;
+    });
+}
+
+/**
+ * A figure as a Vega-Lite spec: its panel (see {@link panelSpec}) and, for each crowded series (see
+ * {@link crowdedSeries}), a detail panel beside it on axes fitted to that series alone, its region outlined in the
+ * main panel.
+ */
+export function figureSpec(f: FigureData): VegaLiteSpec {
+  const L = figureLayout(f);
+  const names = f.series.map((s) => s.name);
+  const details = crowdedSeries(f, L).map((name) => {
+    const d: FigureData = { ...f, series: f.series.filter((s) => s.name === name) };
+    return { name, d, L: figureLayout(d, { width: DETAIL_WIDTH }) };
+  });
+  const common = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title: { text: f.title, subtitle: f.subtitle },
+    background: 'white',
+    padding: 12,
     config: { font: FONT, title: { fontSize: TITLE_SIZE, subtitleFontSize: SUBTITLE_SIZE, anchor: 'start' }, view: { stroke: '#ddd' } },
+  };
+  if (!details.length) return { ...common, ...panelSpec(f, L, names) };
+  return {
+    ...common,
+    hconcat: [
+      panelSpec(f, L, names, details.map((x) => x.L)),
+      ...details.map((x) => ({ title: { text: `${x.name}, enlarged`, fontSize: SUBTITLE_SIZE + 1, subtitle: [] }, ...panelSpec(x.d, x.L, names) })),
+    ],
+    resolve: { scale: { x: 'independent', y: 'independent', color: 'shared' } },
   };
 }
 
