@@ -23,9 +23,10 @@ for hw, c in json.loads(sys.argv[1]):
     print(json.dumps(dict(impl='pytorch-cpu', threads=torch.get_num_threads(), shape=[64, hw, hw, c, c], ms=round(ms, 2), gflops=round(2 * 64 * hw * hw * c * c * 9 / ms / 1e6, 1))))
 PY
 fi
-# floatjs twice: with the native kernels (default) and with XNNPACK (FLOAT_NATIVE=off).
-for native in auto off; do
-FLOAT_NATIVE=$native node --input-type=module -e "
+# floatjs three times: the native kernels (Winograd for these layers), the native direct form
+# (FLOAT_NATIVE_WINOGRAD=off) and XNNPACK (FLOAT_NATIVE=off).
+for native in auto direct off; do
+FLOAT_NATIVE_WINOGRAD=$([ "$native" = direct ] && echo off || echo on) FLOAT_NATIVE=$([ "$native" = direct ] && echo auto || echo "$native") node --input-type=module -e "
 const tf = await import('@tensorflow/tfjs-core');
 const { selectBackend } = await import('./packages/backend/dist/index.js');
 const b = await selectBackend(process.env.FLOAT_BACKEND);

@@ -13,7 +13,7 @@ const median = (xs) => {
 };
 const label = (r) => {
   if (r.impl === 'pytorch-cpu') return `PyTorch ${r.torch} (${r.threads} threads${r.onednn_isa ? `, oneDNN ${r.onednn_isa}` : ''})`;
-  const kernels = r.native ? `native ${r.native.isa}, ${r.native.threads} thr` : `wasm XNNPACK, ${r.threads} thr`;
+  const kernels = r.native ? `native ${r.native.isa}, ${r.native.threads} thr${r.native.winograd === false ? ', direct 3×3' : ''}` : `wasm XNNPACK, ${r.threads} thr`;
   return `floatjs \`${r.method}\` (${kernels})`;
 };
 const runs = lines.filter((r) => r.images_per_s !== undefined);
@@ -41,7 +41,7 @@ if (convs.length) {
   console.log('| layer | implementation | ms | GFLOP/s |');
   console.log('|---|---|---|---|');
   for (const r of convs) {
-    const impl = r.impl === 'pytorch-cpu' ? `PyTorch (${r.threads} thr)` : r.native ? `floatjs native ${r.native.isa} (${r.native.threads} thr)` : `floatjs XNNPACK (${r.threads} thr)`;
+    const impl = r.impl === 'pytorch-cpu' ? `PyTorch (${r.threads} thr)` : r.native ? `floatjs native ${r.native.isa} (${r.native.threads} thr${r.native.winograd === false ? ', direct' : ''})` : `floatjs XNNPACK (${r.threads} thr)`;
     console.log(`| ${r.shape.join('×')} | ${impl} | ${r.ms} | ${r.gflops} |`);
   }
 }

@@ -37,25 +37,27 @@ describe('selectBackend', () => {
     if (!hasNode) await expect(selectBackend('tensorflow', {})).rejects.toThrow(/no usable tfjs backend \(tensorflow: neither @tensorflow\/tfjs-node-gpu nor @tensorflow\/tfjs-node is installed/);
   });
 
-  it('registers the native kernels on wasm and cpu by default, and reports their instruction set, threads and source', async (ctx) => {
+  it('registers the native kernels on wasm and cpu by default, and reports their instruction set, threads, Winograd and source', async (ctx) => {
     const load = loadNativeKernels();
     if (!load.ok) return ctx.skip();
     const b0 = { isa: load.kernels.isa() };
     for (const name of ['wasm', 'cpu']) {
       const b = await selectBackend(name, { FLOAT_THREADS: '2' });
-      expect(b.native).toEqual({ isa: load.kernels.isa(), threads: 2, source: load.source });
+      expect(b.native).toEqual({ isa: load.kernels.isa(), threads: 2, winograd: true, source: load.source });
     }
-    const generic = await selectBackend('cpu', { FLOAT_NATIVE_ISA: 'generic', FLOAT_THREADS: '1' });
-    expect(generic.native).toEqual({ isa: 'generic', threads: 1, source: load.source });
+    const generic = await selectBackend('cpu', { FLOAT_NATIVE_ISA: 'generic', FLOAT_THREADS: '1', FLOAT_NATIVE_WINOGRAD: 'off' });
+    expect(generic.native).toEqual({ isa: 'generic', threads: 1, winograd: false, source: load.source });
+    expect(load.kernels.winograd()).toBe(false);
     expect((await selectBackend('cpu', {})).native?.isa).toBe(b0.isa);
   });
 
-  it('FLOAT_NATIVE=off keeps the JS/wasm kernels; bad FLOAT_NATIVE and FLOAT_NATIVE_ISA values are named', async () => {
+  it('FLOAT_NATIVE=off keeps the JS/wasm kernels; bad FLOAT_NATIVE, FLOAT_NATIVE_ISA and FLOAT_NATIVE_WINOGRAD values are named', async () => {
     const off = await selectBackend('wasm', { FLOAT_NATIVE: 'off' });
     expect(off.native).toBeUndefined();
     expect(off.skipped.map((s) => s.name)).not.toContain('native-kernels');
     await expect(selectBackend('cpu', { FLOAT_NATIVE: 'yes' })).rejects.toThrow('FLOAT_NATIVE: expected one of auto, on, off, got "yes"');
     await expect(selectBackend('cpu', { FLOAT_NATIVE_ISA: 'sse9' })).rejects.toThrow('FLOAT_NATIVE_ISA: expected one of avx512, avx2, generic, got "sse9"');
+    if (loadNativeKernels().ok) await expect(selectBackend('cpu', { FLOAT_NATIVE_WINOGRAD: '1' })).rejects.toThrow('FLOAT_NATIVE_WINOGRAD: expected on or off, got "1"');
   });
 });
 

@@ -27,10 +27,11 @@ export interface BackendChoice {
   threads?: number;
   /**
    * The native convolution kernels (@floatjs/native-kernels) registered on wasm or cpu: their instruction
-   * set, threads, and whether the addon was compiled here or is the package's prebuilt binary. Absent when
+   * set, threads, whether 3×3 convolutions may take the Winograd path (FLOAT_NATIVE_WINOGRAD), and whether the
+   * addon was compiled here or is the package's prebuilt binary. Absent when
    * they are off (FLOAT_NATIVE=off) or unavailable (the reason is in `skipped`).
    */
-  native?: { isa: string; threads: number; source?: 'compiled' | 'prebuilt' };
+  native?: { isa: string; threads: number; winograd?: boolean; source?: 'compiled' | 'prebuilt' };
   /**
    * Where the `tensorflow` and `webgpu` backends compute. tensorflow: TensorFlow's own device list says whether
    * it found a GPU; a GPU package that found none runs on the CPU, and `detail` says why that usually happens.

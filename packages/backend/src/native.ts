@@ -11,15 +11,17 @@ export interface LoadedNative {
 }
 
 /** What a backend record says of the native kernels. */
-export function nativeRecord({ kernels, source }: LoadedNative): { isa: string; threads: number; source: NativeSource } {
-  return { isa: kernels.isa(), threads: kernels.threads(), source };
+export function nativeRecord({ kernels, source }: LoadedNative): { isa: string; threads: number; winograd: boolean; source: NativeSource } {
+  return { isa: kernels.isa(), threads: kernels.threads(), winograd: kernels.winograd(), source };
 }
 
 /**
  * The native kernels to use, per FLOAT_NATIVE (also FloatSeededNormal's native fill, whose draws are
  * bit-identical to the JS ones): `auto` (default) uses @floatjs/native-kernels
  * when its addon was built and records why not in `skipped` otherwise; `on` requires it; `off` never uses
- * it. FLOAT_NATIVE_ISA (avx512, avx2, generic) picks a narrower instruction set than the CPU's best.
+ * it. FLOAT_NATIVE_ISA (avx512, avx2, generic) picks a narrower instruction set than the CPU's best;
+ * FLOAT_NATIVE_WINOGRAD=off keeps 3×3 stride-1 convolutions in the direct form (default `on`: Winograd F(4×4, 3×3) from
+ * 16 channels, another rounding).
  */
 export async function loadNative(
   env: NodeJS.ProcessEnv,
@@ -54,6 +56,9 @@ function configure(kernels: NativeKernels, env: NodeJS.ProcessEnv, threads: numb
     // The best this CPU runs (ISAS is in that order), also after an earlier selection narrowed it.
     ISAS.some((best) => kernels.setIsa(best));
   }
+  const winograd = env.FLOAT_NATIVE_WINOGRAD || 'on';
+  if (winograd !== 'on' && winograd !== 'off') throw new Error(`FLOAT_NATIVE_WINOGRAD: expected on or off, got "${winograd}"`);
+  kernels.setWinograd(winograd === 'on');
   kernels.setThreads(threads);
   return kernels;
 }

@@ -357,6 +357,21 @@ napi_value SetThreads(napi_env env, napi_callback_info info) {
   return done(env, nullptr, "setThreads");
 }
 
+napi_value SetWinograd(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (!args(env, info, 1, argv, "setWinograd")) return nullptr;
+  bool on = false;
+  if (napi_get_value_bool(env, argv[0], &on) != napi_ok) return fail(env, "setWinograd: expected a boolean");
+  setWinograd(on);
+  return done(env, nullptr, "setWinograd");
+}
+
+napi_value Winograd(napi_env env, napi_callback_info) {
+  napi_value v;
+  napi_get_boolean(env, winogradEnabled(), &v);
+  return v;
+}
+
 napi_value Threads(napi_env env, napi_callback_info) {
   napi_value v;
   napi_create_int32(env, threadCount(), &v);
@@ -409,6 +424,7 @@ NAPI_MODULE_INIT() {
                  {"relu", Relu},
                  {"normalFill", NormalFill},
                  {"setThreads", SetThreads}, {"threads", Threads},
+                 {"setWinograd", SetWinograd}, {"winograd", Winograd},
                  {"isa", Isa},               {"scratchBytes", ScratchBytes},               {"setIsa", SetIsa}};
   for (const Entry& e : entries) {
     napi_value f;

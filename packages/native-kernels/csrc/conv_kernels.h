@@ -295,6 +295,15 @@ const char* runGather(const GatherSegment* segments, int64_t tasks, int maxTaps,
   return run.failed ? kOutOfMemory : nullptr;
 }
 
+}  // namespace ISA_NAMESPACE
+}  // namespace floatjs
+
+// Uses the gather GEMM above; conv2d and conv2dBackpropInput below call it.
+#include "winograd_kernels.h"
+
+namespace floatjs {
+namespace ISA_NAMESPACE {
+
 // ---------------------------------------------------------------------------------------------------
 // Forward
 
@@ -351,6 +360,9 @@ inline const char* conv2d(const ConvGeometry& g, const float* x, const float* fi
   const int taps = g.taps(), C = g.inChannels, Co = g.outChannels;
   const int64_t plane = int64_t(g.outHeight) * g.outWidth;
   if (plane * g.batch == 0 || Co == 0) return nullptr;
+  if (winogradFits(g))
+    return winogradConv2d(g, [&](int kh, int kw, int c, int k) { return filter[((int64_t(kh) * 3 + kw) * C + c) * Co + k]; },
+                          x, bias, residual, y, act);
   const int group = imagesPerGroup(int64_t(g.inHeight) * g.inWidth * C * 4);
   const int groups = ceilDiv(g.batch, group);
   const int nbMax = maxBlocksOf(Co);
@@ -474,6 +486,15 @@ struct InputGradFill {
 
 inline const char* conv2dBackpropInput(const ConvGeometry& g, const float* dy, const float* filter, float* dx) {
   const int sh = g.strideHeight, sw = g.strideWidth, Ci = g.inChannels, Co = g.outChannels;
+  // At stride 1, dx is the forward convolution of dy with the filter turned by 180° and its channels swapped,
+  // padded by 2 − pad: dx[i][c] = Σ dy[i + a − (2 − pad)][k] · W[2 − a][c][k].
+  if (sh == 1 && sw == 1 && g.filterHeight == 3 && g.filterWidth == 3) {
+    const ConvGeometry t{g.batch, g.outHeight, g.outWidth, Co, g.inHeight, g.inWidth, Ci, 3, 3, 1, 1,
+                         g.dilationHeight, g.dilationWidth, 2 - g.padTop, 2 - g.padLeft};
+    if (winogradFits(t))
+      return winogradConv2d(t, [&](int a, int b, int k, int c) { return filter[((int64_t(2 - a) * 3 + 2 - b) * Ci + c) * Co + k]; },
+                            dy, nullptr, nullptr, dx, kLinear);
+  }
   const int phaseCount = sh * sw;
   const int nbMax = maxBlocksOf(Ci);
   const int group = imagesPerGroup(int64_t(g.outHeight) * g.outWidth * Co * 4);

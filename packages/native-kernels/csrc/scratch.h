@@ -6,7 +6,7 @@
 
 namespace floatjs {
 
-enum ScratchSlot { kPackedWeights = 0, kPartialSums = 1, kZeros = 2, kTilePointers = 3, kScratchSlots = 4 };
+enum ScratchSlot { kPackedWeights = 0, kPartialSums = 1, kZeros = 2, kTilePointers = 3, kWinogradTiles = 4, kScratchSlots = 5 };
 
 // 64-byte aligned storage for `floats` floats, valid until the next request of the same slot on this thread.
 // Contents are unspecified. Null when the allocation fails.

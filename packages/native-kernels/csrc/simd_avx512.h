@@ -22,6 +22,8 @@ struct Simd {
   static Vec broadcast(const float* p) { return _mm512_set1_ps(*p); }
   static Vec fma(Vec a, Vec b, Vec c) { return _mm512_fmadd_ps(a, b, c); }
   static Vec add(Vec a, Vec b) { return _mm512_add_ps(a, b); }
+  static Vec sub(Vec a, Vec b) { return _mm512_sub_ps(a, b); }
+  static Vec mul(Vec a, Vec b) { return _mm512_mul_ps(a, b); }
   static float hsum(Vec v) { return _mm512_reduce_add_ps(v); }
   static Vec relu(Vec a) { return _mm512_max_ps(a, _mm512_setzero_ps()); }
   static void store(float* p, Vec v) { _mm512_storeu_ps(p, v); }

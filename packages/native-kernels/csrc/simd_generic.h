@@ -31,6 +31,8 @@ struct Simd {
   static Vec broadcast(const float* p) { return Vec{*p, *p, *p, *p}; }
   static Vec fma(Vec a, Vec b, Vec c) { return a * b + c; }
   static Vec add(Vec a, Vec b) { return a + b; }
+  static Vec sub(Vec a, Vec b) { return a - b; }
+  static Vec mul(Vec a, Vec b) { return a * b; }
   static float hsum(Vec v) { return (v[0] + v[1]) + (v[2] + v[3]); }
   static Vec relu(Vec a) {
     typedef int Mask __attribute__((vector_size(16)));

@@ -1,5 +1,6 @@
 #include "thread_pool.h"
 
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -104,5 +105,11 @@ Pool& pool() {
 void parallelFor(int64_t tasks, RangeFn fn, void* ctx) { pool().run(tasks, fn, ctx); }
 void setThreadCount(int threads) { pool().resize(threads); }
 int threadCount() { return pool().threads(); }
+
+namespace {
+std::atomic<bool> winograd{true};
+}
+void setWinograd(bool on) { winograd.store(on); }
+bool winogradEnabled() { return winograd.load(); }
 
 }  // namespace floatjs

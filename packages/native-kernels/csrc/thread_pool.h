@@ -16,4 +16,8 @@ void parallelFor(int64_t tasks, RangeFn fn, void* ctx);
 void setThreadCount(int threads);
 int threadCount();
 
+// Whether 3×3 stride-1 convolutions take the Winograd path (winograd_kernels.h); on by default.
+void setWinograd(bool on);
+bool winogradEnabled();
+
 }  // namespace floatjs

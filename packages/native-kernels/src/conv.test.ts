@@ -28,6 +28,15 @@ const CASES = [
   { n: 2, h: 9, w: 8, ci: 3, co: 17, kh: 3, s: 2, pad: 1 },
   { n: 2, h: 8, w: 8, ci: 4, co: 40, kh: 3, s: 1, pad: 1 },
   { n: 1, h: 7, w: 9, ci: 2, co: 64, kh: 5, s: 1, pad: 2 },
+  // The Winograd path (3×3, stride 1, ≥ 16 channels; the 16 → 16 case above too): odd sizes (partial 4×4
+  // blocks), valid, same, wide and uneven padding, output channels off the vector width, and one that stays direct
+  // (input channels not in whole vectors).
+  { n: 2, h: 8, w: 8, ci: 32, co: 32, kh: 3, s: 1, pad: 1 },
+  { n: 3, h: 7, w: 9, ci: 32, co: 40, kh: 3, s: 1, pad: 1 },
+  { n: 2, h: 6, w: 5, ci: 48, co: 64, kh: 3, s: 1, pad: 0 },
+  { n: 1, h: 5, w: 6, ci: 64, co: 32, kh: 3, s: 1, pad: 2 },
+  { n: 2, h: 9, w: 6, ci: 32, co: 48, kh: 3, s: 1, pad: 1, padAfter: 0 },
+  { n: 1, h: 6, w: 6, ci: 33, co: 32, kh: 3, s: 1, pad: 1 },
 ];
 
 function describeCase(g: ConvGeometry): string {
@@ -123,15 +132,44 @@ describe('native convolution kernels against a float64 reference', () => {
   });
 
   it('gives bit-identical results for 1, 2, 3 and 16 threads (the filter gradient sums chunks in a fixed order)', () => {
-    // 8 × 32 × 32 pixels: the filter gradient is summed in several chunks.
-    const g = geometryOf({ n: 8, h: 32, w: 32, ci: 16, co: 32, kh: 3, s: 1, pad: 1 });
-    const runs = [1, 2, 3, 16].map((t) => {
-      k.setThreads(t);
-      return runAll(k, g, 7);
-    });
-    for (const r of runs.slice(1)) {
-      for (const key of ['y', 'yFused', 'dw', 'dx'] as const) expect(Buffer.compare(Buffer.from(r[key]!.buffer), Buffer.from(runs[0][key]!.buffer)), key).toBe(0);
+    // 8 × 32 × 32 pixels: the filter gradient is summed in several chunks. The second shape takes the Winograd path.
+    for (const c of [{ n: 8, h: 32, w: 32, ci: 16, co: 32, kh: 3, s: 1, pad: 1 }, { n: 4, h: 15, w: 17, ci: 32, co: 64, kh: 3, s: 1, pad: 1 }]) {
+      const g = geometryOf(c);
+      const runs = [1, 2, 3, 16].map((t) => {
+        k.setThreads(t);
+        return runAll(k, g, 7);
+      });
+      for (const r of runs.slice(1)) {
+        for (const key of ['y', 'yFused', 'dw', 'dx'] as const) expect(Buffer.compare(Buffer.from(r[key]!.buffer), Buffer.from(runs[0][key]!.buffer)), `${describeCase(g)} ${key}`).toBe(0);
+      }
     }
+  });
+
+  it('takes the Winograd path for 3×3 stride-1 convolutions of ≥ 16 channels, and setWinograd(false) the direct one', () => {
+    expect(k.winograd()).toBe(true);
+    const eligible = geometryOf({ n: 2, h: 9, w: 7, ci: 32, co: 32, kh: 3, s: 1, pad: 1 });
+    const narrow = geometryOf({ n: 2, h: 9, w: 7, ci: 8, co: 16, kh: 3, s: 1, pad: 1 });
+    const both = (g: ConvGeometry) => {
+      k.setWinograd(false);
+      const direct = runAll(k, g, 11);
+      k.setWinograd(true);
+      return { direct, winograd: runAll(k, g, 11) };
+    };
+    const same = (a: Float32Array, b: Float32Array) => Buffer.compare(Buffer.from(a.buffer), Buffer.from(b.buffer)) === 0;
+    for (const isa of NATIVE_ISAS) {
+      if (!k.setIsa(isa)) continue;
+      const e = both(eligible);
+      // Another rounding shows the path is taken; the float64 reference bounds both.
+      expect(same(e.direct.y, e.winograd.y), `${isa} forward`).toBe(false);
+      expect(same(e.direct.dx!, e.winograd.dx!), `${isa} dx`).toBe(false);
+      expect(relErr(e.winograd.y, referenceConv(eligible, e.winograd.x, e.winograd.w, null, false)), `${isa} forward`).toBeLessThan(1e-5);
+      expect(relErr(e.winograd.dx!, referenceInputGrad(eligible, e.winograd.dy, e.winograd.w)), `${isa} dx`).toBeLessThan(1e-5);
+      // The filter gradient is always direct; so is every pass below 16 channels.
+      expect(same(e.direct.dw, e.winograd.dw), `${isa} dfilter`).toBe(true);
+      const n = both(narrow);
+      for (const key of ['y', 'yFused', 'dw', 'dx'] as const) expect(same(n.direct[key]!, n.winograd[key]!), `${isa} narrow ${key}`).toBe(true);
+    }
+    k.setIsa(best);
   });
 
   it('reads and writes Float32Arrays that view a shared WebAssembly heap in place', () => {

@@ -95,6 +95,14 @@ export interface NativeKernels {
   isa(): NativeIsa;
   /** Switches to `isa` if this CPU runs it; returns whether it did. */
   setIsa(isa: NativeIsa): boolean;
+  /**
+   * Whether 3×3 stride-1 convolutions with at least 16 channels in and out (input channels in whole vectors)
+   * use Winograd F(4×4, 3×3) for the forward pass and the input gradient: a quarter of the multiplies, another
+   * rounding (within about 1e-5 of the output's scale; the direct form's is about 1e-7), the same for any thread
+   * count. On by default; `false` restores the direct form.
+   */
+  setWinograd(on: boolean): void;
+  winograd(): boolean;
 }
 
 /** Where a loaded addon came from: compiled on this machine (install script, `build:native`) or the prebuilt one. */

@@ -18,6 +18,7 @@ describe('backend record', () => {
     const b = choice({ native: { isa: 'avx512', threads: 2, source: 'prebuilt' } });
     expect(backendRecord(b).native).toEqual({ isa: 'avx512', threads: 2, source: 'prebuilt' });
     expect(backendLine(b)).toContain('native kernels avx512, 2 threads, prebuilt)');
+    expect(backendLine(choice({ native: { isa: 'avx2', threads: 2, winograd: false, source: 'compiled' } }))).toContain('native kernels avx2, 2 threads, Winograd off, compiled)');
   });
 
   it('says why the native kernels are off, in the record and in the line', () => {

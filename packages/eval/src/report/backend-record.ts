@@ -24,7 +24,11 @@ export function backendLine(b: BackendChoice): string {
   const plural = (n: number) => `${n} thread${n === 1 ? '' : 's'}`;
   const parts = [b.package, b.reason, ...(b.threads ? [plural(b.threads)] : [])].join(', ');
   const off = nativeOffReason(b);
-  const native = b.native ? `; native kernels ${b.native.isa}, ${plural(b.native.threads)}${b.native.source ? `, ${b.native.source}` : ""}` : off ? `; native kernels OFF, the slow path: ${off}` : '';
+  const native = b.native
+    ? `; native kernels ${b.native.isa}, ${plural(b.native.threads)}${b.native.winograd === false ? ', Winograd off' : ''}${b.native.source ? `, ${b.native.source}` : ''}`
+    : off
+      ? `; native kernels OFF, the slow path: ${off}`
+      : '';
   // tensorflow: whether TensorFlow found a GPU (the GPU package quietly runs on the CPU without CUDA 11.2).
   const device = b.device ? (b.device.gpu ? '; on a GPU' : `; ON THE CPU: ${b.device.detail}`) : '';
   return `backend: ${b.name} (${parts}${native}${device})`;

@@ -1,0 +1,277 @@
+// Winograd F(4×4, 3×3) for 3×3 stride-1 convolutions (Lavin & Gray, 2016): each 4×4 block of outputs is
+// Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A over a 6×6 input patch d (interpolation points 0, ±1, ±2, ∞), so 36 multiplies per
+// input and output channel pair replace the direct form's 144, a 4× cut of the FMA-bound GEMM that pays for the
+// transforms. Included by conv_kernels.h, whose gather GEMM tiles run the 36 products (one per position ξ).
+//
+// The rounding differs from the direct convolution (the transforms round, and the points ±2 scale some terms by
+// up to 8): outputs agree with a float64 reference within about 1e-5 of their largest magnitude (the tests bound
+// it; the direct form's error is about 1e-7). Each output block is
+// computed by one task with the same code whatever tiles share it, so results do not depend on the thread
+// count. setWinograd(false) restores the direct form.
+#pragma once
+
+namespace floatjs {
+namespace ISA_NAMESPACE {
+
+// 3×3, stride 1, no dilation, input channels in whole vectors, padding at most 2, and at least 16 channels in
+// and out: with fewer, the GEMM's inner loop is too short to pay for the transforms. (On a Zen 3 with AVX2, two
+// threads, ResNet-20's stages at batch 64, forward and input gradient alike: 16 → 16 channels at 32×32 ran 1.2×
+// the direct form's speed, 32 → 32 at 16×16 1.5×, 64 → 64 at 8×8 1.4×.)
+constexpr int kWinogradMinChannels = 16;
+
+inline bool winogradFits(const ConvGeometry& g) {
+  return winogradEnabled() && g.filterHeight == 3 && g.filterWidth == 3 && g.strideHeight == 1 &&
+         g.strideWidth == 1 && g.dilationHeight == 1 && g.dilationWidth == 1 && g.inChannels % kW == 0 &&
+         g.inChannels >= kWinogradMinChannels && g.outChannels >= kWinogradMinChannels && g.padTop >= 0 &&
+         g.padTop <= 2 && g.padLeft >= 0 && g.padLeft <= 2;
+}
+
+// Constants the transforms broadcast.
+inline constexpr float kWinogradTwo = 2.0f, kWinogradFour = 4.0f, kWinogradMinusFour = -4.0f,
+                       kWinogradMinusFive = -5.0f, kWinogradEight = 8.0f;
+
+// Positions ξ of the 6×6 transform, and the outputs per block side.
+constexpr int kXi = 36;
+constexpr int kTile = 4;
+
+struct WinogradRun {
+  const ConvGeometry* g;
+  const float* x;
+  const float* bias;
+  const float* residual;
+  float* y;
+  int act;
+  const ChannelBlock* blocks;
+  int blockCount;
+  const float* packed;       // U per position ξ and block: [ξ][block][C][vectors · kW]
+  int64_t packedPerXi;       // floats per ξ
+  const int64_t* blockAt;    // a block's offset within one ξ
+  int tilesW, tilesPerImage;
+  int64_t tiles;             // all 4×4 output blocks
+  int tilesPerTask;
+  int failed;
+};
+
+// Bᵀ applied to six vectors d[0], d[step], …, d[5·step]: the rows of
+// Bᵀ = [4 0 −5 0 1 0; 0 −4 −4 1 1 0; 0 4 −4 −1 1 0; 0 −2 −1 2 1 0; 0 2 −1 −2 1 0; 0 4 0 −5 0 1].
+inline void inputTransform6(const Vec* d, int step, Vec* t, int tstep) {
+  const Vec four = Simd::broadcast(&kWinogradFour), minusFour = Simd::broadcast(&kWinogradMinusFour),
+            minusFive = Simd::broadcast(&kWinogradMinusFive), two = Simd::broadcast(&kWinogradTwo);
+  const Vec d0 = d[0], d1 = d[step], d2 = d[2 * step], d3 = d[3 * step], d4 = d[4 * step], d5 = d[5 * step];
+  const Vec a = Simd::fma(minusFour, d2, d4), b = Simd::fma(minusFour, d1, d3);
+  const Vec c = Simd::sub(d4, d2), e = Simd::mul(two, Simd::sub(d3, d1));
+  t[0] = Simd::fma(four, d0, Simd::fma(minusFive, d2, d4));
+  t[tstep] = Simd::add(a, b);
+  t[2 * tstep] = Simd::sub(a, b);
+  t[3 * tstep] = Simd::add(c, e);
+  t[4 * tstep] = Simd::sub(c, e);
+  t[5 * tstep] = Simd::fma(four, d1, Simd::fma(minusFive, d3, d5));
+}
+
+// Bᵀ d B for `count` tiles from `first`, into V[ξ][t][C] (t local to the task).
+inline void winogradInput(const WinogradRun& run, int64_t first, int count, float* V) {
+  const ConvGeometry& s = *run.g;
+  const int C = s.inChannels, T = run.tilesPerTask;
+  for (int t = 0; t < count; t++) {
+    int64_t tile = first + t;
+    int n = int(tile / run.tilesPerImage), local = int(tile % run.tilesPerImage);
+    int iy0 = (local / run.tilesW) * kTile - s.padTop, ix0 = (local % run.tilesW) * kTile - s.padLeft;
+    const float* image = run.x + int64_t(n) * s.inHeight * s.inWidth * C;
+    const float* at[6][6];
+    for (int i = 0; i < 6; i++)
+      for (int j = 0; j < 6; j++) {
+        int iy = iy0 + i, ix = ix0 + j;
+        at[i][j] = inside(iy, s.inHeight) && inside(ix, s.inWidth) ? image + (int64_t(iy) * s.inWidth + ix) * C : nullptr;
+      }
+    float* out = V + int64_t(t) * C;
+    for (int c = 0; c < C; c += kW) {
+      Vec d[6][6], u[6][6];
+      for (int i = 0; i < 6; i++)
+        for (int j = 0; j < 6; j++) d[i][j] = at[i][j] ? Simd::load(at[i][j] + c) : Simd::zero();
+      // Along each column (Bᵀ d), then along each row (· B), stored at ξ = 6i + j.
+      for (int j = 0; j < 6; j++) inputTransform6(&d[0][j], 6, &u[0][j], 6);
+      for (int i = 0; i < 6; i++) {
+        Vec v[6];
+        inputTransform6(&u[i][0], 1, v, 1);
+        for (int j = 0; j < 6; j++) Simd::store(out + int64_t(6 * i + j) * T * C + c, v[j]);
+      }
+    }
+  }
+}
+
+// Aᵀ applied to six vectors m[0], m[step], …: Aᵀ = [1 1 1 1 1 0; 0 1 −1 2 −2 0; 0 1 1 4 4 0; 0 1 −1 8 −8 1].
+inline void outputTransform6(const Vec* m, int step, Vec* y, int ystep) {
+  const Vec two = Simd::broadcast(&kWinogradTwo), four = Simd::broadcast(&kWinogradFour),
+            eight = Simd::broadcast(&kWinogradEight);
+  const Vec p = Simd::add(m[step], m[2 * step]), q = Simd::sub(m[step], m[2 * step]);
+  const Vec r = Simd::add(m[3 * step], m[4 * step]), s = Simd::sub(m[3 * step], m[4 * step]);
+  y[0] = Simd::add(Simd::add(m[0], p), r);
+  y[ystep] = Simd::fma(two, s, q);
+  y[2 * ystep] = Simd::fma(four, r, p);
+  y[3 * ystep] = Simd::add(Simd::fma(eight, s, q), m[5 * step]);
+}
+
+// Aᵀ M A for `count` tiles from M[ξ][t][K], then bias, residual and activation in the direct form's order, each
+// output inside the image stored.
+inline void winogradOutput(const WinogradRun& run, int64_t first, int count, const float* M) {
+  const ConvGeometry& s = *run.g;
+  const int K = s.outChannels, T = run.tilesPerTask;
+  const int64_t xiStride = int64_t(T) * K;
+  for (int t = 0; t < count; t++) {
+    int64_t tile = first + t;
+    int n = int(tile / run.tilesPerImage), local = int(tile % run.tilesPerImage);
+    int oy0 = (local / run.tilesW) * kTile, ox0 = (local % run.tilesW) * kTile;
+    const int rowsOut = imin(kTile, s.outHeight - oy0), colsOut = imin(kTile, s.outWidth - ox0);
+    const float* m = M + int64_t(t) * K;
+    for (int k = 0; k < K; k += kW) {
+      const int lanes = imin(kW, K - k);
+      Vec v[6][6], r[4][6];
+      for (int xi = 0; xi < kXi; xi++) v[xi / 6][xi % 6] = Simd::loadN(m + xi * xiStride + k, lanes);
+      for (int j = 0; j < 6; j++) outputTransform6(&v[0][j], 6, &r[0][j], 6);
+      const Vec b = run.bias ? Simd::loadN(run.bias + k, lanes) : Simd::zero();
+      for (int i = 0; i < rowsOut; i++) {
+        Vec out[4];
+        outputTransform6(r[i], 1, out, 1);
+        for (int j = 0; j < colsOut; j++) {
+          int64_t at = ((int64_t(n) * s.outHeight + oy0 + i) * s.outWidth + ox0 + j) * K + k;
+          Vec yv = out[j];
+          if (run.bias) yv = Simd::add(yv, b);
+          if (run.residual) yv = Simd::add(yv, Simd::loadN(run.residual + at, lanes));
+          if (run.act == kRelu) yv = Simd::relu(yv);
+          Simd::storeN(run.y + at, yv, lanes);
+        }
+      }
+    }
+  }
+}
+
+inline void winogradRange(void* vrun, int64_t begin, int64_t end) {
+  auto& run = *static_cast<WinogradRun*>(vrun);
+  const ConvGeometry& s = *run.g;
+  const int C = s.inChannels, K = s.outChannels, T = run.tilesPerTask;
+  float* V = scratch(kWinogradTiles, size_t(kXi) * T * (C + K));
+  if (!V) {
+    __atomic_store_n(&run.failed, 1, __ATOMIC_RELAXED);
+    return;
+  }
+  float* M = V + int64_t(kXi) * T * C;
+  const float* in[16];
+  float* out[16];
+  for (int64_t task = begin; task < end; task++) {
+    int64_t first = task * T;
+    int count = int(lmin(T, run.tiles - first));
+    winogradInput(run, first, count, V);
+    for (int xi = 0; xi < kXi; xi++) {
+      const float* Vx = V + int64_t(xi) * T * C;
+      float* Mx = M + int64_t(xi) * T * K;
+      for (int b = 0; b < run.blockCount; b++) {
+        const ChannelBlock& blk = run.blocks[b];
+        const float* w = run.packed + xi * run.packedPerXi + run.blockAt[b];
+        GatherTileFn tileFn = gatherTileFor(blk.vectors);
+        for (int r0 = 0; r0 < count; r0 += blk.rows) {
+          int rows = imin(blk.rows, count - r0);
+          // Rows past `rows` are read but never stored: point them at a real row.
+          for (int r = 0; r < blk.rows; r++) in[r] = Vx + int64_t(r0 + (r < rows ? r : 0)) * C;
+          for (int r = 0; r < rows; r++) out[r] = Mx + int64_t(r0 + r) * K + blk.offset;
+          tileFn(in, 1, C, w, out, rows, blk.cols, nullptr, nullptr, kLinear);
+        }
+      }
+    }
+    winogradOutput(run, first, count, M);
+  }
+}
+
+// Bytes of transformed input and products per task, at least 12 tiles (which every GEMM tile height of 3, 4, 6
+// or 12 rows divides).
+constexpr int64_t kWinogradTaskBytes = 128 << 10;
+
+// U = G g Gᵀ in double, rounded once: G = [¼ 0 0; −⅙ −⅙ −⅙; −⅙ ⅙ −⅙; 1⁄24 1⁄12 ⅙; 1⁄24 −1⁄12 ⅙; 0 0 1],
+// written into the GEMM's packed layout [ξ][block][c][vectors · kW], the padding columns zero.
+template <class At>
+struct FilterTransform {
+  const At* at;
+  int C, K;
+  const ChannelBlock* blocks;
+  int blockCount;
+  const int64_t* blockAt;
+  int64_t perXi;
+  float* packed;
+};
+
+template <class At>
+void filterTransformRange(void* vrun, int64_t begin, int64_t end) {
+  const auto& f = *static_cast<const FilterTransform<At>*>(vrun);
+  static const double G[6][3] = {{0.25, 0, 0}, {-1.0 / 6, -1.0 / 6, -1.0 / 6}, {-1.0 / 6, 1.0 / 6, -1.0 / 6},
+                                 {1.0 / 24, 1.0 / 12, 1.0 / 6}, {1.0 / 24, -1.0 / 12, 1.0 / 6}, {0, 0, 1}};
+  // One block's columns for one input channel, ξ by ξ, so the packed rows are written whole.
+  float u[kXi][Simd::kMaxVectors * kW];
+  for (int c = int(begin); c < int(end); c++)
+    for (int b = 0; b < f.blockCount; b++) {
+      const ChannelBlock& blk = f.blocks[b];
+      const int width = blk.vectors * kW;
+      for (int j = 0; j < width; j++) {
+        if (j >= blk.cols) {
+          for (int xi = 0; xi < kXi; xi++) u[xi][j] = 0.0f;
+          continue;
+        }
+        const int k = blk.offset + j;
+        double w[3][3], h[6][3];
+        for (int i = 0; i < 3; i++)
+          for (int l = 0; l < 3; l++) w[i][l] = (*f.at)(i, l, c, k);
+        for (int i = 0; i < 6; i++)
+          for (int l = 0; l < 3; l++) h[i][l] = G[i][0] * w[0][l] + G[i][1] * w[1][l] + G[i][2] * w[2][l];
+        for (int i = 0; i < 6; i++)
+          for (int l = 0; l < 6; l++) u[6 * i + l][j] = float(h[i][0] * G[l][0] + h[i][1] * G[l][1] + h[i][2] * G[l][2]);
+      }
+      float* row = f.packed + f.blockAt[b] + int64_t(c) * width;
+      for (int xi = 0; xi < kXi; xi++) std::memcpy(row + xi * f.perXi, u[xi], sizeof(float) * width);
+    }
+}
+
+// y = act(conv(x, W) + bias + residual) for a geometry that winogradFits, with W given by at(kh, kw, c, k).
+template <class At>
+const char* winogradConv2d(const ConvGeometry& g, const At& at, const float* x, const float* bias, const float* residual,
+                           float* y, int act) {
+  const int C = g.inChannels, K = g.outChannels;
+  if (int64_t(g.batch) * g.outHeight * g.outWidth == 0) return nullptr;
+  const int nbMax = maxBlocksOf(K);
+  Allocation blocksMem(sizeof(ChannelBlock) * nbMax), atMem(sizeof(int64_t) * nbMax);
+  auto* blocks = static_cast<ChannelBlock*>(blocksMem.p);
+  auto* blockAt = static_cast<int64_t*>(atMem.p);
+  if (!blocks || !blockAt) return kOutOfMemory;
+  const int nb = channelBlocks(K, Simd::kRows, blocks);
+  int64_t perXi = 0;
+  for (int b = 0; b < nb; b++) {
+    blockAt[b] = perXi;
+    perXi += int64_t(C) * blocks[b].vectors * kW;
+  }
+  float* packed = scratch(kPackedWeights, size_t(kXi * perXi));
+  if (!packed) return kOutOfMemory;
+  FilterTransform<At> ft{&at, C, K, blocks, nb, blockAt, perXi, packed};
+  // C·K transforms of ~160 double operations each: split over the threads too (a 64 → 64 layer's would
+  // otherwise be a serial fifth of its time).
+  parallelFor(C, &filterTransformRange<At>, &ft);
+  WinogradRun run{};
+  run.g = &g;
+  run.x = x;
+  run.bias = bias;
+  run.residual = residual;
+  run.y = y;
+  run.act = act;
+  run.blocks = blocks;
+  run.blockCount = nb;
+  run.packed = packed;
+  run.packedPerXi = perXi;
+  run.blockAt = blockAt;
+  run.tilesW = ceilDiv(g.outWidth, kTile);
+  run.tilesPerImage = ceilDiv(g.outHeight, kTile) * run.tilesW;
+  run.tiles = int64_t(g.batch) * run.tilesPerImage;
+  // The count depends on the shape only (and results on neither it nor the thread count).
+  int64_t t = kWinogradTaskBytes / (int64_t(kXi) * (C + K) * 4);
+  run.tilesPerTask = int(t < 12 ? 12 : t > 240 ? 240 : t / 12 * 12);
+  parallelFor(ceilDiv64(run.tiles, run.tilesPerTask), &winogradRange, &run);
+  return run.failed ? kOutOfMemory : nullptr;
+}
+
+}  // namespace ISA_NAMESPACE
+}  // namespace floatjs
