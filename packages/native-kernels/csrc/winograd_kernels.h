@@ -15,24 +15,27 @@ namespace ISA_NAMESPACE {
 
 // 3×3, stride 1, no dilation, input channels in whole vectors, padding at most 2, and at least 16 channels in
 // and out: with fewer, the GEMM's inner loop is too short to pay for the transforms. (On a Zen 3 with AVX2, two
-// threads, ResNet-20's stages at batch 64, forward and input gradient alike: 16 → 16 channels at 32×32 ran 1.2×
-// the direct form's speed, 32 → 32 at 16×16 1.5×, 64 → 64 at 8×8 1.4×.)
+// threads, ResNet-20's stages at batch 64, forward and input gradient alike: 16 → 16 channels at 32×32 ran
+// 1.15–1.2× the direct form's speed, 32 → 32 at 16×16 1.55–1.6×, 64 → 64 at 8×8 1.9–2.0×.)
 constexpr int kWinogradMinChannels = 16;
+// Positions ξ of the 6×6 transform, and the outputs per block side.
+constexpr int kXi = 36;
+constexpr int kTile = 4;
+// The filter transform costs about as much as a dozen output blocks' products, once per call: with fewer than
+// this many blocks (a small batch of small images) the direct form is faster.
+constexpr int64_t kWinogradMinTiles = 32;
 
 inline bool winogradFits(const ConvGeometry& g) {
   return winogradEnabled() && g.filterHeight == 3 && g.filterWidth == 3 && g.strideHeight == 1 &&
          g.strideWidth == 1 && g.dilationHeight == 1 && g.dilationWidth == 1 && g.inChannels % kW == 0 &&
          g.inChannels >= kWinogradMinChannels && g.outChannels >= kWinogradMinChannels && g.padTop >= 0 &&
-         g.padTop <= 2 && g.padLeft >= 0 && g.padLeft <= 2;
+         g.padTop <= 2 && g.padLeft >= 0 && g.padLeft <= 2 &&
+         int64_t(g.batch) * ceilDiv(g.outHeight, kTile) * ceilDiv(g.outWidth, kTile) >= kWinogradMinTiles;
 }
 
 // Constants the transforms broadcast.
 inline constexpr float kWinogradTwo = 2.0f, kWinogradFour = 4.0f, kWinogradMinusFour = -4.0f,
                        kWinogradMinusFive = -5.0f, kWinogradEight = 8.0f;
-
-// Positions ξ of the 6×6 transform, and the outputs per block side.
-constexpr int kXi = 36;
-constexpr int kTile = 4;
 
 struct WinogradRun {
   const ConvGeometry* g;

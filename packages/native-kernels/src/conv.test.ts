@@ -28,14 +28,14 @@ const CASES = [
   { n: 2, h: 9, w: 8, ci: 3, co: 17, kh: 3, s: 2, pad: 1 },
   { n: 2, h: 8, w: 8, ci: 4, co: 40, kh: 3, s: 1, pad: 1 },
   { n: 1, h: 7, w: 9, ci: 2, co: 64, kh: 5, s: 1, pad: 2 },
-  // The Winograd path (3×3, stride 1, ≥ 16 channels; the 16 → 16 case above too): odd sizes (partial 4×4
+  // The Winograd path (3×3, stride 1, ≥ 16 channels, ≥ 32 blocks of 4×4 outputs): odd sizes (partial 4×4
   // blocks), valid, same, wide and uneven padding, output channels off the vector width, and one that stays direct
   // (input channels not in whole vectors).
-  { n: 2, h: 8, w: 8, ci: 32, co: 32, kh: 3, s: 1, pad: 1 },
-  { n: 3, h: 7, w: 9, ci: 32, co: 40, kh: 3, s: 1, pad: 1 },
-  { n: 2, h: 6, w: 5, ci: 48, co: 64, kh: 3, s: 1, pad: 0 },
-  { n: 1, h: 5, w: 6, ci: 64, co: 32, kh: 3, s: 1, pad: 2 },
-  { n: 2, h: 9, w: 6, ci: 32, co: 48, kh: 3, s: 1, pad: 1, padAfter: 0 },
+  { n: 8, h: 8, w: 8, ci: 32, co: 32, kh: 3, s: 1, pad: 1 },
+  { n: 6, h: 7, w: 9, ci: 32, co: 40, kh: 3, s: 1, pad: 1 },
+  { n: 32, h: 6, w: 5, ci: 48, co: 64, kh: 3, s: 1, pad: 0 },
+  { n: 8, h: 5, w: 6, ci: 64, co: 32, kh: 3, s: 1, pad: 2 },
+  { n: 8, h: 9, w: 6, ci: 32, co: 48, kh: 3, s: 1, pad: 1, padAfter: 0 },
   { n: 1, h: 6, w: 6, ci: 33, co: 32, kh: 3, s: 1, pad: 1 },
 ];
 
@@ -147,8 +147,10 @@ describe('native convolution kernels against a float64 reference', () => {
 
   it('takes the Winograd path for 3×3 stride-1 convolutions of ≥ 16 channels, and setWinograd(false) the direct one', () => {
     expect(k.winograd()).toBe(true);
-    const eligible = geometryOf({ n: 2, h: 9, w: 7, ci: 32, co: 32, kh: 3, s: 1, pad: 1 });
-    const narrow = geometryOf({ n: 2, h: 9, w: 7, ci: 8, co: 16, kh: 3, s: 1, pad: 1 });
+    const eligible = geometryOf({ n: 6, h: 9, w: 7, ci: 32, co: 32, kh: 3, s: 1, pad: 1 });
+    const narrow = geometryOf({ n: 6, h: 9, w: 7, ci: 8, co: 16, kh: 3, s: 1, pad: 1 });
+    // Too few 4×4 output blocks (2 images × 3 × 2 < 32): the filter transform would cost more than it saves.
+    const small = geometryOf({ n: 2, h: 9, w: 7, ci: 32, co: 32, kh: 3, s: 1, pad: 1 });
     const both = (g: ConvGeometry) => {
       k.setWinograd(false);
       const direct = runAll(k, g, 11);
@@ -164,10 +166,12 @@ describe('native convolution kernels against a float64 reference', () => {
       expect(same(e.direct.dx!, e.winograd.dx!), `${isa} dx`).toBe(false);
       expect(relErr(e.winograd.y, referenceConv(eligible, e.winograd.x, e.winograd.w, null, false)), `${isa} forward`).toBeLessThan(1e-5);
       expect(relErr(e.winograd.dx!, referenceInputGrad(eligible, e.winograd.dy, e.winograd.w)), `${isa} dx`).toBeLessThan(1e-5);
-      // The filter gradient is always direct; so is every pass below 16 channels.
+      // The filter gradient is always direct; so is every pass below 16 channels or 32 output blocks.
       expect(same(e.direct.dw, e.winograd.dw), `${isa} dfilter`).toBe(true);
       const n = both(narrow);
       for (const key of ['y', 'yFused', 'dw', 'dx'] as const) expect(same(n.direct[key]!, n.winograd[key]!), `${isa} narrow ${key}`).toBe(true);
+      const m = both(small);
+      for (const key of ['y', 'yFused', 'dw', 'dx'] as const) expect(same(m.direct[key]!, m.winograd[key]!), `${isa} small ${key}`).toBe(true);
     }
     k.setIsa(best);
   });

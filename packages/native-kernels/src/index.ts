@@ -97,7 +97,7 @@ export interface NativeKernels {
   setIsa(isa: NativeIsa): boolean;
   /**
    * Whether 3×3 stride-1 convolutions with at least 16 channels in and out (input channels in whole vectors)
-   * use Winograd F(4×4, 3×3) for the forward pass and the input gradient: a quarter of the multiplies, another
+   * and at least 32 blocks of 4×4 outputs use Winograd F(4×4, 3×3) for the forward pass and the input gradient: a quarter of the multiplies, another
    * rounding (within about 1e-5 of the output's scale; the direct form's is about 1e-7), the same for any thread
    * count. On by default; `false` restores the direct form.
    */
