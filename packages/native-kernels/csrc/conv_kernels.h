@@ -575,9 +575,7 @@ struct FilterRun {
   float* out;             // partial sums [chunk][taps][Ci][Co], or the filter gradient itself (one chunk)
   int64_t chunkStride;    // taps · Ci · Co
   int64_t chunkRows;      // output rows (n, oy) per chunk
-  int64_t itemsPerChunk;
   const ChannelBlock* blocks;
-  const int64_t* blockFirstItem;  // items of the blocks before it, within a chunk
   int blockCount;
 };
 
@@ -603,12 +601,17 @@ inline void filterRow(Vec (&acc)[MR][NV], const float* p, const float* d, int co
 
 // One tile: MR input channels from ci0 × NV vectors of output channels, for one tap, over one chunk.
 template <int MR, int NV>
-void filterTile(const FilterRun& run, int64_t rowBegin, int64_t rowEnd, int kh, int kw, int ci0, const ChannelBlock& b, float* out) {
+void filterTile(const FilterRun& run, int64_t rowBegin, int64_t rowEnd, int kh, int kw, int ci0, const ChannelBlock& b, float* out,
+                bool resume) {
   const ConvGeometry& s = *run.g;
   const int C = s.inChannels, Co = s.outChannels;
   Vec acc[MR][NV];
+  // `resume` continues the sums a call on the rows just before stored in `out` (the same FMA chain as one call).
   for (int r = 0; r < MR; r++)
-    for (int v = 0; v < NV; v++) acc[r][v] = Simd::zero();
+    for (int v = 0; v < NV; v++) {
+      int cols = b.cols - v * kW;
+      acc[r][v] = !resume ? Simd::zero() : cols >= kW ? Simd::load(out + int64_t(r) * Co + v * kW) : Simd::loadN(out + int64_t(r) * Co + v * kW, cols);
+    }
   // ix = ox·sw + shiftX must fall inside the input row.
   const int shiftX = kw * s.dilationWidth - s.padLeft;
   const int oxBegin = shiftX >= 0 ? 0 : ceilDiv(-shiftX, s.strideWidth);
@@ -636,7 +639,7 @@ void filterTile(const FilterRun& run, int64_t rowBegin, int64_t rowEnd, int kh, 
     }
 }
 
-using FilterTileFn = void (*)(const FilterRun&, int64_t, int64_t, int, int, int, const ChannelBlock&, float*);
+using FilterTileFn = void (*)(const FilterRun&, int64_t, int64_t, int, int, int, const ChannelBlock&, float*, bool);
 
 // filterTile<rows, NV> for rows = 1..MR, so a block's last input channels never read past the pixel.
 template <int NV, int MR>
@@ -657,22 +660,36 @@ inline FilterTileFn filterTileFor(int vectors, int rows) {
   }
 }
 
+// A task is one tap and one block of output channels of one chunk. Its rows run in slices of about kSlicePixels
+// output pixels, every input-channel tile over one slice before the next: a slice's x and dy stay in L1/L2 for
+// all the tiles, where a whole chunk (up to 1,024 pixels of every channel) would come from L3 once per tile. Each tile
+// resumes its sums slice by slice, so every element is still one FMA chain over the chunk's rows in order: the
+// result is the same as without slices, for any thread count.
+constexpr int64_t kSlicePixels = 128;
+constexpr int64_t kSliceAboveBytes = 256 << 10;
+
 inline void filterRange(void* vrun, int64_t begin, int64_t end) {
   const auto& run = *static_cast<const FilterRun*>(vrun);
   const ConvGeometry& s = *run.g;
+  const int taps = s.taps();
   const int64_t totalRows = int64_t(s.batch) * s.outHeight;
-  for (int64_t item = begin; item < end; item++) {
-    int64_t chunk = item / run.itemsPerChunk, local = item % run.itemsPerChunk;
-    int bi = 0;
-    while (bi + 1 < run.blockCount && local >= run.blockFirstItem[bi + 1]) bi++;
-    const ChannelBlock& b = run.blocks[bi];
-    local -= run.blockFirstItem[bi];
-    int ciBlocks = ceilDiv(s.inChannels, b.rows);
-    int t = int(local / ciBlocks), ci0 = int(local % ciBlocks) * b.rows;
-    int rows = imin(b.rows, s.inChannels - ci0);
-    int64_t rowBegin = chunk * run.chunkRows, rowEnd = lmin(totalRows, rowBegin + run.chunkRows);
-    float* out = run.out + chunk * run.chunkStride + (int64_t(t) * s.inChannels + ci0) * s.outChannels + b.offset;
-    filterTileFor(b.vectors, rows)(run, rowBegin, rowEnd, t / s.filterWidth, t % s.filterWidth, ci0, b, out);
+  // Slices only where a chunk's x and dy would not stay in L2 between tiles (resuming costs a load per tile).
+  const int64_t chunkBytes = run.chunkRows * (int64_t(s.outWidth) * s.outChannels + int64_t(s.strideHeight) * s.inWidth * s.inChannels) * 4;
+  const int64_t sliceRows = chunkBytes <= kSliceAboveBytes ? run.chunkRows : imax(1, int(kSlicePixels / imax(1, s.outWidth)));
+  for (int64_t task = begin; task < end; task++) {
+    const int64_t chunk = task / (int64_t(taps) * run.blockCount);
+    const int t = int(task / run.blockCount % taps);
+    const ChannelBlock& b = run.blocks[task % run.blockCount];
+    const int64_t chunkBegin = chunk * run.chunkRows, chunkEnd = lmin(totalRows, chunkBegin + run.chunkRows);
+    float* chunkOut = run.out + chunk * run.chunkStride + int64_t(t) * s.inChannels * s.outChannels + b.offset;
+    for (int64_t r0 = chunkBegin; r0 < chunkEnd; r0 += sliceRows) {
+      const int64_t r1 = lmin(chunkEnd, r0 + sliceRows);
+      for (int ci0 = 0; ci0 < s.inChannels; ci0 += b.rows) {
+        int rows = imin(b.rows, s.inChannels - ci0);
+        filterTileFor(b.vectors, rows)(run, r0, r1, t / s.filterWidth, t % s.filterWidth, ci0, b,
+                                       chunkOut + int64_t(ci0) * s.outChannels, r0 > chunkBegin);
+      }
+    }
   }
 }
 
@@ -712,23 +729,17 @@ inline const char* conv2dBackpropFilter(const ConvGeometry& g, const float* x, c
   if (chunks > totalRows) chunks = totalRows;
   int64_t chunkRows = ceilDiv64(totalRows, chunks);
   chunks = ceilDiv64(totalRows, chunkRows);
-  Allocation blocksMem(sizeof(ChannelBlock) * maxBlocksOf(Co)), firstMem(sizeof(int64_t) * (maxBlocksOf(Co) + 1));
+  Allocation blocksMem(sizeof(ChannelBlock) * maxBlocksOf(Co));
   auto* blocks = static_cast<ChannelBlock*>(blocksMem.p);
-  auto* first = static_cast<int64_t*>(firstMem.p);
-  if (!blocks || !first) return kOutOfMemory;
+  if (!blocks) return kOutOfMemory;
   int nb = channelBlocks(Co, Simd::kFilterRows, blocks);
-  int64_t items = 0;
-  for (int b = 0; b < nb; b++) {
-    first[b] = items;
-    items += int64_t(taps) * ceilDiv(Ci, blocks[b].rows);
-  }
   float* out = dfilter;
   if (chunks > 1) {
     out = scratch(kPartialSums, size_t(chunks * stride));
     if (!out) return kOutOfMemory;
   }
-  FilterRun run{&g, x, dy, out, stride, chunkRows, items, blocks, first, nb};
-  parallelFor(chunks * items, &filterRange, &run);
+  FilterRun run{&g, x, dy, out, stride, chunkRows, blocks, nb};
+  parallelFor(chunks * taps * nb, &filterRange, &run);
   if (chunks > 1) {
     ReduceRun reduce{out, dfilter, stride, chunks};
     parallelFor(stride, &reduceRange, &reduce);
