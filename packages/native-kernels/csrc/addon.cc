@@ -357,6 +357,36 @@ napi_value SetThreads(napi_env env, napi_callback_info info) {
   return done(env, nullptr, "setThreads");
 }
 
+// meanRows(x, out, rows, channels): out[g][c] = (x[g][0][c] + x[g][1][c] + … + x[g][rows − 1][c]) / rows, float
+// sums in row order and one division: tfjs-wasm's Mean over the middle axes rounds the same way (a global
+// average pool without its transpose).
+napi_value MeanRows(napi_env env, napi_callback_info info) {
+  const std::string fn = "meanRows";
+  napi_value argv[4];
+  Floats x, out;
+  int32_t rows = 0, channels = 0;
+  if (!args(env, info, 4, argv, fn) || !anyFloatsArg(env, argv[0], fn + ": x", &x) ||
+      !anyFloatsArg(env, argv[1], fn + ": out", &out))
+    return nullptr;
+  if (napi_get_value_int32(env, argv[2], &rows) != napi_ok || rows < 1) return fail(env, fn + ": rows: expected a positive integer");
+  if (napi_get_value_int32(env, argv[3], &channels) != napi_ok || channels < 1 || out.length % size_t(channels) != 0)
+    return fail(env, fn + ": channels: expected a positive integer that divides out's length");
+  const int64_t groups = int64_t(out.length) / channels;
+  if (int64_t(x.length) != groups * rows * channels)
+    return fail(env, fn + ": x: has " + std::to_string(x.length) + " elements, expected " + std::to_string(groups * rows * channels));
+  const float n = float(rows);
+  for (int64_t g = 0; g < groups; g++) {
+    float* o = out.data + g * channels;
+    const float* p = x.data + g * rows * channels;
+    // From +0, as tfjs does (so an all −0 column gives +0).
+    for (int c = 0; c < channels; c++) o[c] = 0.0f;
+    for (int32_t r = 0; r < rows; r++)
+      for (int c = 0; c < channels; c++) o[c] += p[int64_t(r) * channels + c];
+    for (int c = 0; c < channels; c++) o[c] /= n;
+  }
+  return done(env, nullptr, fn);
+}
+
 napi_value SetWinograd(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   if (!args(env, info, 1, argv, "setWinograd")) return nullptr;
@@ -422,6 +452,7 @@ NAPI_MODULE_INIT() {
                  {"linfStep", LinfStep},
                  {"add", Add},
                  {"relu", Relu},
+                 {"meanRows", MeanRows},
                  {"normalFill", NormalFill},
                  {"setThreads", SetThreads}, {"threads", Threads},
                  {"setWinograd", SetWinograd}, {"winograd", Winograd},

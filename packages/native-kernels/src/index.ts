@@ -83,6 +83,11 @@ export interface NativeKernels {
   /** out = max(x, 0) (NaN stays NaN). */
   relu(x: Float32Array, out: Float32Array): void;
   /**
+   * out[g][c] = (Σ_r x[g][r][c]) / rows for x [groups, rows, channels]: float sums in row order, then one
+   * division (how tfjs-wasm's Mean rounds), e.g. a global average pool over [N, H·W, C].
+   */
+  meanRows(x: Float32Array, out: Float32Array, rows: number, channels: number): void;
+  /**
    * Fills `out` (even length) with N(0, std²) pairs from a xoshiro128** state (4 words, updated in place):
    * Box-Muller with the same double operations as @floatjs/engine's Rng, so the values equal its JS ones.
    */

@@ -12,6 +12,7 @@ import { sgdStepKernel } from './sgd-step';
 import { registerFusedConv } from './fused-conv';
 import { registerNativeConvKernels } from './native-conv';
 import { NATIVE_ELEMENTWISE_KERNELS, registerNativeElementwiseKernels } from './native-elementwise';
+import { nativeMeanKernel } from './native-mean';
 import { setNativeKernels } from './native-registry';
 import { reluGradKernel } from './relu-grad';
 import { seededNormalKernel } from './seeded-normal';
@@ -42,12 +43,14 @@ export function registerTrainingKernels(backendName: string, options: TrainingKe
   if (options.native) {
     registerNativeConvKernels(backendName, options.native);
     if (backendName === 'cpu') registerNativeElementwiseKernels(backendName, options.native);
+    if (backendName === 'wasm') replaceKernel(nativeMeanKernel(backendName, options.native));
     replaceKernel(reluGradKernel(backendName, options.native));
     replaceKernel(seededNormalKernel(backendName, options.native));
   } else {
     // FloatFusedConv2DAdd has no stock kernel: without it the engine composes fusedConv, add and relu.
     for (const name of [tf.Conv2D, 'FusedConv2D', FUSED_CONV_ADD, tf.Conv2DBackpropInput]) restoreStockKernel(name, backendName);
     if (backendName === 'cpu') for (const name of NATIVE_ELEMENTWISE_KERNELS) restoreStockKernel(name, backendName);
+    if (backendName === 'wasm') restoreStockKernel(tf.Mean, backendName);
     // Without native kernels these two are the engine's stock-op versions.
     for (const name of [RELU_GRAD, SEEDED_NORMAL]) restoreStockKernel(name, backendName);
     registerJsConvGradients(backendName, options.replaceInput ?? true);
