@@ -25,8 +25,9 @@ PY
 fi
 # floatjs three times: the native kernels (Winograd for these layers), the native direct form
 # (FLOAT_NATIVE_WINOGRAD=off) and XNNPACK (FLOAT_NATIVE=off).
-for native in auto direct off; do
-FLOAT_NATIVE_WINOGRAD=$([ "$native" = direct ] && echo off || echo on) FLOAT_NATIVE=$([ "$native" = direct ] && echo auto || echo "$native") node --input-type=module -e "
+for mode in "auto on" "auto off" "off on"; do
+set -- $mode
+FLOAT_NATIVE=$1 FLOAT_NATIVE_WINOGRAD=$2 node --input-type=module -e "
 const tf = await import('@tensorflow/tfjs-core');
 const { selectBackend } = await import('./packages/backend/dist/index.js');
 const b = await selectBackend(process.env.FLOAT_BACKEND);

@@ -3,7 +3,8 @@
 # PyTorch and floatjs alternate: five rounds, each running the PyTorch reference and `float bench` (pgd-at,
 # float) for both workloads back to back, and on resnet20 the same two with the direct 3×3 convolutions
 # (FLOAT_NATIVE_WINOGRAD=off: the kernels before Winograd, side by side). Then OAT's step, the wasm-only kernels
-# (FLOAT_NATIVE=off), one thread, and the convolution throughput. Every line is JSON; `node scripts/bench-summary.mjs LOG` makes the tables.
+# (FLOAT_NATIVE=off), one thread, and the convolution throughput. Every line is JSON; `node
+# scripts/bench-summary.mjs LOG` makes the tables.
 # Needs `npm run build`. Usage: bash scripts/bench-sitting.sh | tee LOG
 set -uo pipefail
 cd "$(dirname "$0")/.."

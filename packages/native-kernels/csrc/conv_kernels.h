@@ -32,6 +32,7 @@ inline int imin(int a, int b) { return a < b ? a : b; }
 inline int imax(int a, int b) { return a > b ? a : b; }
 inline int64_t lmin(int64_t a, int64_t b) { return a < b ? a : b; }
 inline int ceilDiv(int a, int b) { return (a + b - 1) / b; }
+inline int gcd(int a, int b) { return b ? gcd(b, a % b) : a; }
 inline int64_t ceilDiv64(int64_t a, int64_t b) { return (a + b - 1) / b; }
 // Floor division for any sign of a (b > 0).
 inline int floorDiv(int a, int b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }

@@ -192,7 +192,6 @@ constexpr int64_t kWinogradTaskBytes = 64 << 10;
 template <class At>
 struct FilterTransform {
   const At* at;
-  int C, K;
   const ChannelBlock* blocks;
   int blockCount;
   const int64_t* blockAt;
@@ -249,7 +248,7 @@ const char* winogradConv2d(const ConvGeometry& g, const At& at, const float* x, 
   }
   float* packed = scratch(kPackedWeights, size_t(kXi * perXi));
   if (!packed) return kOutOfMemory;
-  FilterTransform<At> ft{&at, C, K, blocks, nb, blockAt, perXi, packed};
+  FilterTransform<At> ft{&at, blocks, nb, blockAt, perXi, packed};
   // C·K transforms of ~160 double operations each: split over the threads too (a 64 → 64 layer's would
   // otherwise be a serial fifth of its time).
   parallelFor(C, &filterTransformRange<At>, &ft);
@@ -271,15 +270,7 @@ const char* winogradConv2d(const ConvGeometry& g, const At& at, const float* x, 
   // A multiple of every block's GEMM tile height, so row tiles are full, and at least 12; the count depends on
   // the shape only (and results on neither it nor the thread count).
   int lcm = 1;
-  for (int b = 0; b < nb; b++) {
-    int a = lcm, r = blocks[b].rows;
-    while (r) {
-      int m = a % r;
-      a = r;
-      r = m;
-    }
-    lcm = lcm / a * blocks[b].rows;
-  }
+  for (int b = 0; b < nb; b++) lcm = lcm / gcd(lcm, blocks[b].rows) * blocks[b].rows;
   const int64_t fit = kWinogradTaskBytes / (int64_t(kXi) * (C + K) * 4) / lcm * lcm;
   run.tilesPerTask = int(imax(ceilDiv(12, lcm) * lcm, int(lmin(fit, 240))));
   parallelFor(ceilDiv64(run.tiles, run.tilesPerTask), &winogradRange, &run);
