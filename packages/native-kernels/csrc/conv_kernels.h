@@ -227,8 +227,9 @@ struct GatherSegment {
   int phase;  // the input gradient's stride phase
 };
 
-// Fill(seg, row0, rows, mr, in, out) writes a tile's input pointers in[t * mr + r] (zeros for r >= rows)
-// and output pointers out[r], offset to the segment's block.
+// Fill(seg, row0, rows, mr, in, out, work) writes a tile's input pointers in[t * mr + r] (zeros for r >= rows)
+// and output pointers out[r], offset to the segment's block; `work` holds the thread's workFloats floats (the
+// patches of RowTapFill).
 template <class Fill>
 struct GatherRun {
   const GatherSegment* segments;
@@ -238,6 +239,7 @@ struct GatherRun {
   const float* outBase;
   int act;
   int maxTaps;
+  int64_t workFloats;
   const Fill* fill;
   int failed;
 };
@@ -246,7 +248,8 @@ template <class Fill>
 void gatherRange(void* vrun, int64_t begin, int64_t end) {
   auto& run = *static_cast<GatherRun<Fill>*>(vrun);
   int mr = maxTileRows();
-  float* mem = scratch(kTilePointers, size_t(run.maxTaps + 2) * mr * sizeof(void*) / sizeof(float));
+  const int64_t pointerFloats = int64_t(run.maxTaps + 2) * mr * sizeof(void*) / sizeof(float);
+  float* mem = scratch(kTilePointers, size_t(pointerFloats + run.workFloats));
   if (!mem) {
     __atomic_store_n(&run.failed, 1, __ATOMIC_RELAXED);
     return;
@@ -261,7 +264,7 @@ void gatherRange(void* vrun, int64_t begin, int64_t end) {
     int64_t local = (task - seg->firstTask) * b.rows;
     int64_t row0 = seg->rowBegin + local;
     int rows = int(lmin(b.rows, seg->rows - local));
-    (*run.fill)(*seg, row0, rows, b.rows, in, out);
+    (*run.fill)(*seg, row0, rows, b.rows, in, out, mem + pointerFloats);
     if (run.residual)
       for (int r = 0; r < rows; r++) res[r] = run.residual + (out[r] - run.outBase);
     (b.dot ? dotTileFor(b.cols) : gatherTileFor(b.vectors))(in, seg->taps, seg->channels, seg->packed, out, rows, b.cols,
@@ -290,8 +293,8 @@ inline void appendSegment(GatherSegment* segs, int* count, int64_t* tasks, const
 
 template <class Fill>
 const char* runGather(const GatherSegment* segments, int64_t tasks, int maxTaps, const float* bias, int act, const Fill& fill,
-                      const float* residual = nullptr, const float* outBase = nullptr) {
-  GatherRun<Fill> run{segments, bias, residual, outBase, act, maxTaps, &fill, 0};
+                      const float* residual = nullptr, const float* outBase = nullptr, int64_t workFloats = 0) {
+  GatherRun<Fill> run{segments, bias, residual, outBase, act, maxTaps, workFloats, &fill, 0};
   parallelFor(tasks, &gatherRange<Fill>, &run);
   return run.failed ? kOutOfMemory : nullptr;
 }
@@ -315,7 +318,7 @@ struct ForwardFill {
   float* y;
   const int64_t* tapOffset;  // (kh·dh·W + kw·dw)·C for each tap
 
-  void operator()(const GatherSegment& seg, int64_t row0, int rows, int mr, const float** in, float** out) const {
+  void operator()(const GatherSegment& seg, int64_t row0, int rows, int mr, const float** in, float** out, float*) const {
     const ConvGeometry& s = *g;
     const int taps = s.taps(), C = s.inChannels;
     int64_t plane = int64_t(s.outHeight) * s.outWidth;
@@ -356,6 +359,67 @@ struct ForwardFill {
   }
 };
 
+// A stem (an image's 1 or 3 channels) as a GEMM whose taps are the filter's rows: for one output pixel, the
+// filterWidth·C inputs under a filter row lie side by side in x (dilation 1), so each row of the GEMM needs
+// filterHeight pointers of filterWidth·C channels instead of taps pointers of C, and the channel loops run
+// filterWidth times longer. Pixels whose filter row leaves the image at the left or right read a patch with
+// zeros instead. The products are the same and summed in the same order (tap by tap, channel by channel), so the
+// output is too, to the bit.
+constexpr int kRowTapMaxChannels = 4;
+
+inline bool rowTapsFit(const ConvGeometry& g) { return g.inChannels <= kRowTapMaxChannels && g.dilationWidth == 1; }
+
+struct RowTapFill {
+  const ConvGeometry* g;
+  const float* x;
+  const float* zeros;  // filterWidth·C zeros
+  float* y;
+
+  void operator()(const GatherSegment& seg, int64_t row0, int rows, int mr, const float** in, float** out, float* work) const {
+    const ConvGeometry& s = *g;
+    const int C = s.inChannels, fh = s.filterHeight, fw = s.filterWidth, width = fw * C;
+    int64_t plane = int64_t(s.outHeight) * s.outWidth;
+    int n = int(row0 / plane);
+    int oy = int(row0 % plane) / s.outWidth, ox = int(row0 % plane) % s.outWidth;
+    for (int r = 0; r < mr; r++) {
+      if (r >= rows) {
+        for (int t = 0; t < fh; t++) in[t * mr + r] = zeros;
+        out[r] = nullptr;
+        continue;
+      }
+      out[r] = y + (row0 + r) * s.outChannels + seg.block.offset;
+      int iy0 = oy * s.strideHeight - s.padTop, ix0 = ox * s.strideWidth - s.padLeft;
+      const float* image = x + int64_t(n) * s.inHeight * s.inWidth * C;
+      if (ix0 >= 0 && ix0 + fw - 1 < s.inWidth) {
+        for (int kh = 0; kh < fh; kh++) {
+          int iy = iy0 + kh * s.dilationHeight;
+          in[kh * mr + r] = inside(iy, s.inHeight) ? image + (int64_t(iy) * s.inWidth + ix0) * C : zeros;
+        }
+      } else {
+        // The patch of this row of the tile: fh filter rows of width floats, zeros outside the image.
+        float* patch = work + int64_t(r) * fh * width;
+        for (int kh = 0; kh < fh; kh++) {
+          int iy = iy0 + kh * s.dilationHeight;
+          float* dst = patch + kh * width;
+          for (int kw = 0; kw < fw; kw++) {
+            int ix = ix0 + kw;
+            if (inside(iy, s.inHeight) && inside(ix, s.inWidth)) std::memcpy(dst + kw * C, image + (int64_t(iy) * s.inWidth + ix) * C, sizeof(float) * C);
+            else std::memset(dst + kw * C, 0, sizeof(float) * C);
+          }
+          in[kh * mr + r] = dst;
+        }
+      }
+      if (++ox == s.outWidth) {
+        ox = 0;
+        if (++oy == s.outHeight) {
+          oy = 0;
+          n++;
+        }
+      }
+    }
+  }
+};
+
 inline const char* conv2d(const ConvGeometry& g, const float* x, const float* filter, const float* bias,
                           const float* residual, float* y, int act) {
   const int taps = g.taps(), C = g.inChannels, Co = g.outChannels;
@@ -364,6 +428,9 @@ inline const char* conv2d(const ConvGeometry& g, const float* x, const float* fi
   if (winogradFits(g))
     return winogradConv2d(g, [&](int kh, int kw, int c, int k) { return filter[((int64_t(kh) * 3 + kw) * C + c) * Co + k]; },
                           x, bias, residual, y, act);
+  const bool rowTaps = rowTapsFit(g);
+  // With row taps, the GEMM has filterHeight taps of filterWidth·C channels.
+  const int gemmTaps = rowTaps ? g.filterHeight : taps, gemmC = rowTaps ? g.filterWidth * C : C;
   const int group = imagesPerGroup(int64_t(g.inHeight) * g.inWidth * C * 4);
   const int groups = ceilDiv(g.batch, group);
   const int nbMax = maxBlocksOf(Co);
@@ -374,27 +441,32 @@ inline const char* conv2d(const ConvGeometry& g, const float* x, const float* fi
   auto* segments = static_cast<GatherSegment*>(segMem.p);
   auto* tapOffset = static_cast<int64_t*>(tapMem.p);
   if (!blocks || !blockPacked || !segments || !tapOffset) return kOutOfMemory;
-  int nb = gatherBlocks(Co, C, blocks);
+  int nb = gatherBlocks(Co, gemmC, blocks);
   int64_t packedTotal = 0;
-  for (int b = 0; b < nb; b++) packedTotal += packedSize(blocks[b], taps, C);
+  for (int b = 0; b < nb; b++) packedTotal += packedSize(blocks[b], gemmTaps, gemmC);
   float* packed = scratch(kPackedWeights, size_t(packedTotal));
-  float* zeros = scratch(kZeros, size_t(C));
+  float* zeros = scratch(kZeros, size_t(gemmC));
   if (!packed || !zeros) return kOutOfMemory;
-  std::memset(zeros, 0, sizeof(float) * C);
+  std::memset(zeros, 0, sizeof(float) * gemmC);
   float* dst = packed;
   for (int b = 0; b < nb; b++) {
-    packBlock(blocks[b], taps, C, dst, [&](int t, int c, int j) { return filter[(int64_t(t) * C + c) * Co + j]; });
+    // GEMM channel c of tap t is filter input (t·gemmC + c) over the flat [taps · C] axis: the same either way.
+    packBlock(blocks[b], gemmTaps, gemmC, dst, [&](int t, int c, int j) { return filter[(int64_t(t) * gemmC + c) * Co + j]; });
     blockPacked[b] = dst;
-    dst += packedSize(blocks[b], taps, C);
+    dst += packedSize(blocks[b], gemmTaps, gemmC);
   }
   int nseg = 0;
   int64_t tasks = 0;
   for (int n0 = 0; n0 < g.batch; n0 += group)
     for (int b = 0; b < nb; b++)
-      appendSegment(segments, &nseg, &tasks, blocks[b], plane, n0, imin(g.batch, n0 + group), blockPacked[b], taps, C, 0);
+      appendSegment(segments, &nseg, &tasks, blocks[b], plane, n0, imin(g.batch, n0 + group), blockPacked[b], gemmTaps, gemmC, 0);
   for (int kh = 0; kh < g.filterHeight; kh++)
     for (int kw = 0; kw < g.filterWidth; kw++)
       tapOffset[kh * g.filterWidth + kw] = (int64_t(kh) * g.dilationHeight * g.inWidth + int64_t(kw) * g.dilationWidth) * C;
+  if (rowTaps) {
+    RowTapFill fill{&g, x, zeros, y};
+    return runGather(segments, tasks, gemmTaps, bias, act, fill, residual, y, int64_t(maxTileRows()) * gemmTaps * gemmC);
+  }
   ForwardFill fill{&g, x, zeros, y, tapOffset};
   return runGather(segments, tasks, taps, bias, act, fill, residual, y);
 }
@@ -440,7 +512,7 @@ struct InputGradFill {
   float* dx;
   const Phase* phases;
 
-  void operator()(const GatherSegment& seg, int64_t row0, int rows, int mr, const float** in, float** out) const {
+  void operator()(const GatherSegment& seg, int64_t row0, int rows, int mr, const float** in, float** out, float*) const {
     const ConvGeometry& s = *g;
     const Phase& p = phases[seg.phase];
     const int taps = p.tapsH * p.tapsW;

@@ -132,8 +132,13 @@ describe('native convolution kernels against a float64 reference', () => {
   });
 
   it('gives bit-identical results for 1, 2, 3 and 16 threads (the filter gradient sums chunks in a fixed order)', () => {
-    // 8 × 32 × 32 pixels: the filter gradient is summed in several chunks. The second shape takes the Winograd path.
-    for (const c of [{ n: 8, h: 32, w: 32, ci: 16, co: 32, kh: 3, s: 1, pad: 1 }, { n: 4, h: 15, w: 17, ci: 32, co: 64, kh: 3, s: 1, pad: 1 }]) {
+    // 8 × 32 × 32 pixels: the filter gradient is summed in several chunks. The second shape takes the Winograd path,
+    // the third (3 input channels) the forward's row taps.
+    for (const c of [
+      { n: 8, h: 32, w: 32, ci: 16, co: 32, kh: 3, s: 1, pad: 1 },
+      { n: 4, h: 15, w: 17, ci: 32, co: 64, kh: 3, s: 1, pad: 1 },
+      { n: 8, h: 17, w: 15, ci: 3, co: 24, kh: 3, s: 2, pad: 1 },
+    ]) {
       const g = geometryOf(c);
       const runs = [1, 2, 3, 16].map((t) => {
         k.setThreads(t);
