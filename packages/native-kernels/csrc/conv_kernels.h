@@ -311,6 +311,29 @@ namespace ISA_NAMESPACE {
 // ---------------------------------------------------------------------------------------------------
 // Forward
 
+// The pixel (n, i, j) of GEMM row `row` over a batch of height × width grids, stepped in row order.
+struct GridCursor {
+  int n, i, j;
+  int height, width;
+
+  GridCursor(int64_t row, int h, int w) : height(h), width(w) {
+    const int64_t plane = int64_t(h) * w;
+    n = int(row / plane);
+    i = int(row % plane) / w;
+    j = int(row % plane) % w;
+  }
+
+  void next() {
+    if (++j == width) {
+      j = 0;
+      if (++i == height) {
+        i = 0;
+        n++;
+      }
+    }
+  }
+};
+
 struct ForwardFill {
   const ConvGeometry* g;
   const float* x;
@@ -321,9 +344,7 @@ struct ForwardFill {
   void operator()(const GatherSegment& seg, int64_t row0, int rows, int mr, const float** in, float** out, float*) const {
     const ConvGeometry& s = *g;
     const int taps = s.taps(), C = s.inChannels;
-    int64_t plane = int64_t(s.outHeight) * s.outWidth;
-    int n = int(row0 / plane);
-    int oy = int(row0 % plane) / s.outWidth, ox = int(row0 % plane) % s.outWidth;
+    GridCursor at(row0, s.outHeight, s.outWidth);
     for (int r = 0; r < mr; r++) {
       if (r >= rows) {
         for (int t = 0; t < taps; t++) in[t * mr + r] = zeros;
@@ -331,8 +352,8 @@ struct ForwardFill {
         continue;
       }
       out[r] = y + (row0 + r) * s.outChannels + seg.block.offset;
-      int iy0 = oy * s.strideHeight - s.padTop, ix0 = ox * s.strideWidth - s.padLeft;
-      const float* image = x + int64_t(n) * s.inHeight * s.inWidth * C;
+      int iy0 = at.i * s.strideHeight - s.padTop, ix0 = at.j * s.strideWidth - s.padLeft;
+      const float* image = x + int64_t(at.n) * s.inHeight * s.inWidth * C;
       bool interior = iy0 >= 0 && iy0 + (s.filterHeight - 1) * s.dilationHeight < s.inHeight && ix0 >= 0 &&
                       ix0 + (s.filterWidth - 1) * s.dilationWidth < s.inWidth;
       if (interior) {
@@ -348,13 +369,7 @@ struct ForwardFill {
           }
         }
       }
-      if (++ox == s.outWidth) {
-        ox = 0;
-        if (++oy == s.outHeight) {
-          oy = 0;
-          n++;
-        }
-      }
+      at.next();
     }
   }
 };
@@ -378,9 +393,7 @@ struct RowTapFill {
   void operator()(const GatherSegment& seg, int64_t row0, int rows, int mr, const float** in, float** out, float* work) const {
     const ConvGeometry& s = *g;
     const int C = s.inChannels, fh = s.filterHeight, fw = s.filterWidth, width = fw * C;
-    int64_t plane = int64_t(s.outHeight) * s.outWidth;
-    int n = int(row0 / plane);
-    int oy = int(row0 % plane) / s.outWidth, ox = int(row0 % plane) % s.outWidth;
+    GridCursor at(row0, s.outHeight, s.outWidth);
     for (int r = 0; r < mr; r++) {
       if (r >= rows) {
         for (int t = 0; t < fh; t++) in[t * mr + r] = zeros;
@@ -388,8 +401,8 @@ struct RowTapFill {
         continue;
       }
       out[r] = y + (row0 + r) * s.outChannels + seg.block.offset;
-      int iy0 = oy * s.strideHeight - s.padTop, ix0 = ox * s.strideWidth - s.padLeft;
-      const float* image = x + int64_t(n) * s.inHeight * s.inWidth * C;
+      int iy0 = at.i * s.strideHeight - s.padTop, ix0 = at.j * s.strideWidth - s.padLeft;
+      const float* image = x + int64_t(at.n) * s.inHeight * s.inWidth * C;
       if (ix0 >= 0 && ix0 + fw - 1 < s.inWidth) {
         for (int kh = 0; kh < fh; kh++) {
           int iy = iy0 + kh * s.dilationHeight;
@@ -409,13 +422,7 @@ struct RowTapFill {
           in[kh * mr + r] = dst;
         }
       }
-      if (++ox == s.outWidth) {
-        ox = 0;
-        if (++oy == s.outHeight) {
-          oy = 0;
-          n++;
-        }
-      }
+      at.next();
     }
   }
 };
@@ -516,19 +523,17 @@ struct InputGradFill {
     const ConvGeometry& s = *g;
     const Phase& p = phases[seg.phase];
     const int taps = p.tapsH * p.tapsW;
-    int64_t plane = int64_t(p.countH) * p.countW;
-    int n = int(row0 / plane);
-    int a = int(row0 % plane) / p.countW, b = int(row0 % plane) % p.countW;
+    GridCursor at(row0, p.countH, p.countW);
     for (int r = 0; r < mr; r++) {
       if (r >= rows) {
         for (int t = 0; t < taps; t++) in[t * mr + r] = zeros;
         out[r] = nullptr;
         continue;
       }
-      int iy = p.firstH + a * s.strideHeight, ix = p.firstW + b * s.strideWidth;
-      out[r] = dx + ((int64_t(n) * s.inHeight + iy) * s.inWidth + ix) * s.inChannels + seg.block.offset;
-      const float* image = dy + int64_t(n) * s.outHeight * s.outWidth * s.outChannels;
-      const int oy0 = p.qh0 + a, ox0 = p.qw0 + b;
+      int iy = p.firstH + at.i * s.strideHeight, ix = p.firstW + at.j * s.strideWidth;
+      out[r] = dx + ((int64_t(at.n) * s.inHeight + iy) * s.inWidth + ix) * s.inChannels + seg.block.offset;
+      const float* image = dy + int64_t(at.n) * s.outHeight * s.outWidth * s.outChannels;
+      const int oy0 = p.qh0 + at.i, ox0 = p.qw0 + at.j;
       if (oy0 - (p.tapsH - 1) >= 0 && oy0 < s.outHeight && ox0 - (p.tapsW - 1) >= 0 && ox0 < s.outWidth) {
         // Every tap lands inside dy: tap (jh, jw) is the pixel (jh, jw) before (oy0, ox0).
         const float* base = image + (int64_t(oy0) * s.outWidth + ox0) * s.outChannels;
@@ -546,13 +551,7 @@ struct InputGradFill {
           }
         }
       }
-      if (++b == p.countW) {
-        b = 0;
-        if (++a == p.countH) {
-          a = 0;
-          n++;
-        }
-      }
+      at.next();
     }
   }
 };
