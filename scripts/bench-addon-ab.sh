@@ -15,7 +15,9 @@ dst=packages/native-kernels/build/Release/floatjs_native.node
 for f in "$a" "$b" "$dst"; do [ -f "$f" ] || { echo "bench-addon-ab: $f: no such file" >&2; exit 2; }; done
 keep=$(mktemp); cp "$dst" "$keep"; trap 'cp "$keep" "$dst"; rm -f "$keep"' EXIT
 tag() { sed "s/^{/{\"addon\": \"$1\", /"; }
-echo "{\"event\":\"start\",\"at\":\"$(date -Is)\",\"cpu\":\"$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs)\",\"a\":\"$a\",\"b\":\"$b\"}"
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs)
+fam=$(grep -m1 'cpu family' /proc/cpuinfo | cut -d: -f2 | xargs); model=$(grep -m1 '^model\s' /proc/cpuinfo | cut -d: -f2 | xargs)
+echo "{\"event\":\"start\",\"at\":\"$(date -Is)\",\"commit\":\"$(git rev-parse --short HEAD)\",\"cpu\":\"$cpu family $fam model $model\",\"cpu_avx512\":$(grep -qw avx512f /proc/cpuinfo && echo true || echo false),\"a\":\"$a\",\"b\":\"$b\",\"workload\":\"$workload\",\"batch\":$batch,\"method\":\"$method\"}"
 for round in $(seq "${ROUNDS:-5}"); do
   if [ -f "$ref" ]; then "$py" "$ref" --workload "$workload" --batch "$batch" | tag pytorch; fi
   for side in A B; do
