@@ -467,13 +467,13 @@ inline const char* conv2d(const ConvGeometry& g, const float* x, const float* fi
   for (int n0 = 0; n0 < g.batch; n0 += group)
     for (int b = 0; b < nb; b++)
       appendSegment(segments, &nseg, &tasks, blocks[b], plane, n0, imin(g.batch, n0 + group), blockPacked[b], gemmTaps, gemmC, 0);
-  for (int kh = 0; kh < g.filterHeight; kh++)
-    for (int kw = 0; kw < g.filterWidth; kw++)
-      tapOffset[kh * g.filterWidth + kw] = (int64_t(kh) * g.dilationHeight * g.inWidth + int64_t(kw) * g.dilationWidth) * C;
   if (rowTaps) {
     RowTapFill fill{&g, x, zeros, y};
     return runGather(segments, tasks, gemmTaps, bias, act, fill, residual, y, int64_t(maxTileRows()) * gemmTaps * gemmC);
   }
+  for (int kh = 0; kh < g.filterHeight; kh++)
+    for (int kw = 0; kw < g.filterWidth; kw++)
+      tapOffset[kh * g.filterWidth + kw] = (int64_t(kh) * g.dilationHeight * g.inWidth + int64_t(kw) * g.dilationWidth) * C;
   ForwardFill fill{&g, x, zeros, y, tapOffset};
   return runGather(segments, tasks, taps, bias, act, fill, residual, y);
 }

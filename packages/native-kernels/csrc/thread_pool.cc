@@ -139,7 +139,9 @@ class Pool {
   std::vector<std::thread> workers_;
   int threads_ = 1;
   bool spin_ = true;
-  // Atomic so that a spinning thread may read them without the mutex; written under it.
+  // Atomic so that a spinning thread may read them without the mutex; stop_, generation_ and pending_ are
+  // written under it, next_ (the next task to hand out) is taken by fetch_add. The field order is as measured:
+  // grouping the four atomics together made kernel calls a few percent slower.
   std::atomic<bool> stop_{false};
   std::atomic<uint64_t> generation_{0};
   RangeFn fn_ = nullptr;
