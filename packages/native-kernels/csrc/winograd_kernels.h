@@ -75,24 +75,31 @@ inline void inputTransform6(const Vec* d, int step, Vec* t, int tstep) {
 inline void winogradInput(const WinogradRun& run, int64_t first, int count, float* V) {
   const ConvGeometry& s = *run.g;
   const int C = s.inChannels, T = run.tilesPerTask;
+  const int64_t rowStride = int64_t(s.inWidth) * C;
   for (int t = 0; t < count; t++) {
     int64_t tile = first + t;
     int n = int(tile / run.tilesPerImage), local = int(tile % run.tilesPerImage);
     int iy0 = (local / run.tilesW) * kTile - s.padTop, ix0 = (local % run.tilesW) * kTile - s.padLeft;
     const float* image = run.x + int64_t(n) * s.inHeight * s.inWidth * C;
-    const float* at[6][6];
-    for (int i = 0; i < 6; i++)
-      for (int j = 0; j < 6; j++) {
-        int iy = iy0 + i, ix = ix0 + j;
-        at[i][j] = inside(iy, s.inHeight) && inside(ix, s.inWidth) ? image + (int64_t(iy) * s.inWidth + ix) * C : nullptr;
-      }
+    // Which rows (bit i) and columns (bit j) of the 6×6 patch lie inside the image: with 16 channels a patch
+    // is one vector deep, and 36 pointers tested one by one cost about as much as its transform.
+    unsigned rows = 0, cols = 0;
+    for (int i = 0; i < 6; i++) {
+      rows |= unsigned(inside(iy0 + i, s.inHeight)) << i;
+      cols |= unsigned(inside(ix0 + i, s.inWidth)) << i;
+    }
+    const int64_t origin = int64_t(iy0) * rowStride + int64_t(ix0) * C;
     float* out = V + int64_t(t) * C;
     for (int c = 0; c < C; c += kW) {
-      Vec d[6][6], u[6][6];
-      for (int i = 0; i < 6; i++)
-        for (int j = 0; j < 6; j++) d[i][j] = at[i][j] ? Simd::load(at[i][j] + c) : Simd::zero();
       // Along each column (Bᵀ d), then along each row (· B), stored at ξ = 6i + j.
-      for (int j = 0; j < 6; j++) inputTransform6(&d[0][j], 6, &u[0][j], 6);
+      Vec u[6][6];
+      for (int j = 0; j < 6; j++) {
+        Vec d[6];
+        const bool column = (cols >> j) & 1;
+        for (int i = 0; i < 6; i++)
+          d[i] = column && ((rows >> i) & 1) ? Simd::load(image + (origin + i * rowStride + int64_t(j) * C + c)) : Simd::zero();
+        inputTransform6(d, 1, &u[0][j], 6);
+      }
       for (int i = 0; i < 6; i++) {
         Vec v[6];
         inputTransform6(&u[i][0], 1, v, 1);
@@ -148,6 +155,59 @@ inline void winogradOutput(const WinogradRun& run, int64_t first, int count, con
   }
 }
 
+// M[ξ][r][block] = Σ_c V[ξ][r][c] · U[ξ][c][block] for MR whole rows of a task and every ξ, with the channel
+// count C fixed at compile time so that every row is one immediate offset from a single pointer. At 16
+// channels a product is 16 FMAs per accumulator, and a gatherTile call per ξ (its pointer tables, the call and
+// the epilogue's tests) cost more than the FMAs. The same FMAs in the same order as gatherTile's: the same bits.
+template <int MR, int NV, int C>
+void winogradProducts(const float* V, int64_t vXi, const float* U, int64_t uXi, float* M, int64_t mXi, int K, int cols) {
+  for (int xi = 0; xi < kXi; xi++) {
+    const float* v = V + xi * vXi;
+    const float* w = U + xi * uXi;
+    float* m = M + xi * mXi;
+    Vec a[MR][NV];
+    for (int r = 0; r < MR; r++)
+      for (int j = 0; j < NV; j++) a[r][j] = Simd::zero();
+    for (int c = 0; c < C; c++) {
+      Vec wv[NV];
+      for (int j = 0; j < NV; j++) wv[j] = Simd::load(w + (c * NV + j) * kW);
+      for (int r = 0; r < MR; r++) {
+        Vec b = Simd::broadcast(v + r * C + c);
+        for (int j = 0; j < NV; j++) a[r][j] = Simd::fma(b, wv[j], a[r][j]);
+      }
+    }
+    for (int r = 0; r < MR; r++)
+      for (int j = 0; j < NV; j++) {
+        int n = cols - j * kW;
+        if (n >= kW) Simd::store(m + int64_t(r) * K + j * kW, a[r][j]);
+        else Simd::storeN(m + int64_t(r) * K + j * kW, a[r][j], n);
+      }
+  }
+}
+
+using WinogradProductsFn = void (*)(const float*, int64_t, const float*, int64_t, float*, int64_t, int, int);
+
+// ResNets' channel counts; others (and a task's last partial rows) take gatherTile one ξ at a time.
+template <int NV>
+WinogradProductsFn winogradProductsOf(int channels) {
+  constexpr int MR = Simd::kRows[NV];
+  switch (channels) {
+    case 16: return &winogradProducts<MR, NV, 16>;
+    case 32: return &winogradProducts<MR, NV, 32>;
+    case 64: return &winogradProducts<MR, NV, 64>;
+    default: return nullptr;
+  }
+}
+
+inline WinogradProductsFn winogradProductsFor(int vectors, int channels) {
+  switch (vectors) {
+    case 1: return winogradProductsOf<1>(channels);
+    case 2: return winogradProductsOf<2>(channels);
+    case 3: return winogradProductsOf<3>(channels);
+    default: return winogradProductsOf<Simd::kMaxVectors>(channels);
+  }
+}
+
 inline void winogradRange(void* vrun, int64_t begin, int64_t end) {
   auto& run = *static_cast<WinogradRun*>(vrun);
   const ConvGeometry& s = *run.g;
@@ -164,19 +224,24 @@ inline void winogradRange(void* vrun, int64_t begin, int64_t end) {
     int64_t first = task * T;
     int count = int(lmin(T, run.tiles - first));
     winogradInput(run, first, count, V);
-    for (int xi = 0; xi < kXi; xi++) {
-      const float* Vx = V + int64_t(xi) * T * C;
-      float* Mx = M + int64_t(xi) * T * K;
-      for (int b = 0; b < run.blockCount; b++) {
-        const ChannelBlock& blk = run.blocks[b];
-        const float* w = run.packed + xi * run.packedPerXi + run.blockAt[b];
-        GatherTileFn tileFn = gatherTileFor(blk.vectors);
-        for (int r0 = 0; r0 < count; r0 += blk.rows) {
+    for (int b = 0; b < run.blockCount; b++) {
+      const ChannelBlock& blk = run.blocks[b];
+      const float* w = run.packed + run.blockAt[b];
+      int whole = 0;
+      if (WinogradProductsFn products = winogradProductsFor(blk.vectors, C))
+        for (; whole + blk.rows <= count; whole += blk.rows)
+          products(V + int64_t(whole) * C, int64_t(T) * C, w, run.packedPerXi, M + int64_t(whole) * K + blk.offset, int64_t(T) * K, K, blk.cols);
+      if (whole == count) continue;
+      GatherTileFn tileFn = gatherTileFor(blk.vectors);
+      for (int xi = 0; xi < kXi; xi++) {
+        const float* Vx = V + int64_t(xi) * T * C;
+        float* Mx = M + int64_t(xi) * T * K;
+        for (int r0 = whole; r0 < count; r0 += blk.rows) {
           int rows = imin(blk.rows, count - r0);
           // Rows past `rows` are read but never stored: point them at a real row.
           for (int r = 0; r < blk.rows; r++) in[r] = Vx + int64_t(r0 + (r < rows ? r : 0)) * C;
           for (int r = 0; r < rows; r++) out[r] = Mx + int64_t(r0 + r) * K + blk.offset;
-          tileFn(in, 1, C, w, out, rows, blk.cols, nullptr, nullptr, kLinear);
+          tileFn(in, 1, C, w + xi * run.packedPerXi, out, rows, blk.cols, nullptr, nullptr, kLinear);
         }
       }
     }

@@ -32,6 +32,9 @@ const CASES = [
   // blocks), valid, same, wide and uneven padding, output channels off the vector width, and one that stays direct
   // (input channels not in whole vectors).
   { n: 8, h: 8, w: 8, ci: 32, co: 32, kh: 3, s: 1, pad: 1 },
+  // 16 channels (ResNet-20's first stage; one AVX-512 vector), the products' whole-row path and its remainder.
+  { n: 4, h: 10, w: 11, ci: 16, co: 16, kh: 3, s: 1, pad: 1 },
+  { n: 5, h: 9, w: 9, ci: 16, co: 24, kh: 3, s: 1, pad: 1 },
   { n: 6, h: 7, w: 9, ci: 32, co: 40, kh: 3, s: 1, pad: 1 },
   { n: 32, h: 6, w: 5, ci: 48, co: 64, kh: 3, s: 1, pad: 0 },
   { n: 8, h: 5, w: 6, ci: 64, co: 32, kh: 3, s: 1, pad: 2 },
