@@ -1,3 +1,3 @@
 import { packageTestConfig } from '../../vitest.shared';
 
-export default packageTestConfig('@floatjs/eval');
+export default packageTestConfig('@floatjs/eval', { workers: 2 });
