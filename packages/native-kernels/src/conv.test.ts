@@ -135,7 +135,8 @@ describe('native convolution kernels against a float64 reference', () => {
   });
 
   it('gives bit-identical results for 1, 2, 3 and 16 threads (the filter gradient sums chunks in a fixed order)', () => {
-    // 8 × 32 × 32 pixels: the filter gradient is summed in several chunks. The second shape takes the Winograd path,
+    // 8 × 32 × 32 pixels: the filter gradient is summed in several chunks. The first two shapes take the Winograd
+    // path (16 and 32 input channels: its compiled whole-row products, and the remainder rows of the last task),
     // the third (3 input channels) the forward's row taps.
     for (const c of [
       { n: 8, h: 32, w: 32, ci: 16, co: 32, kh: 3, s: 1, pad: 1 },
