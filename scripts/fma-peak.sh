@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# This machine's FP32 FMA peak, measured: 12 independent FMA chains in registers (no memory operands), on
-# 1 and on all cores at once, one JSON line each: AVX2 (8 lanes), and AVX-512 (16 lanes) where the CPU has it. A convolution's GFLOP/s is read against this figure, not
-# against a clock rate from the CPU's name (cloud vCPUs boost, or share a core). Needs gcc and an AVX2 CPU. (Zen 4 runs
-# 512-bit FMAs as two 256-bit halves, Zen 5 has full-width units: the two lines say which this machine is.)
+# This machine's FP32 FMA peak, measured: 12 independent FMA chains in registers (no memory operands), on 1 and
+# on all cores at once, one JSON line each: AVX2 (8 lanes), then AVX-512 (16 lanes) where the CPU has it (Zen 4
+# runs a 512-bit FMA as two 256-bit halves, Zen 5 at full width: the two figures say which). A convolution's
+# GFLOP/s is read against this figure, not against a clock rate from the CPU's name (cloud vCPUs boost, or share
+# a core). Needs gcc and an AVX2 CPU.
 # Usage: bash scripts/fma-peak.sh
 set -euo pipefail
 dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT

@@ -81,8 +81,9 @@ inline void winogradInput(const WinogradRun& run, int64_t first, int count, floa
     int n = int(tile / run.tilesPerImage), local = int(tile % run.tilesPerImage);
     int iy0 = (local / run.tilesW) * kTile - s.padTop, ix0 = (local % run.tilesW) * kTile - s.padLeft;
     const float* image = run.x + int64_t(n) * s.inHeight * s.inWidth * C;
-    // Which rows (bit i) and columns (bit j) of the 6×6 patch lie inside the image: with 16 channels a patch
-    // is one vector deep, and 36 pointers tested one by one cost about as much as its transform.
+    // Which rows (bit i) and columns (bit j) of the 6×6 patch lie inside the image, tested once: with 16
+    // channels a patch is one AVX-512 vector deep, and a table of 36 pointers, each tested and stored to the
+    // stack, took more of the transform's time than its arithmetic (perf).
     unsigned rows = 0, cols = 0;
     for (int i = 0; i < 6; i++) {
       rows |= unsigned(inside(iy0 + i, s.inHeight)) << i;
@@ -136,7 +137,8 @@ inline void winogradOutput(const WinogradRun& run, int64_t first, int count, con
     for (int k = 0; k < K; k += kW) {
       const int lanes = imin(kW, K - k);
       Vec v[6][6], r[4][6];
-      // Row by row: an index ξ split by division per element cost a tenth of the whole transform.
+      // Row by row: splitting ξ into row and column (a division) for each of the 36 loads was the transform's
+      // hottest code (perf).
       for (int i = 0; i < 6; i++)
         for (int j = 0; j < 6; j++) v[i][j] = Simd::loadN(m + (6 * i + j) * xiStride + k, lanes);
       for (int j = 0; j < 6; j++) outputTransform6(&v[0][j], 6, &r[0][j], 6);
